@@ -1,0 +1,171 @@
+"""The ``esr-geo`` command line: rollout, catchments, data checks, reports and exports."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from esr_geo import __version__, settings
+from esr_geo.errors import EsrGeoError
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit 2 with a one-paragraph message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"esr-geo: error: {message}. Run '{self.prog} --help' for the options.\n")
+
+
+def _frame_out(frame: pd.DataFrame, fmt: str) -> str:
+    if fmt == "csv":
+        buf = io.StringIO()
+        frame.to_csv(buf, index=False, lineterminator="\n")
+        return buf.getvalue()
+    if fmt == "json":
+        return (
+            json.dumps(
+                json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=2
+            )
+            + "\n"
+        )
+    return frame.to_string(index=False) + "\n"
+
+
+# --------------------------------------------------------------------------------------
+# Commands
+
+
+def _cmd_rollout(args: argparse.Namespace) -> int:
+    from esr_geo.rollout import load_rollout, statuses_on
+
+    table = statuses_on(load_rollout(args.rollout), on=args.date, lang=args.lang)
+    if args.format == "table":
+        table = table.drop(columns=["status"])
+    sys.stdout.write(_frame_out(table, args.format))
+    return EXIT_OK
+
+
+def _cmd_catchments(args: argparse.Namespace) -> int:
+    from esr_geo.model import load_base
+
+    base = load_base(args.data_dir)
+    from esr_geo.rollout import STATUS_LABELS, statuses_on
+
+    status = statuses_on(base.rollout, on=args.date, lang="en").set_index("catchment_id")["status"]
+    frame = base.catchments.drop(columns="geometry").copy()
+    frame["status"] = frame["catchment_id"].map(status)
+    frame["status_label"] = frame["status"].map(STATUS_LABELS["en"])
+    for col in ("planning_start", "planning_end", "ies_start"):
+        frame[col] = frame[col].dt.strftime("%Y-%m")
+    frame["land_area_km2"] = frame["land_area_km2"].round(1)
+    frame["density_per_km2"] = frame["density_per_km2"].round(2)
+    sys.stdout.write(_frame_out(frame, args.format))
+    return EXIT_OK
+
+
+def _cmd_data_check(args: argparse.Namespace) -> int:
+    from esr_geo.data import check_bundle
+
+    report = check_bundle(args.data_dir)
+    sys.stdout.write(report.to_text() + "\n")
+    return EXIT_OK if report.ok else EXIT_USAGE
+
+
+# --------------------------------------------------------------------------------------
+# Parser
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"the Ontario data bundle (default: ${settings.DATA_DIR_ENV}, else ../shared/data)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``esr-geo`` command."""
+    parser = _Parser(
+        prog="esr-geo",
+        description="Geospatial planning for Ontario's Employment Services Transformation (EST/RSE).",
+    )
+    parser.add_argument("--version", action="version", version=f"esr-geo {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback of unexpected errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("rollout", help="each catchment's rollout phase, SSM and status on a date")
+    p.add_argument("--date", default=None, help="date as YYYY-MM-DD (default: today)")
+    p.add_argument("--lang", choices=["en", "fr"], default="en", help="language of names and labels")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--rollout", type=Path, default=None, help="an edited rollout CSV (default: data/rollout.csv)"
+    )
+    p.set_defaults(func=_cmd_rollout)
+
+    p = sub.add_parser("catchments", help="the 15 catchments with population, area, phase, SSM and status")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="csv")
+    p.add_argument("--date", default=None, help="date of the status column, YYYY-MM-DD (default: today)")
+    _add_common(p)
+    p.set_defaults(func=_cmd_catchments)
+
+    p = sub.add_parser("data", help="inspect the data bundle")
+    dsub = p.add_subparsers(dest="data_command", metavar="ACTION", parser_class=_Parser)
+    dsub.required = True
+    c = dsub.add_parser("check", help="verify every bundle file and print what was found")
+    _add_common(c)
+    c.set_defaults(func=_cmd_data_check)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``esr-geo`` command and return its exit status.
+
+    Errors that esr-geo raises on purpose (bad data, bad input) print their message and
+    return 2; unexpected errors print a short note (the traceback only with ``--debug``).
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except EsrGeoError as exc:
+        sys.stderr.write(f"esr-geo: {exc}\n")
+        return EXIT_USAGE
+    except FileNotFoundError as exc:
+        sys.stderr.write(f"esr-geo: file not found: {exc.filename or exc}. Check the path and try again.\n")
+        return EXIT_USAGE
+    except PermissionError as exc:
+        sys.stderr.write(
+            f"esr-geo: permission denied: {exc.filename or exc}. Choose a folder you can write to.\n"
+        )
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("esr-geo: interrupted; nothing was written.\n")
+        return 130
+    except Exception as exc:
+        if args.debug or os.environ.get("ESR_GEO_DEBUG"):
+            traceback.print_exc()
+        sys.stderr.write(
+            f"esr-geo: unexpected error ({type(exc).__name__}: {exc}). Nothing was written. "
+            "Run again with --debug to see the details and report them to the esr-geo team.\n"
+        )
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Project-wide defaults: data locations, coordinate systems and analysis thresholds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Root of the repository (the package is installed in editable mode).
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: Data the project authors itself and keeps in git (catchments, rollout, zone defaults).
+PROJECT_DATA_DIR = REPO_ROOT / "data"
+
+#: Environment variable that points at the real data bundle.
+DATA_DIR_ENV = "ESR_GEO_DATA_DIR"
+
+#: Where the bundle is looked for when the environment variable is not set.
+DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+
+#: Environment variable for the cache of derived tables (git-ignored).
+CACHE_DIR_ENV = "ESR_GEO_CACHE_DIR"
+DEFAULT_CACHE_DIR = PROJECT_DATA_DIR / "cache"
+
+#: Projected CRS used for every planar operation: NAD83 / Statistics Canada Lambert (metres).
+ANALYSIS_CRS = "EPSG:3347"
+#: Geographic CRS used for display (web maps) and for geodesic distances (WGS 84).
+DISPLAY_CRS = "EPSG:4326"
+#: Default CRS of shapefile and GeoPackage exports: NAD83 / Ontario MNR Lambert (metres).
+EXPORT_CRS = "EPSG:3161"
+
+#: Ontario's 2021 Census population (persons), the total every population table must reach.
+ONTARIO_POPULATION_2021 = 14_223_942
+ONTARIO_CD_COUNT = 49
+ONTARIO_CSD_COUNT = 577
+
+#: Default straight-line (geodesic) distance to an in-person site, in kilometres.
+THRESHOLD_KM = 50.0
+
+#: Optional per-remoteness-class thresholds in km (``None``: use ``THRESHOLD_KM`` everywhere).
+THRESHOLD_KM_BY_CLASS: dict[str, float] | None = None
+
+#: A service delivery zone passes with at least this many in-person sites inside it ...
+ZONE_MIN_SITES = 1
+#: ... and at least this share (0-1) of its non-reserve population within the threshold
+#: (90 %: the share Service Canada commits to for 50 km).
+ZONE_MIN_SHARE = 0.90
+
+#: Sites and points that fall just outside every (simplified) polygon are snapped to the
+#: nearest polygon within this distance, in kilometres, and flagged.
+SNAP_TOLERANCE_KM = 5.0
+
+#: Census subdivision types that are First Nations reserves or settlements: exempt from the
+#: SSM model (IRI: Indian reserve; S-É: Indian settlement).
+RESERVE_CSD_TYPES: tuple[str, ...] = ("IRI", "S-É")
+
+#: Index of Remoteness class breaks (Subedi, Roshanafshar and Greenberg, 2020): a value is in
+#: the first class whose upper bound it is below.
+REMOTENESS_CLASSES: tuple[tuple[str, float], ...] = (
+    ("easily accessible", 0.1500),
+    ("accessible", 0.2889),
+    ("less accessible", 0.3899),
+    ("remote", 0.5533),
+    ("very remote", float("inf")),
+)
+UNCLASSIFIED = "unclassified"
+#: Remoteness classes treated as "rural and remote" when a summary needs that split.
+RURAL_REMOTE_CLASSES: tuple[str, ...] = ("less accessible", "remote", "very remote")
+
+
+def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the directory of the real data bundle.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        An explicit location. ``None`` falls back to the ``ESR_GEO_DATA_DIR`` environment
+        variable, then to ``../shared/data`` beside the repository.
+
+    Returns
+    -------
+    pathlib.Path
+        The directory (not checked here; see :func:`esr_geo.data.check_bundle`).
+    """
+    if path is not None:
+        return Path(path).expanduser()
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    return DEFAULT_DATA_DIR
+
+
+def cache_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the directory for cached derived tables (never committed).
+
+    Parameters
+    ----------
+    path : path-like, optional
+        An explicit location; ``None`` uses ``ESR_GEO_CACHE_DIR`` or ``data/cache``.
+
+    Returns
+    -------
+    pathlib.Path
+        The cache directory (created on first write).
+    """
+    if path is not None:
+        return Path(path).expanduser()
+    env = os.environ.get(CACHE_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    return DEFAULT_CACHE_DIR

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from esr_geo import data, settings
+from esr_geo.errors import DataError
+
+
+def test_census_divisions(data_dir: Path) -> None:
+    cds = data.load_census_divisions(data_dir)
+    assert len(cds) == 49
+    assert cds.crs == "EPSG:3347"
+    assert cds["CDUID"].str.fullmatch(r"35\d\d").all()
+    assert cds.is_valid.all()
+    assert (cds.geom_type == "MultiPolygon").all()
+
+
+def test_cd_population_total(data_dir: Path) -> None:
+    pop = data.load_cd_population(data_dir)
+    assert int(pop["POP2021"].sum()) == 14_223_942
+    assert pop.set_index("CDUID").at["3520", "POP2021"] == 2_794_356
+
+
+def test_census_subdivisions(data_dir: Path) -> None:
+    csds = data.load_census_subdivisions(data_dir)
+    assert len(csds) == 577
+    assert csds.crs == "EPSG:4326"
+    assert csds.is_valid.all()
+    assert (csds["CSDUID"].str[:4] == csds["CDUID"]).all()
+
+
+def test_remoteness_keeps_blanks(data_dir: Path) -> None:
+    ir = data.load_remoteness(data_dir)
+    assert len(ir) == 577
+    assert sorted(ir.loc[ir["remoteness_index"].isna(), "CSDUID"]) == ["3560050", "3560077", "3560097"]
+    assert ir["census_population"].isna().sum() == 13
+    assert int(ir["census_population"].sum()) == 14_223_942
+
+
+def test_da_population_and_blocks(data_dir: Path) -> None:
+    da = data.load_da_population(data_dir)
+    assert len(da) == 20_468
+    assert da["POP2021"].isna().sum() == 60
+    blocks = data.load_block_points(data_dir)
+    assert len(blocks) == 137_843
+    assert blocks["DBUID"].str.len().eq(11).all()
+
+
+def test_first_nations_and_offices(data_dir: Path) -> None:
+    fn = data.load_first_nations(data_dir)
+    assert len(fn) == 139 and fn.crs == "EPSG:4326"
+    sites = data.load_service_canada_sites(data_dir)
+    assert len(sites) == 168
+    assert sites["site_id"].is_unique
+
+
+def test_check_bundle_reports_every_file(data_dir: Path) -> None:
+    report = data.check_bundle(data_dir)
+    assert report.ok
+    assert len(report.files) == len(data.BUNDLE_FILES)
+    text = report.to_text()
+    assert "14,223,942" in text and "All checks passed" in text
+
+
+def test_missing_bundle_names_dir_files_and_fix(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as err:
+        data.require_bundle(tmp_path)
+    msg = str(err.value)
+    assert str(tmp_path) in msg
+    assert "statcan/census_divisions_2021.gpkg" in msg
+    assert settings.DATA_DIR_ENV in msg
+    assert "9 file(s) not found" in msg
+
+
+def test_partial_bundle_names_only_missing(bundle_copy: Path) -> None:
+    (bundle_copy / "isc" / "first_nations_locations.csv").unlink()
+    with pytest.raises(DataError, match=r"1 file\(s\) not found: isc/first_nations_locations.csv"):
+        data.require_bundle(bundle_copy)
+
+
+def test_env_variable_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(settings.DATA_DIR_ENV, str(tmp_path))
+    assert settings.data_dir() == tmp_path
+    assert settings.data_dir("/x") == Path("/x")
+
+
+def test_broken_population_total_is_refused(bundle_copy: Path) -> None:
+    path = bundle_copy / "statcan" / "census_divisions_population_2021.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # drop Kenora
+    with pytest.raises(DataError, match=r"census_divisions_population_2021\.csv has 48 rows; expected 49"):
+        data.load_cd_population(bundle_copy)
+    report = data.check_bundle(bundle_copy)
+    assert not report.ok
+    assert "FAIL" in report.to_text()
+
+
+def test_missing_column_is_named(bundle_copy: Path) -> None:
+    path = bundle_copy / "statcan" / "dissemination_area_population_2021.csv"
+    text = path.read_text(encoding="utf-8").replace("POP2021", "POPULATION", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"lacks the column.*POP2021"):
+        data.load_da_population(bundle_copy)
+
+
+def test_polygon_without_crs_is_refused(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"CDUID": ["3501"], "CDNAME": ["x"], "CDTYPE": ["CTY"], "LANDAREA": [1.0]},
+        geometry=[shapely.box(0, 0, 1, 1)],
+    )
+    (tmp_path / "statcan").mkdir()
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        frame.to_file(tmp_path / "statcan" / "census_divisions_2021.gpkg", layer="census_divisions")
+    with pytest.raises(DataError, match="declares no coordinate reference system"):
+        data.load_census_divisions(tmp_path)
+
+
+def test_polygonal_repairs_bowtie() -> None:
+    bowtie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2), (0, 0)])
+    assert not bowtie.is_valid
+    fixed = data.polygonal(gpd.GeoSeries([bowtie], crs=3347))
+    assert fixed.is_valid.all()
+    assert fixed.iloc[0].geom_type == "MultiPolygon"
+    assert fixed.iloc[0].area == pytest.approx(2.0)
+
+
+def test_attributions_cover_every_licence() -> None:
+    text = data.attribution_text()
+    assert "Statistics Canada" in text
+    assert "Open Government Licence – Canada" in text
+    assert "GeoNames" in text and "CC BY 4.0" in text
+    assert text.count("does not constitute an endorsement") == 7
