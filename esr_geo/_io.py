@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
+
 from esr_geo.errors import InputError
 
 
@@ -65,3 +67,29 @@ def write_bytes(target: str | os.PathLike[str], data: bytes, *, force: bool = Tr
     with atomic_path(target, force=force) as tmp:
         tmp.write_bytes(data)
     return Path(target)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+
+    Text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    apostrophe (the OWASP CSV-injection advice). Numbers are left as numbers.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return out
+
+
+def check_targets(paths: list[Path], *, force: bool) -> None:
+    """Raise :class:`InputError` naming every existing path, unless ``force`` is set."""
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not force:
+        raise InputError(
+            f"{len(existing)} output file(s) already exist and would be overwritten: "
+            f"{', '.join(existing)}. Choose another folder, or pass --force to replace them."
+        )

@@ -66,9 +66,7 @@ def load_definition(path: PathLike | None = None) -> pd.DataFrame:
     if frame["catchment_id"].duplicated().any():
         problems.append("catchment_id values must be unique.")
     if problems:
-        raise DataError(
-            f"Catchment definition {path} has problems:\n" + "\n".join(f"  - {p}" for p in problems)
-        )
+        raise DataError(f"Catchment definition {path} has problems:\n" + "\n".join(f"  - {p}" for p in problems))
     out = frame[["catchment_id", "name_en", "name_fr"]].copy()
     out["cduids"] = lists
     return out
@@ -77,9 +75,7 @@ def load_definition(path: PathLike | None = None) -> pd.DataFrame:
 def cd_lookup(definition: pd.DataFrame) -> dict[str, str]:
     """Map each CDUID to its catchment id."""
     return {
-        code: cid
-        for cid, codes in zip(definition["catchment_id"], definition["cduids"], strict=True)
-        for code in codes
+        code: cid for cid, codes in zip(definition["catchment_id"], definition["cduids"], strict=True) for code in codes
     }
 
 
@@ -165,8 +161,7 @@ def build_catchments(
     work["population"] = work["CDUID"].map(pop)
     if work["population"].isna().any():
         raise DataError(
-            "Census division population is missing for: "
-            + ", ".join(work.loc[work["population"].isna(), "CDUID"])
+            "Census division population is missing for: " + ", ".join(work.loc[work["population"].isna(), "CDUID"])
         )
     dissolved = work.dissolve(
         by="catchment_id",

@@ -36,9 +36,7 @@ def _frame_out(frame: pd.DataFrame, fmt: str) -> str:
         return buf.getvalue()
     if fmt == "json":
         return (
-            json.dumps(
-                json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=2
-            )
+            json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=2)
             + "\n"
         )
     return frame.to_string(index=False) + "\n"
@@ -84,6 +82,125 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_USAGE
 
 
+def _thresholds_by_class(values: list[str] | None) -> dict[str, float] | None:
+    if not values:
+        return None
+    from esr_geo.errors import InputError
+
+    out: dict[str, float] = {}
+    for item in values:
+        label, sep, km = item.rpartition("=")
+        if not sep or not label.strip():
+            raise InputError(
+                f"--threshold-class {item!r} must look like 'remote=75' (a remoteness class, '=', kilometres)."
+            )
+        try:
+            out[label.strip()] = float(km)
+        except ValueError as exc:
+            raise InputError(f"--threshold-class {item!r}: {km!r} is not a number of kilometres.") from exc
+    return out
+
+
+def _analysis_from_args(args: argparse.Namespace) -> object:
+    from esr_geo.analysis import analyse
+    from esr_geo.model import load_base
+
+    base = load_base(args.data_dir)
+    return analyse(
+        base,
+        offices=args.offices,
+        zones=args.zones,
+        skip_invalid=args.skip_invalid,
+        threshold_km=args.threshold_km,
+        threshold_km_by_class=_thresholds_by_class(args.threshold_class),
+        min_sites=args.min_sites,
+        min_share=None if args.min_share is None else args.min_share / 100,
+        on=args.date,
+    )
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from esr_geo.analysis import Analysis
+    from esr_geo.report import write_report
+
+    analysis = _analysis_from_args(args)
+    assert isinstance(analysis, Analysis)
+    written = write_report(analysis, args.out, force=args.force)
+    sys.stdout.write(analysis.summary_sentence() + "\n")
+    for note in analysis.notes:
+        sys.stdout.write(f"Note: {note}\n")
+    sys.stdout.write(f"Wrote {len(written)} files to {args.out}:\n")
+    for path in written:
+        sys.stdout.write(f"  {path.name}\n")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from esr_geo.model import load_base
+    from esr_geo.offices import validate_sites
+
+    load = validate_sites(args.path, base=load_base(args.data_dir))
+    n_err = int((load.problems["severity"] == "error").sum()) if len(load.problems) else 0
+    n_warn = len(load.problems) - n_err
+    rows = len(load.sites) + len(load.dropped)
+    if len(load.problems):
+        sys.stdout.write(_frame_out(load.problems, args.format))
+    if n_err:
+        sys.stderr.write(
+            f"esr-geo: {args.path.name}: {n_err} problem(s) in {len(load.dropped)} of {rows} row(s); "
+            f"{len(load.sites)} row(s) are valid. Fix the rows listed, or run the report with --skip-invalid "
+            "to go ahead without them.\n"
+        )
+        return EXIT_USAGE
+    sys.stdout.write(f"{args.path.name}: {rows} site(s), all valid ({n_warn} warning(s)).\n")
+    return EXIT_OK
+
+
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--offices",
+        type=Path,
+        default=None,
+        help="site file (CSV, XLSX, GeoJSON, GPKG, zipped SHP); default: the Service Canada demonstration layer",
+    )
+    p.add_argument(
+        "--zones",
+        type=Path,
+        default=None,
+        help="zones: polygon file, or CSV of CSDUID,zone (default: each CD of the Northeast and Northwest)",
+    )
+    p.add_argument(
+        "--threshold-km", type=float, default=None, help=f"distance threshold in km (default {settings.THRESHOLD_KM:g})"
+    )
+    p.add_argument(
+        "--threshold-class",
+        action="append",
+        metavar="CLASS=KM",
+        default=None,
+        help="a threshold for one remoteness class, e.g. 'very remote=100' (repeatable)",
+    )
+    p.add_argument(
+        "--min-sites",
+        type=int,
+        default=None,
+        help=f"in-person sites a zone needs inside it (default {settings.ZONE_MIN_SITES})",
+    )
+    p.add_argument(
+        "--min-share",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help=f"percent of a zone's non-reserve people within reach (default {100 * settings.ZONE_MIN_SHARE:g})",
+    )
+    p.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="go ahead without invalid site rows (they are listed) instead of refusing the file",
+    )
+    p.add_argument("--date", default=None, help="date of the rollout statuses, YYYY-MM-DD (default: today)")
+    _add_common(p)
+
+
 # --------------------------------------------------------------------------------------
 # Parser
 
@@ -112,9 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", default=None, help="date as YYYY-MM-DD (default: today)")
     p.add_argument("--lang", choices=["en", "fr"], default="en", help="language of names and labels")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument(
-        "--rollout", type=Path, default=None, help="an edited rollout CSV (default: data/rollout.csv)"
-    )
+    p.add_argument("--rollout", type=Path, default=None, help="an edited rollout CSV (default: data/rollout.csv)")
     p.set_defaults(func=_cmd_rollout)
 
     p = sub.add_parser("catchments", help="the 15 catchments with population, area, phase, SSM and status")
@@ -130,6 +245,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(c)
     c.set_defaults(func=_cmd_data_check)
 
+    p = sub.add_parser("report", help="write the in-person coverage-gap report (CSV, HTML, Excel)")
+    _add_analysis_options(p)
+    p.add_argument("--out", type=Path, required=True, help="folder to write into (created if needed)")
+    p.add_argument("--force", action="store_true", help="replace report files already in the folder")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("validate", help="check a site file and list every problem with its row")
+    p.add_argument("path", type=Path, help="the site file")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_common(p)
+    p.set_defaults(func=_cmd_validate)
     return parser
 
 
@@ -150,9 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"esr-geo: file not found: {exc.filename or exc}. Check the path and try again.\n")
         return EXIT_USAGE
     except PermissionError as exc:
-        sys.stderr.write(
-            f"esr-geo: permission denied: {exc.filename or exc}. Choose a folder you can write to.\n"
-        )
+        sys.stderr.write(f"esr-geo: permission denied: {exc.filename or exc}. Choose a folder you can write to.\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("esr-geo: interrupted; nothing was written.\n")

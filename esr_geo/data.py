@@ -38,8 +38,7 @@ ATTRIBUTIONS: tuple[str, ...] = (
     f"(lcd_000b21a_e), 2021. {_STATCAN_SUFFIX}",
     "Adapted from Statistics Canada, Table 98-10-0007-01 Population and dwelling counts: Canada "
     f"and census divisions, 2021. {_STATCAN_SUFFIX}",
-    "Adapted from Statistics Canada, 2021 Census – Census subdivisions boundary file, 2021. "
-    f"{_STATCAN_SUFFIX}",
+    f"Adapted from Statistics Canada, 2021 Census – Census subdivisions boundary file, 2021. {_STATCAN_SUFFIX}",
     f"Adapted from Statistics Canada, Index of Remoteness 2021, 2023. {_STATCAN_SUFFIX}",
     "Adapted from Statistics Canada, Statistical Area Classification 2016 (2016 Census census "
     f"subdivisions cartographic boundary file lcsd000b16a_e), 2016. {_STATCAN_SUFFIX}",
@@ -173,11 +172,7 @@ def polygonal(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     fixed = shapely.make_valid(arr)
     out = []
     for geom in fixed:
-        parts = [
-            p
-            for p in shapely.get_parts(geom)
-            if p.geom_type in ("Polygon", "MultiPolygon") and not p.is_empty
-        ]
+        parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon") and not p.is_empty]
         flat = [q for p in parts for q in shapely.get_parts(p)]
         out.append(shapely.MultiPolygon(flat) if flat else shapely.MultiPolygon())
     return gpd.GeoSeries(out, index=geoms.index, crs=geoms.crs)
@@ -215,9 +210,7 @@ def load_census_divisions(data_dir: PathLike | None = None) -> gpd.GeoDataFrame:
         ``CDUID`` (text), ``CDNAME``, ``CDTYPE``, ``LANDAREA`` (km²) and valid MultiPolygons.
     """
     path = bundle_path("census_divisions", data_dir)
-    frame = _read_polygons(
-        path, required=["CDUID", "CDNAME", "CDTYPE", "LANDAREA"], expected_crs=settings.ANALYSIS_CRS
-    )
+    frame = _read_polygons(path, required=["CDUID", "CDNAME", "CDTYPE", "LANDAREA"], expected_crs=settings.ANALYSIS_CRS)
     frame["CDUID"] = frame["CDUID"].astype(str)
     _check_rows(frame, path, settings.ONTARIO_CD_COUNT)
     _check_unique(frame, "CDUID", path)
@@ -253,9 +246,7 @@ def load_census_subdivisions(data_dir: PathLike | None = None) -> gpd.GeoDataFra
         Reproject (e.g. to EPSG:3347) before measuring.
     """
     path = bundle_path("census_subdivisions", data_dir)
-    frame = _read_polygons(
-        path, required=["CSDUID", "CSDNAME", "CSDTYPE", "CDUID"], expected_crs=settings.DISPLAY_CRS
-    )
+    frame = _read_polygons(path, required=["CSDUID", "CSDNAME", "CSDTYPE", "CDUID"], expected_crs=settings.DISPLAY_CRS)
     _check_rows(frame, path, settings.ONTARIO_CSD_COUNT)
     _check_unique(frame, "CSDUID", path)
     bad = frame[frame["CSDUID"].str[:4] != frame["CDUID"]]
@@ -368,9 +359,7 @@ def load_first_nations(data_dir: PathLike | None = None) -> gpd.GeoDataFrame:
         NAD83(CSRS), within about 2 m of WGS 84; no datum shift is applied.
     """
     path = bundle_path("first_nations_locations", data_dir)
-    frame = _read_csv(
-        path, required=["BAND_NUMBER", "BAND_NAME", "LATITUDE", "LONGITUDE"], dtype={"BAND_NUMBER": str}
-    )
+    frame = _read_csv(path, required=["BAND_NUMBER", "BAND_NAME", "LATITUDE", "LONGITUDE"], dtype={"BAND_NUMBER": str})
     _check_unique(frame, "BAND_NUMBER", path)
     lat = pd.to_numeric(frame["LATITUDE"], errors="coerce")
     lon = pd.to_numeric(frame["LONGITUDE"], errors="coerce")
@@ -482,8 +471,7 @@ def check_bundle(data_dir: PathLike | None = None) -> BundleReport:
         "census_subdivisions",
         load_census_subdivisions,
         lambda f: (
-            f"CRS {f.crs.to_string()}; "
-            f"{f['CSDTYPE'].isin(settings.RESERVE_CSD_TYPES).sum()} reserves/settlements."
+            f"CRS {f.crs.to_string()}; {f['CSDTYPE'].isin(settings.RESERVE_CSD_TYPES).sum()} reserves/settlements."
         ),
     )
     run(

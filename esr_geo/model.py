@@ -20,7 +20,7 @@ from esr_geo.rollout import load_rollout
 PathLike = str | os.PathLike[str]
 
 #: Bump when the derivation of cached tables changes, so stale caches are rebuilt.
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,7 @@ def _fingerprint(root: Path) -> str:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 
-def population_points(
-    data_dir: PathLike | None = None, *, cache: PathLike | bool | None = None
-) -> pd.DataFrame:
+def population_points(data_dir: PathLike | None = None, *, cache: PathLike | bool | None = None) -> pd.DataFrame:
     """Return the population points, from the cache when the bundle has not changed.
 
     Parameters
@@ -137,9 +135,7 @@ def load_base(data_dir: PathLike | None = None, *, cache: PathLike | bool | None
         geometry=csd_raw.geometry.to_crs(settings.ANALYSIS_CRS).to_numpy(),
         crs=settings.ANALYSIS_CRS,
     )
-    catchments = build_catchments(
-        cds, data.load_cd_population(root), csds, definition=definition, rollout=rollout
-    )
+    catchments = build_catchments(cds, data.load_cd_population(root), csds, definition=definition, rollout=rollout)
     points = population_points(root, cache=cache)
     by_csd = attrs.set_index("CSDUID")
     points = points.assign(

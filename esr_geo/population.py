@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyproj
 
@@ -86,9 +85,10 @@ def build_population_points(
     -------
     pandas.DataFrame
         One row per block point: ``DBUID``, ``DAUID``, ``CDUID``, ``CSDUID``, ``x``, ``y``
-        (EPSG:3347 metres), ``lon``, ``lat`` (degrees WGS 84), ``population`` (persons, a
-        fraction where a DA's count does not divide evenly) and ``snapped`` (True where the
-        point lies outside its CSD polygon). The population adds up to the DA total exactly.
+        (EPSG:3347 metres), ``lon``, ``lat`` (degrees WGS 84), ``population`` (whole persons:
+        the even share, with the remainder given one person each to the DA's first blocks in
+        DBUID order) and ``snapped`` (True where the point lies outside its CSD polygon). The
+        population adds up to each DA's total exactly.
 
     Raises
     ------
@@ -108,10 +108,14 @@ def build_population_points(
         )
     unknown = sorted(set(n_blocks.index) - set(pop.index))
     if unknown:
-        raise DataError(
-            f"Block points reference {len(unknown)} DAUID(s) not in the DA table, e.g. {unknown[0]}."
-        )
-    pts["population"] = pts["DAUID"].map(pop / n_blocks).astype(float)
+        raise DataError(f"Block points reference {len(unknown)} DAUID(s) not in the DA table, e.g. {unknown[0]}.")
+    # whole persons: each block gets the floor of the even share, and the remainder goes one
+    # person each to the DA's first blocks in DBUID order, so every sum is an exact integer
+    pts = pts.sort_values("DBUID", kind="stable").reset_index(drop=True)
+    da_pop = pts["DAUID"].map(pop).astype("int64").to_numpy()
+    n = pts["DAUID"].map(n_blocks).astype("int64").to_numpy()
+    rank = pts.groupby("DAUID").cumcount().to_numpy()
+    pts["population"] = da_pop // n + (rank < da_pop % n)
     da_csd = assign_das_to_csds(blocks, csds)
     pts["CSDUID"] = pts["DAUID"].map(da_csd)
     polys = csds[["CSDUID", "geometry"]].to_crs(settings.ANALYSIS_CRS).set_index("CSDUID").geometry
@@ -120,9 +124,7 @@ def build_population_points(
     pts["snapped"] = ~inside.to_numpy()
     to_wgs = pyproj.Transformer.from_crs(settings.ANALYSIS_CRS, settings.DISPLAY_CRS, always_xy=True)
     pts["lon"], pts["lat"] = to_wgs.transform(pts["x"].to_numpy(), pts["y"].to_numpy())
-    total = pts["population"].sum()
-    if not np.isclose(total, settings.ONTARIO_POPULATION_2021, rtol=0, atol=0.5):
-        raise DataError(
-            f"Population points add up to {total:,.1f}, not {settings.ONTARIO_POPULATION_2021:,}."
-        )
+    total = int(pts["population"].sum())
+    if total != settings.ONTARIO_POPULATION_2021:
+        raise DataError(f"Population points add up to {total:,}, not {settings.ONTARIO_POPULATION_2021:,}.")
     return pts[POINT_COLUMNS].reset_index(drop=True)

@@ -64,9 +64,7 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def _parse_month(
-    value: object, *, path: Path, row: int, column: str, problems: list[str]
-) -> pd.Timestamp | None:
+def _parse_month(value: object, *, path: Path, row: int, column: str, problems: list[str]) -> pd.Timestamp | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
         return None
     text = str(value).strip()
@@ -126,13 +124,10 @@ def load_rollout(path: PathLike | None = None) -> pd.DataFrame:
         if (ps is None) != (pe is None):
             problems.append(f"{path.name} row {i}: give both planning_start and planning_end, or neither.")
         if ps is not None and pe is not None and pe < ps:
-            problems.append(
-                f"{path.name} row {i}: planning_end {rec['planning_end']} is before planning_start."
-            )
+            problems.append(f"{path.name} row {i}: planning_end {rec['planning_end']} is before planning_start.")
         if pe is not None and ies is not None and ies <= pe:
             problems.append(
-                f"{path.name} row {i}: ies_start {rec['ies_start']} must come after "
-                f"planning_end {rec['planning_end']}."
+                f"{path.name} row {i}: ies_start {rec['ies_start']} must come after planning_end {rec['planning_end']}."
             )
         rows.append(
             {
@@ -229,8 +224,7 @@ def statuses_on(rollout: pd.DataFrame, *, on: dt.date | str | None = None, lang:
         }
     )
     out["status"] = [
-        status_code(ps, ies, day)
-        for ps, ies in zip(rollout["planning_start"], rollout["ies_start"], strict=True)
+        status_code(ps, ies, day) for ps, ies in zip(rollout["planning_start"], rollout["ies_start"], strict=True)
     ]
     out["status_label"] = out["status"].map(STATUS_LABELS[lang])
     return out.reset_index(drop=True)

@@ -51,9 +51,7 @@ def test_no_gaps_or_overlaps_between_neighbours(base: Base) -> None:
     assert abs(merged.area - ontario.area) / 1e6 < 1.0
     # a gap between neighbours would be a small hole in the union of all catchments;
     # the only holes are two lakes (11.7 km² and 123.6 km² in the simplified boundaries)
-    holes = [
-        shapely.Polygon(ring).area / 1e6 for poly in shapely.get_parts(merged) for ring in poly.interiors
-    ]
+    holes = [shapely.Polygon(ring).area / 1e6 for poly in shapely.get_parts(merged) for ring in poly.interiors]
     assert all(h >= 1.0 for h in holes), holes
     assert len(holes) == 2
 

@@ -50,9 +50,7 @@ def test_catchments_csv(capsys: pytest.CaptureFixture[str], data_dir: Path) -> N
 
 
 def test_catchments_json_date(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
-    code, out, _ = run(
-        capsys, "catchments", "--format", "json", "--date", "2023-10-01", "--data-dir", str(data_dir)
-    )
+    code, out, _ = run(capsys, "catchments", "--format", "json", "--date", "2023-10-01", "--data-dir", str(data_dir))
     rows = {r["catchment_id"]: r for r in json.loads(out)}
     assert code == 0
     assert rows["kingston-pembroke"]["status"] == "integrated_services"
@@ -74,9 +72,7 @@ def test_data_check_missing_bundle(capsys: pytest.CaptureFixture[str], tmp_path:
 
 
 def test_data_check_broken_bundle(capsys: pytest.CaptureFixture[str], bundle_copy: Path) -> None:
-    (bundle_copy / "statcan" / "dissemination_area_population_2021.csv").write_text(
-        "DAUID,POP2021\n", encoding="utf-8"
-    )
+    (bundle_copy / "statcan" / "dissemination_area_population_2021.csv").write_text("DAUID,POP2021\n", encoding="utf-8")
     code, out, _ = run(capsys, "data", "check", "--data-dir", str(bundle_copy))
     assert code == 2
     assert "FAIL" in out and "dissemination_area_population_2021.csv" in out

@@ -1,0 +1,479 @@
+"""One in-person access analysis: sites, zones and people measured together into tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from esr_geo import settings
+from esr_geo.access import SiteIndex, check_threshold, measure_access
+from esr_geo.communities import load_communities
+from esr_geo.errors import InputError
+from esr_geo.model import Base
+from esr_geo.rollout import STATUS_LABELS, statuses_on
+from esr_geo.zones import assign_points, assign_sites, default_zones, evaluate_zones
+
+DEFAULT_ZONES_LABEL = "Default zones: each census division of the Northeast and Northwest (11 zones)"
+
+
+@dataclass
+class Analysis:
+    """The inputs and every result of one access analysis.
+
+    Attributes
+    ----------
+    base : esr_geo.model.Base
+        The geography.
+    sites : geopandas.GeoDataFrame
+        The sites used (EPSG:4326) with ``catchment_id``, ``CSDUID`` and ``zone``.
+    sites_source : str
+        Where the sites came from (a file name or the demonstration-layer label).
+    zones : geopandas.GeoDataFrame
+        The service delivery zones (EPSG:3347).
+    zones_source : str
+        Where the zones came from.
+    points : pandas.DataFrame
+        Population points with ``zone`` and the access columns of
+        :func:`esr_geo.access.measure_access`.
+    communities : pandas.DataFrame
+        Named communities with ``zone`` and the access columns.
+    threshold_km : float
+        The distance threshold (km) where no per-class threshold applies.
+    threshold_km_by_class : dict
+        Per-remoteness-class thresholds (km), empty when one threshold applies everywhere.
+    min_sites, min_share : int, float
+        The zone pass criteria.
+    on : datetime.date
+        Date of the rollout statuses.
+    tables : dict of pandas.DataFrame
+        ``coverage_by_catchment``, ``coverage_by_zone``, ``access_by_csd``,
+        ``underserved_communities`` and ``reserves_exempt``.
+    notes : list of str
+        Plain-words notes on the input (dropped rows, snapped points, ...).
+    """
+
+    base: Base
+    sites: gpd.GeoDataFrame
+    sites_source: str
+    zones: gpd.GeoDataFrame
+    zones_source: str
+    points: pd.DataFrame
+    communities: pd.DataFrame
+    threshold_km: float
+    threshold_km_by_class: dict[str, float]
+    min_sites: int
+    min_share: float
+    on: dt.date
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        """Return the headline figures for the province (persons, counts, percent)."""
+        pts = self.points
+        nonres = pts[~pts["is_reserve"]]
+        within = float(nonres.loc[nonres["within"], "population"].sum())
+        zones = self.tables["coverage_by_zone"]
+        return {
+            "population": float(pts["population"].sum()),
+            "reserve_population": float(pts.loc[pts["is_reserve"], "population"].sum()),
+            "non_reserve_population": float(nonres["population"].sum()),
+            "pop_within_threshold": within,
+            "pop_beyond_threshold": float(nonres["population"].sum()) - within,
+            "pct_within_threshold": 100 * within / max(float(nonres["population"].sum()), 1.0),
+            "in_person_sites": int(self.sites["in_person"].sum()),
+            "zones": len(zones),
+            "zones_failing": int((~zones["passes"]).sum()),
+        }
+
+    def summary_sentence(self) -> str:
+        """Return the province summary in one sentence (English)."""
+        s = self.summary()
+        limit = f"{self.threshold_km:g} km" if not self.threshold_km_by_class else "the class thresholds"
+        return (
+            f"{s['pct_within_threshold']:.1f}% of Ontario's {s['non_reserve_population']:,.0f} non-reserve "
+            f"residents live within {limit} (straight line) of one of {s['in_person_sites']} in-person sites; "
+            f"{s['pop_beyond_threshold']:,.0f} people are beyond it, and {s['zones_failing']} of "
+            f"{s['zones']} service delivery zones fail. {s['reserve_population']:,.0f} people on reserves are "
+            "reported apart (exempt from the SSM model)."
+        )
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    mask = weights > 0
+    if not mask.any():
+        return float("nan")
+    v, w = values[mask], weights[mask]
+    order = np.argsort(v, kind="stable")
+    cum = np.cumsum(w[order])
+    return float(v[order][np.searchsorted(cum, cum[-1] / 2.0)])
+
+
+def run_analysis(
+    base: Base,
+    sites: gpd.GeoDataFrame,
+    *,
+    sites_source: str,
+    zones: gpd.GeoDataFrame | None = None,
+    zones_source: str | None = None,
+    threshold_km: float | None = None,
+    threshold_km_by_class: Mapping[str, float] | None = None,
+    min_sites: int | None = None,
+    min_share: float | None = None,
+    on: dt.date | str | None = None,
+    communities: pd.DataFrame | None = None,
+    notes: list[str] | None = None,
+) -> Analysis:
+    """Measure in-person access for every person, community, CSD, zone and catchment.
+
+    Parameters
+    ----------
+    base : esr_geo.model.Base
+        The geography (see :func:`esr_geo.model.load_base`).
+    sites : geopandas.GeoDataFrame
+        Located sites (see :mod:`esr_geo.offices`): ``site_id``, ``name``, ``in_person``,
+        ``catchment_id``, ``CSDUID``, ``lon``, ``lat`` and point geometry.
+    sites_source : str, keyword-only
+        Label of the site list for the report.
+    zones : geopandas.GeoDataFrame, keyword-only
+        Service delivery zones; ``None`` uses :func:`esr_geo.zones.default_zones`.
+    zones_source : str, keyword-only
+        Label of the zones for the report.
+    threshold_km : float, keyword-only
+        Distance threshold in km (``None``: ``settings.THRESHOLD_KM``).
+    threshold_km_by_class : mapping, keyword-only
+        Per-remoteness-class thresholds in km (``None``: settings).
+    min_sites, min_share : keyword-only
+        Zone pass criteria (``None``: settings).
+    on : date or 'YYYY-MM-DD', keyword-only
+        Date of the rollout statuses (``None``: today).
+    communities : pandas.DataFrame, keyword-only
+        Named communities (``None``: :func:`esr_geo.communities.load_communities`).
+    notes : list of str, keyword-only
+        Notes about the input to carry into the report.
+
+    Returns
+    -------
+    Analysis
+        With every table filled. The inputs are not modified.
+    """
+    km = check_threshold(settings.THRESHOLD_KM if threshold_km is None else threshold_km)
+    by_class = (
+        dict(settings.THRESHOLD_KM_BY_CLASS or {}) if threshold_km_by_class is None else dict(threshold_km_by_class)
+    )
+    on_date = dt.date.fromisoformat(on) if isinstance(on, str) else (on or dt.date.today())
+    if zones is None:
+        zones, zones_source = default_zones(base), zones_source or DEFAULT_ZONES_LABEL
+    if sites.crs is None:
+        raise InputError("The site layer has no CRS; sites must be located in EPSG:4326.")
+    site_frame = sites.copy()
+    site_frame["zone"] = assign_sites(site_frame, zones, csds=base.csds)
+    in_person = site_frame[site_frame["in_person"].astype(bool)].reset_index(drop=True)
+    if in_person.empty:
+        raise InputError("No in-person sites in the site list; every site has in_person = false.")
+    index = SiteIndex(in_person["lon"], in_person["lat"])
+    points = base.points.copy()
+    points["zone"] = assign_points(points, zones)
+    acc = measure_access(points, in_person, threshold_km=km, threshold_km_by_class=by_class, index=index)
+    points = pd.concat([points, acc], axis=1)
+    if communities is None:
+        communities, _outside = load_communities(base)
+    comm = communities.copy()
+    comm["zone"] = _zone_of_lonlat(comm, zones, base)
+    comm = pd.concat(
+        [comm, measure_access(comm, in_person, threshold_km=km, threshold_km_by_class=by_class, index=index)],
+        axis=1,
+    )
+    result = Analysis(
+        base=base,
+        sites=site_frame,
+        sites_source=sites_source,
+        zones=zones,
+        zones_source=zones_source or "zones file",
+        points=points,
+        communities=comm,
+        threshold_km=km,
+        threshold_km_by_class=by_class,
+        min_sites=settings.ZONE_MIN_SITES if min_sites is None else int(min_sites),
+        min_share=settings.ZONE_MIN_SHARE if min_share is None else float(min_share),
+        on=on_date,
+        notes=list(notes or []),
+    )
+    result.tables = build_tables(result)
+    return result
+
+
+def _zone_of_lonlat(frame: pd.DataFrame, zones: gpd.GeoDataFrame, base: Base) -> pd.Series:
+    proj = gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"]), crs=settings.DISPLAY_CRS).to_crs(
+        settings.ANALYSIS_CRS
+    )
+    cduid = frame["CSDUID"].map(base.csds.set_index("CSDUID")["CDUID"])
+    tmp = pd.DataFrame(
+        {
+            "CDUID": cduid.to_numpy(),
+            "CSDUID": frame["CSDUID"].to_numpy(),
+            "x": proj.x.to_numpy(),
+            "y": proj.y.to_numpy(),
+        },
+        index=frame.index,
+    )
+    return assign_points(tmp, zones)
+
+
+def build_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
+    """Build the coverage-gap tables of an analysis.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``coverage_by_catchment``, ``coverage_by_zone``, ``access_by_csd``,
+        ``underserved_communities`` and ``reserves_exempt`` (see the report's method notes).
+    """
+    by_csd = _by_csd(analysis)
+    return {
+        "coverage_by_catchment": _by_catchment(analysis),
+        "coverage_by_zone": _by_zone(analysis),
+        "access_by_csd": by_csd,
+        "underserved_communities": _underserved(analysis),
+        "reserves_exempt": _reserves(by_csd),
+    }
+
+
+def _by_catchment(a: Analysis) -> pd.DataFrame:
+    pts = a.points
+    cat = a.base.catchments
+    status = statuses_on(a.base.rollout, on=a.on, lang="en").set_index("catchment_id")
+    sites = a.sites[a.sites["in_person"].astype(bool)].groupby("catchment_id").size()
+    rows = []
+    for rec in cat.itertuples():
+        mine = pts[pts["catchment_id"] == rec.catchment_id]
+        nonres = mine[~mine["is_reserve"]]
+        pop = int(mine["population"].sum())
+        nonres_pop = int(nonres["population"].sum())
+        within = int(nonres.loc[nonres["within"], "population"].sum())
+        n_sites = int(sites.get(rec.catchment_id, 0))
+        w = nonres["population"].to_numpy(dtype=float)
+        d = nonres["distance_km"].to_numpy(dtype=float)
+        rows.append(
+            {
+                "catchment_id": rec.catchment_id,
+                "catchment": rec.name_en,
+                "phase": rec.phase,
+                "ssm": status.at[rec.catchment_id, "ssm"],
+                "status": STATUS_LABELS["en"][str(status.at[rec.catchment_id, "status"])],
+                "population": pop,
+                "reserve_population_exempt": pop - nonres_pop,
+                "non_reserve_population": nonres_pop,
+                "in_person_sites": n_sites,
+                "sites_per_100k": round(100_000 * n_sites / pop, 2) if pop else 0.0,
+                "pop_within_threshold": within,
+                "pct_within_threshold": round(100 * within / nonres_pop, 2) if nonres_pop else 100.0,
+                "pop_beyond_threshold": nonres_pop - within,
+                "median_distance_km": round(_weighted_median(d, w), 2),
+                "max_distance_km": round(float(d[w > 0].max()) if (w > 0).any() else float("nan"), 2),
+                "people_nearest_site_in_other_catchment": int(
+                    nonres.loc[nonres["other_catchment"], "population"].sum()
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _by_zone(a: Analysis) -> pd.DataFrame:
+    table = evaluate_zones(a.zones, a.points, a.sites, min_sites=a.min_sites, min_share=a.min_share)
+    names = a.base.catchments.set_index("catchment_id")["name_en"]
+    table.insert(1, "catchment", table["catchment_id"].map(names).fillna(""))
+    for col in ("population", "reserve_population", "non_reserve_population", "pop_within_threshold"):
+        table[col] = table[col].round().astype("int64")
+    table["pct_within_threshold"] = table["pct_within_threshold"].round(2)
+    return table
+
+
+def _by_csd(a: Analysis) -> pd.DataFrame:
+    pts = a.points
+    csds = a.base.csds
+    grp = pts.groupby("CSDUID")
+    pop = grp["population"].sum()
+    within = pts[pts["within"]].groupby("CSDUID")["population"].sum()
+    wdist = (pts["distance_km"] * pts["population"]).groupby(pts["CSDUID"]).sum()
+    zone_pop = pts.dropna(subset=["zone"]).groupby(["CSDUID", "zone"])["population"].sum().reset_index()
+    zone_top = zone_pop.sort_values(["CSDUID", "population"], ascending=[True, False]).drop_duplicates("CSDUID")
+    zone = zone_top.set_index("CSDUID")["zone"]
+    by_site = pts.groupby(["CSDUID", "nearest_site"])["population"].sum().reset_index()
+    by_site = by_site.sort_values(["CSDUID", "population", "nearest_site"], ascending=[True, False, True])
+    main_site = by_site.drop_duplicates("CSDUID").set_index("CSDUID")["nearest_site"]
+    names = a.base.catchments.set_index("catchment_id")["name_en"]
+    out = pd.DataFrame(
+        {
+            "CSDUID": csds["CSDUID"].to_numpy(),
+            "CSDNAME": csds["CSDNAME"].to_numpy(),
+            "CSDTYPE": csds["CSDTYPE"].to_numpy(),
+            "catchment": csds["catchment_id"].map(names).to_numpy(),
+            "zone": csds["CSDUID"].map(zone).fillna("").to_numpy(),
+            "population": csds["CSDUID"].map(pop).fillna(0).astype("int64").to_numpy(),
+            "census_population": csds["census_population"].to_numpy(),
+            "is_reserve": csds["is_reserve"].to_numpy(),
+            "remoteness_index": csds["remoteness_index"].round(4).to_numpy(),
+            "remoteness_class": csds["remoteness_class"].to_numpy(),
+            "sac_type": csds["sac_label"].to_numpy(),
+        }
+    )
+    out["pop_within_threshold"] = out["CSDUID"].map(within).fillna(0).astype("int64")
+    denom = out["population"].where(out["population"] > 0)
+    out["pct_within_threshold"] = (100 * out["pop_within_threshold"] / denom).round(2)
+    out["mean_distance_km"] = (out["CSDUID"].map(wdist) / denom).round(2)
+    out["nearest_site"] = out["CSDUID"].map(main_site).fillna("")
+    return out
+
+
+def _underserved(a: Analysis) -> pd.DataFrame:
+    comm = a.communities[~a.communities["within"]]
+    names = a.base.catchments.set_index("catchment_id")["name_en"]
+    out = pd.DataFrame(
+        {
+            "community": comm["community"],
+            "kind": comm["kind"].map({"place": "place (GeoNames)", "first_nation": "First Nation band office"}),
+            "population": comm["population"].round().astype("Int64"),
+            "CSDNAME": comm["CSDNAME"],
+            "catchment": comm["catchment_id"].map(names),
+            "zone": comm["zone"].fillna(""),
+            "remoteness_class": comm["remoteness_class"],
+            "nearest_site": comm["nearest_site"],
+            "distance_km": comm["distance_km"].round(1),
+            "threshold_km": comm["threshold_km"],
+            "is_reserve_exempt": comm["is_reserve"] | (comm["kind"] == "first_nation"),
+            "lon": comm["lon"].round(5),
+            "lat": comm["lat"].round(5),
+        }
+    )
+    return out.sort_values(["is_reserve_exempt", "distance_km"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _reserves(by_csd: pd.DataFrame) -> pd.DataFrame:
+    res = by_csd[by_csd["is_reserve"]].drop(columns=["is_reserve"])
+    return res.sort_values(["catchment", "CSDNAME"]).reset_index(drop=True)
+
+
+def analyse(
+    base: Base,
+    *,
+    offices: str | os.PathLike[str] | None = None,
+    offices_name: str | None = None,
+    zones: str | os.PathLike[str] | None = None,
+    zones_name: str | None = None,
+    skip_invalid: bool = False,
+    threshold_km: float | None = None,
+    threshold_km_by_class: Mapping[str, float] | None = None,
+    min_sites: int | None = None,
+    min_share: float | None = None,
+    on: dt.date | str | None = None,
+    communities: pd.DataFrame | None = None,
+) -> Analysis:
+    """Read a site file and a zones file (or use the defaults) and run the analysis.
+
+    Parameters
+    ----------
+    base : esr_geo.model.Base
+        The geography.
+    offices : path-like, keyword-only
+        A site file in any format :mod:`esr_geo.offices` reads; ``None`` uses the labelled
+        Service Canada demonstration layer.
+    offices_name, zones_name : str, keyword-only
+        Display names of the files (e.g. an upload's original name).
+    zones : path-like, keyword-only
+        A zones file (see :func:`esr_geo.zones.read_zones`); ``None`` uses the default zones.
+    skip_invalid : bool, keyword-only
+        Go ahead without invalid site rows (they are listed in the report's notes) instead of
+        refusing the file.
+    threshold_km, threshold_km_by_class, min_sites, min_share, on, communities : keyword-only
+        As :func:`run_analysis`.
+
+    Returns
+    -------
+    Analysis
+        The finished analysis; ``notes`` records dropped rows and warnings.
+    """
+    from esr_geo.offices import read_sites
+    from esr_geo.zones import read_zones
+
+    load = read_sites(offices, base=base, skip_invalid=skip_invalid, name=offices_name)
+    notes = []
+    if load.is_demo:
+        notes.append(f"Sites are the {load.source}: community-level locations, not a provider's office list.")
+    if len(load.dropped):
+        notes.append(
+            f"{len(load.dropped)} invalid row(s) of {load.source} were left out (--skip-invalid): "
+            + "; ".join(f"row {r.row}: {r.reason}" for r in load.dropped.itertuples())
+        )
+    warnings = load.problems[load.problems["severity"] == "warning"] if len(load.problems) else load.problems
+    if len(warnings):
+        notes.append(
+            f"{len(warnings)} warning(s) on {load.source}: "
+            + "; ".join(f"row {r.row} ({r.site}): {r.problem}" for r in warnings.itertuples())
+        )
+    zone_frame = read_zones(zones, base=base, name=zones_name) if zones is not None else None
+    zone_label = (zones_name or Path(zones).name) if zones is not None else None
+    return run_analysis(
+        base,
+        load.sites,
+        sites_source=load.source,
+        zones=zone_frame,
+        zones_source=zone_label,
+        threshold_km=threshold_km,
+        threshold_km_by_class=threshold_km_by_class,
+        min_sites=min_sites,
+        min_share=min_share,
+        on=on,
+        communities=communities,
+        notes=notes,
+    )
+
+
+def gis_layers(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
+    """Return the analysis as map layers, each a GeoDataFrame in EPSG:3347.
+
+    Returns
+    -------
+    dict of geopandas.GeoDataFrame
+        ``catchments`` (rollout attributes and coverage figures), ``sites`` (the sites used,
+        with catchment, zone and location precision), ``service_delivery_zones`` (with
+        ``passes`` and ``reason``), ``csd_access`` (census subdivisions with access figures)
+        and ``underserved_communities`` (points). Every geometry is non-null.
+    """
+    crs = settings.ANALYSIS_CRS
+    base = analysis.base
+    status = statuses_on(base.rollout, on=analysis.on, lang="en").set_index("catchment_id")
+    cov = analysis.tables["coverage_by_catchment"].drop(columns=["catchment", "phase", "ssm", "status", "population"])
+    cat = base.catchments.drop(columns=["status"]).merge(cov, on="catchment_id", how="left")
+    cat["status"] = cat["catchment_id"].map(status["status"])
+    cat["status_label"] = cat["status"].map(STATUS_LABELS["en"])
+    cat_layer = gpd.GeoDataFrame(cat, geometry="geometry", crs=crs)
+
+    sites = analysis.sites.to_crs(crs)
+
+    zcov = analysis.tables["coverage_by_zone"].drop(columns=["catchment_id"])
+    zones = analysis.zones.drop(columns=["basis"]).merge(zcov, on="zone", how="left")
+    zone_layer = gpd.GeoDataFrame(zones, geometry="geometry", crs=crs)
+
+    csd = base.csds[["CSDUID", "geometry"]].merge(analysis.tables["access_by_csd"], on="CSDUID", how="left")
+    csd_layer = gpd.GeoDataFrame(csd, geometry="geometry", crs=crs)
+
+    gaps = analysis.tables["underserved_communities"]
+    gap_layer = gpd.GeoDataFrame(
+        gaps.drop(columns=["lon", "lat"]),
+        geometry=gpd.points_from_xy(gaps["lon"], gaps["lat"]),
+        crs=settings.DISPLAY_CRS,
+    ).to_crs(crs)
+    return {
+        "catchments": cat_layer,
+        "sites": sites,
+        "service_delivery_zones": zone_layer,
+        "csd_access": csd_layer,
+        "underserved_communities": gap_layer,
+    }

@@ -1,0 +1,231 @@
+"""The coverage-gap report: CSV tables, a printable HTML page and an Excel workbook."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from matplotlib.figure import Figure
+
+from esr_geo import __version__, settings
+from esr_geo._io import check_targets, neutralise_formulas, write_bytes, write_text
+from esr_geo.analysis import Analysis
+from esr_geo.data import ATTRIBUTIONS
+from esr_geo.errors import InputError
+
+PathLike = str | os.PathLike[str]
+
+CSV_TABLES = ("coverage_by_catchment", "coverage_by_zone", "access_by_csd", "underserved_communities")
+REPORT_FILES = (*[f"{t}.csv" for t in CSV_TABLES], "reserves_exempt.csv", "report.html", "report.xlsx")
+
+#: Colour-blind-safe phase colours (Okabe-Ito), shared with the app and GIS styles.
+PHASE_COLOURS = {
+    "Prototype": "#E69F00",
+    "Phase 1": "#56B4E9",
+    "Phase 2": "#009E73",
+    "Phase 3": "#CC79A7",
+}
+PASS_COLOUR = "#0072B2"
+FAIL_COLOUR = "#D55E00"
+
+TABLE_TITLES = {
+    "coverage_by_catchment": "Coverage by catchment",
+    "coverage_by_zone": "Service delivery zones",
+    "underserved_communities": "Communities beyond the threshold",
+    "reserves_exempt": "First Nations reserves (exempt from the SSM model; shown apart)",
+    "access_by_csd": "Access by census subdivision",
+}
+
+
+def method_notes(analysis: Analysis) -> list[str]:
+    """Return the method, thresholds and limitations of an analysis in plain words."""
+    by_class = analysis.threshold_km_by_class
+    threshold = f"{analysis.threshold_km:g} km" + (
+        " (" + ", ".join(f"{k}: {v:g} km" for k, v in sorted(by_class.items())) + ")" if by_class else ""
+    )
+    return [
+        f"Sites: {analysis.sites_source}; {int(analysis.sites['in_person'].sum())} in-person sites counted "
+        "(virtual-only sites never count as in-person access).",
+        f"Zones: {analysis.zones_source}. A zone passes with at least {analysis.min_sites} in-person site(s) "
+        f"inside it and at least {100 * analysis.min_share:.0f}% of its non-reserve residents within the threshold.",
+        f"Distance threshold: {threshold}. Distances are straight-line geodesic distances on the WGS 84 "
+        "ellipsoid to the nearest in-person site, in any catchment.",
+        "Limitation: road networks, ferries, winter roads and seasonal access are not modelled; a straight "
+        "line across water or roadless land understates real travel.",
+        "Where people live: 2021 Census population of each dissemination area, split evenly over its "
+        "dissemination-block representative points (whole persons; any remainder goes to the first blocks). "
+        f"All {settings.ONTARIO_POPULATION_2021:,} Ontarians are counted once; 60 DAs with no published count "
+        "contribute no one.",
+        "Remoteness: Statistics Canada Index of Remoteness 2021 in the classes of Subedi, Roshanafshar and "
+        "Greenberg (2020); CSDs without an index value are 'unclassified'. The Statistical Area Classification "
+        "is the 2016 vintage.",
+        "Reserves: census subdivisions of type IRI (Indian reserve) and S-É (Indian settlement), and First "
+        "Nations band offices, are exempt from the SSM model. They are shown and reported apart and never "
+        "count as an SSM's gap.",
+        f"Rollout statuses as of {analysis.on.isoformat()}. Boundaries are simplified census boundaries.",
+    ]
+
+
+def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
+    """Draw a static map of catchments, zones, sites and gaps and return it as PNG bytes."""
+    fig = Figure(figsize=(9.5, 8.5), dpi=dpi)
+    ax = fig.subplots()
+    cat = analysis.base.catchments
+    for phase, colour in PHASE_COLOURS.items():
+        part = cat[cat["phase"] == phase]
+        if len(part):
+            part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.6, alpha=0.55, label=phase)
+    zones = analysis.zones.merge(analysis.tables["coverage_by_zone"][["zone", "passes"]], on="zone")
+    for passes, colour in ((True, PASS_COLOUR), (False, FAIL_COLOUR)):
+        part = zones[zones["passes"] == passes]
+        if len(part):
+            part.boundary.plot(ax=ax, color=colour, linewidth=1.4 if passes else 2.2)
+    sites = analysis.sites[analysis.sites["in_person"].astype(bool)].to_crs(settings.ANALYSIS_CRS)
+    sites.plot(ax=ax, color="black", markersize=7, marker="^", label="in-person site")
+    gaps = analysis.tables["underserved_communities"]
+    for exempt, style in (
+        (False, {"color": FAIL_COLOUR, "marker": "o"}),
+        (True, {"color": "#7F7F7F", "marker": "s"}),
+    ):
+        part = gaps[gaps["is_reserve_exempt"] == exempt]
+        if len(part):
+            geo = gpd.GeoSeries(gpd.points_from_xy(part["lon"], part["lat"]), crs=settings.DISPLAY_CRS).to_crs(
+                settings.ANALYSIS_CRS
+            )
+            geo.plot(
+                ax=ax,
+                markersize=18,
+                label="reserve beyond threshold (exempt)" if exempt else "community beyond threshold",
+                **style,
+            )
+    ax.plot([], [], color=PASS_COLOUR, linewidth=1.4, label="zone passes")
+    ax.plot([], [], color=FAIL_COLOUR, linewidth=2.2, label="zone fails")
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    ax.set_axis_off()
+    ax.set_title("EST catchments by phase, service delivery zones, in-person sites and gaps", fontsize=10)
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
+        elif pd.api.types.is_integer_dtype(out[col]) and col not in ("CSDUID",):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+        elif pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map({True: "yes", False: "no"})
+    return out
+
+
+def render_html(analysis: Analysis) -> str:
+    """Return the report as one self-contained, printable HTML page."""
+    png = base64.b64encode(static_map_png(analysis)).decode("ascii")
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>esr-geo coverage-gap report</title><style>",
+        "body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#111;max-width:1200px}",
+        "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #999}",
+        "table{border-collapse:collapse;font-size:11px;margin:8px 0}"
+        "th,td{border:1px solid #bbb;padding:3px 5px;text-align:left}th{background:#eee}",
+        ".summary{font-size:15px;background:#f3f3f3;padding:10px;border-left:4px solid #0072B2}",
+        ".fail{color:#D55E00;font-weight:bold}.small{font-size:11px;color:#333}",
+        "@media print{body{margin:8mm}h2{page-break-after:avoid}table{page-break-inside:auto}"
+        "tr{page-break-inside:avoid}}",
+        "</style></head><body>",
+        "<h1>In-person access to employment services: coverage-gap report</h1>",
+        f"<p class='small'>esr-geo {esc(__version__)} · generated {dt.date.today().isoformat()} · "
+        f"rollout status as of {analysis.on.isoformat()}</p>",
+        f"<p class='summary'>{esc(analysis.summary_sentence())}</p>",
+    ]
+    if analysis.notes:
+        parts.append("<h2>Notes on the input</h2><ul>")
+        parts.extend(f"<li>{esc(n)}</li>" for n in analysis.notes)
+        parts.append("</ul>")
+    parts.append(
+        f"<h2>Map</h2><img alt='Map of catchments, zones, sites and gaps' style='max-width:100%' "
+        f"src='data:image/png;base64,{png}'>"
+    )
+    for key in ("coverage_by_catchment", "coverage_by_zone", "underserved_communities", "reserves_exempt"):
+        table = analysis.tables[key].drop(columns=[c for c in ("lon", "lat") if c in analysis.tables[key]])
+        parts.append(f"<h2>{esc(TABLE_TITLES[key])}</h2>")
+        if table.empty:
+            parts.append("<p>None.</p>")
+        else:
+            parts.append(neutralise_formulas(_fmt(table)).to_html(index=False, escape=True, na_rep=""))
+    csd = analysis.tables["access_by_csd"]
+    short = csd[(csd["pct_within_threshold"] < 100) & ~csd["is_reserve"]].sort_values("pct_within_threshold")
+    parts.append(f"<h2>{esc(TABLE_TITLES['access_by_csd'])}: subdivisions with anyone beyond the threshold</h2>")
+    parts.append(
+        "<p class='small'>The full table of all 577 census subdivisions is in access_by_csd.csv and report.xlsx.</p>"
+    )
+    parts.append(
+        neutralise_formulas(_fmt(short)).to_html(index=False, escape=True, na_rep="") if len(short) else "<p>None.</p>"
+    )
+    parts.append("<h2>Thresholds and method</h2><ul>")
+    parts.extend(f"<li>{esc(n)}</li>" for n in method_notes(analysis))
+    parts.append("</ul><h2>Data sources and attribution</h2><ul>")
+    parts.extend(f"<li>{esc(a)}</li>" for a in ATTRIBUTIONS)
+    parts.append("</ul></body></html>")
+    return "\n".join(parts)
+
+
+def excel_bytes(analysis: Analysis) -> bytes:
+    """Return the report tables as an Excel workbook (one sheet per table, plus method notes)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        summary = pd.DataFrame({"esr-geo coverage-gap report": [analysis.summary_sentence(), *method_notes(analysis)]})
+        neutralise_formulas(summary).to_excel(writer, sheet_name="summary", index=False)
+        for key in (*CSV_TABLES, "reserves_exempt"):
+            neutralise_formulas(analysis.tables[key]).to_excel(writer, sheet_name=key[:31], index=False)
+        attrib = pd.DataFrame({"Data sources and attribution": list(ATTRIBUTIONS)})
+        attrib.to_excel(writer, sheet_name="attribution", index=False)
+    return buf.getvalue()
+
+
+def table_csv(analysis: Analysis, key: str) -> str:
+    """Return one report table as CSV text (formulas neutralised)."""
+    return neutralise_formulas(analysis.tables[key]).to_csv(index=False, lineterminator="\n")
+
+
+def write_report(analysis: Analysis, out_dir: PathLike, *, force: bool = False) -> list[Path]:
+    """Write the coverage-gap report files into ``out_dir``.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        A finished analysis.
+    out_dir : path-like
+        Folder to write into (created if needed).
+    force : bool, keyword-only
+        Replace report files that already exist there (otherwise refuse, naming them).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written: the four tables as CSV, ``reserves_exempt.csv``, ``report.html``
+        and ``report.xlsx``. Each is written to a temporary file and renamed into place.
+    """
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {folder} is a file; give a folder to write the report into.")
+    targets = [folder / name for name in REPORT_FILES]
+    check_targets(targets, force=force)
+    html_text = render_html(analysis)
+    xlsx = excel_bytes(analysis)
+    written = []
+    for key in (*CSV_TABLES, "reserves_exempt"):
+        written.append(write_text(folder / f"{key}.csv", table_csv(analysis, key)))
+    written.append(write_text(folder / "report.html", html_text))
+    written.append(write_bytes(folder / "report.xlsx", xlsx))
+    return written
