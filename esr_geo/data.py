@@ -380,7 +380,7 @@ def load_service_canada_sites(data_dir: PathLike | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The 168 rows as published in the bundle (``site_id`` as text). Use
-        :func:`esr_geo.offices.demo_offices` for the validated, located layer.
+        :func:`esr_geo.offices.demo_sites` for the validated, located layer.
     """
     path = bundle_path("service_canada_offices", data_dir)
     frame = _read_csv(

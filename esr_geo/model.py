@@ -20,7 +20,7 @@ from esr_geo.rollout import load_rollout
 PathLike = str | os.PathLike[str]
 
 #: Bump when the derivation of cached tables changes, so stale caches are rebuilt.
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def assign_das_to_csds(blocks: pd.DataFrame, csds: gpd.GeoDataFrame) -> pd.Serie
     pandas.Series
         CSDUID indexed by DAUID.
     """
-    polys = csds[["CSDUID", "CDUID", "geometry"]].to_crs(settings.ANALYSIS_CRS)
+    polys = csds[["CSDUID", "CDUID", "geometry"]].to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
     pts = gpd.GeoDataFrame(
         {"DBUID": blocks["DBUID"].to_numpy(), "CDUID": blocks["DBUID"].str[:4].to_numpy()},
         geometry=gpd.points_from_xy(blocks["X"], blocks["Y"]),
@@ -41,6 +41,10 @@ def assign_das_to_csds(blocks: pd.DataFrame, csds: gpd.GeoDataFrame) -> pd.Serie
     )
     hits = gpd.sjoin(pts, polys, how="inner", predicate="within", lsuffix="pt", rsuffix="poly")
     hits = hits[hits["CDUID_pt"] == hits["CDUID_poly"]]
+    # overlapping simplified polygons: the smallest (e.g. a reserve in an unorganised area) wins,
+    # the same rule as for sites and communities
+    hits = hits.assign(_area=polys.geometry.area.to_numpy()[hits["index_poly"].to_numpy()])
+    hits = hits.sort_values("_area", kind="stable")
     hits = hits[~hits.index.duplicated(keep="first")]
     matched = pd.Series(hits["CSDUID"].to_numpy(), index=hits.index)
     rest = pts.loc[~pts.index.isin(matched.index)]

@@ -108,3 +108,30 @@ def cache_dir(path: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return DEFAULT_CACHE_DIR
+
+
+#: Largest site (office) file accepted, in megabytes (10**6 bytes), checked before parsing;
+#: for a zipped shapefile the limit also applies to the unzipped total.
+SITE_FILE_MAX_MB = 25
+
+#: Two rows with the same site name closer than this, in metres, are duplicates.
+SITE_DUPLICATE_M = 10.0
+
+#: Scenarios (esr_geo.scenario): the exact maximal-covering solve uses PySAL spopt's MCLP (a
+#: dense cost matrix) when, after merging demand points covered by the same candidates, the
+#: problem has at most this many demand groups ...
+SCENARIO_SPOPT_MAX_GROUPS = 5_000
+#: ... and at most this many candidate sites that cover anyone ...
+SCENARIO_SPOPT_MAX_CANDIDATES = 300
+#: ... and at most this many cells in its matrix (spopt builds one constraint term per cell:
+#: about 2 s per 150,000 cells; the sparse PuLP model gives the same optimum 10-30x faster).
+SCENARIO_SPOPT_MAX_CELLS = 150_000
+#: Larger problems are solved with the same model built sparsely in PuLP when they have at most
+#: this many (demand group, candidate) coverage pairs (``exact=True`` lifts the limit).
+SCENARIO_EXACT_MAX_PAIRS = 250_000
+#: Time limit of the CBC solver, in seconds; a solution not proven optimal is reported as such.
+SCENARIO_EXACT_TIME_LIMIT_S = 60.0
+
+#: The planner's map (esr_geo.maps): boundaries sent to the browser are simplified with this
+#: tolerance, in metres, in the analysis CRS (shared edges stay shared: coverage simplification).
+MAP_SIMPLIFY_M = 500.0

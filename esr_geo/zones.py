@@ -157,7 +157,7 @@ def _zones_from_csv(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame:
         {
             "zone_id": dissolved["zone"],
             "zone": dissolved["zone"],
-            "catchment_id": dissolved["zone"].map(majority).fillna(""),
+            "catchment_id": dissolved["zone"].map(majority).astype(object).fillna(""),
             "basis": "CSDUID",
             "members": dissolved["CSDUID"],
         },
@@ -221,7 +221,7 @@ def _zones_from_polygons(path: Path, *, base: Base, label: str) -> gpd.GeoDataFr
     )
     zone_of_pt = assign_points(base.points, zones)
     majority = _majority_catchment(zone_of_pt, base.points["catchment_id"], base.points["population"])
-    zones["catchment_id"] = zones["zone"].map(majority).fillna("")
+    zones["catchment_id"] = zones["zone"].map(majority).astype(object).fillna("")
     empty = zones.loc[zones["catchment_id"] == "", "zone"].tolist()
     if empty:
         raise InputError(

