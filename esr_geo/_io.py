@@ -55,10 +55,10 @@ def atomic_path(target: str | os.PathLike[str], *, force: bool = True) -> Iterat
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def write_text(target: str | os.PathLike[str], text: str, *, force: bool = True) -> Path:
-    """Write UTF-8 text to ``target`` atomically and return the path."""
+def write_text(target: str | os.PathLike[str], text: str, *, force: bool = True, bom: bool = False) -> Path:
+    """Write UTF-8 text to ``target`` atomically (with a byte-order mark if ``bom``) and return the path."""
     with atomic_path(target, force=force) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
     return Path(target)
 
 

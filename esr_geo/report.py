@@ -225,7 +225,8 @@ def write_report(analysis: Analysis, out_dir: PathLike, *, force: bool = False) 
     xlsx = excel_bytes(analysis)
     written = []
     for key in (*CSV_TABLES, "reserves_exempt"):
-        written.append(write_text(folder / f"{key}.csv", table_csv(analysis, key)))
+        # UTF-8 with a byte-order mark, so Excel shows accents and en dashes correctly
+        written.append(write_text(folder / f"{key}.csv", table_csv(analysis, key), bom=True))
     written.append(write_text(folder / "report.html", html_text))
     written.append(write_bytes(folder / "report.xlsx", xlsx))
     return written

@@ -174,3 +174,20 @@ def test_validate_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tm
     code, out, err = run(capsys, "validate", str(bad), "--data-dir", str(data_dir))
     assert code == 2
     assert "swap" in out.lower() and "Traceback" not in err
+
+
+def test_export_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    import pyogrio
+
+    target = tmp_path / "layers.gpkg"
+    code, out, err = run(capsys, "export", "--format", "gpkg", "--out", str(target), "--data-dir", str(data_dir))
+    assert code == 0, err
+    assert str(target) in out
+    names = [row[0] for row in pyogrio.list_layers(target)]
+    assert {"catchments", "sites", "service_delivery_zones", "csd_access", "underserved_communities"} <= set(names)
+    code, _, err = run(capsys, "export", "--format", "gpkg", "--out", str(target), "--data-dir", str(data_dir))
+    assert code == 2 and "--force" in err
+    code, _, err = run(
+        capsys, "export", "--format", "shp", "--crs", "999999", "--out", str(tmp_path), "--data-dir", str(data_dir)
+    )
+    assert code == 2 and "999999" in err and "Traceback" not in err

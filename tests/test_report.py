@@ -16,6 +16,8 @@ def test_write_report(analysis: Analysis, tmp_path: Path) -> None:
     out = tmp_path / "new" / "folder"
     written = report.write_report(analysis, out)
     assert sorted(p.name for p in written) == sorted(report.REPORT_FILES)
+    # UTF-8 with a byte-order mark, so Excel shows "Hamilton–Niagara Peninsula" correctly
+    assert (out / "coverage_by_catchment.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     cat = pd.read_csv(out / "coverage_by_catchment.csv")
     assert int(cat["population"].sum()) == 14_223_942
     assert "Hamilton–Niagara Peninsula" in set(cat["catchment"])
