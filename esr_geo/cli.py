@@ -172,6 +172,54 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    from esr_geo.analysis import Analysis
+    from esr_geo.errors import InputError
+    from esr_geo.scenario import close_sites, list_sites, write_closure
+
+    analysis = _analysis_from_args(args)
+    assert isinstance(analysis, Analysis)
+    if args.list_sites:
+        sys.stdout.write(_frame_out(list_sites(analysis), "csv"))
+        return EXIT_OK
+    if not args.close:
+        raise InputError("Name at least one site to close with --close ID (see the ids with --list-sites).")
+    if args.out is None:
+        raise InputError("Give --out DIR, the folder for the before/after tables and the summary.")
+    result = close_sites(analysis, args.close)
+    written = write_closure(result, args.out, force=args.force)
+    sys.stdout.write(result.summary_sentence() + "\n")
+    sys.stdout.write(f"Wrote {len(written)} files to {args.out}:\n")
+    for path in written:
+        sys.stdout.write(f"  {path.name}\n")
+    return EXIT_OK
+
+
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from esr_geo.analysis import Analysis
+    from esr_geo.scenario import candidate_sites, suggest_sites, write_suggestions
+
+    analysis = _analysis_from_args(args)
+    assert isinstance(analysis, Analysis)
+    candidates = candidate_sites(analysis, path=args.candidates) if args.candidates else None
+    result = suggest_sites(
+        analysis,
+        k=args.k,
+        candidates=candidates,
+        catchment=args.catchment,
+        zone=args.zone,
+        fix_failing_zones_first=args.fix_failing_zones,
+    )
+    written = write_suggestions(result, args.out, force=args.force)
+    sys.stdout.write(_frame_out(result.to_frame(), "table"))
+    for note in result.notes:
+        sys.stdout.write(f"Note: {note}\n")
+    sys.stdout.write(f"Wrote {len(written)} files to {args.out}:\n")
+    for path in written:
+        sys.stdout.write(f"  {path.name}\n")
+    return EXIT_OK
+
+
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--offices",
@@ -283,6 +331,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="replace existing output")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("scenario", help="what closing one or more sites costs: before/after tables and a summary")
+    _add_analysis_options(p)
+    p.add_argument("--close", action="append", metavar="ID", default=None, help="site id or exact name (repeatable)")
+    p.add_argument("--list-sites", action="store_true", help="print the sites that can be closed and exit")
+    p.add_argument("--out", type=Path, default=None, help="folder to write into (created if needed)")
+    p.add_argument("--force", action="store_true", help="replace files already in the folder")
+    p.set_defaults(func=_cmd_scenario)
+
+    p = sub.add_parser("suggest", help="where K new in-person sites would bring the most people within reach")
+    _add_analysis_options(p)
+    p.add_argument("--k", type=int, required=True, help="how many new sites to suggest")
+    p.add_argument("--catchment", default=None, help="only this catchment (id or name)")
+    p.add_argument("--zone", default=None, help="only this service delivery zone (name)")
+    p.add_argument("--fix-failing-zones", action="store_true", help="first make every failing zone pass, if possible")
+    p.add_argument(
+        "--candidates",
+        type=Path,
+        default=None,
+        help="candidate locations (any site format; default: named communities)",
+    )
+    p.add_argument("--out", type=Path, required=True, help="folder to write into (created if needed)")
+    p.add_argument("--force", action="store_true", help="replace files already in the folder")
+    p.set_defaults(func=_cmd_suggest)
 
     p = sub.add_parser("validate", help="check a site file and list every problem with its row")
     p.add_argument("path", type=Path, help="the site file")

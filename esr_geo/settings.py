@@ -123,9 +123,9 @@ SITE_DUPLICATE_M = 10.0
 SCENARIO_SPOPT_MAX_GROUPS = 5_000
 #: ... and at most this many candidate sites that cover anyone ...
 SCENARIO_SPOPT_MAX_CANDIDATES = 300
-#: ... and at most this many cells in its matrix (spopt builds one constraint term per cell:
-#: about 2 s per 150,000 cells; the sparse PuLP model gives the same optimum 10-30x faster).
-SCENARIO_SPOPT_MAX_CELLS = 150_000
+#: ... and at most this many cells in its matrix (spopt builds one constraint term per cell,
+#: about 1 s per 50,000 cells; the sparse PuLP model gives the same optimum 10-30x faster).
+SCENARIO_SPOPT_MAX_CELLS = 50_000
 #: Larger problems are solved with the same model built sparsely in PuLP when they have at most
 #: this many (demand group, candidate) coverage pairs (``exact=True`` lifts the limit).
 SCENARIO_EXACT_MAX_PAIRS = 250_000

@@ -191,3 +191,21 @@ def test_export_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_
         capsys, "export", "--format", "shp", "--crs", "999999", "--out", str(tmp_path), "--data-dir", str(data_dir)
     )
     assert code == 2 and "999999" in err and "Traceback" not in err
+
+
+def test_scenario_and_suggest_commands(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    dd = ["--data-dir", str(data_dir)]
+    code, out, _ = run(capsys, "scenario", "--list-sites", *dd)
+    assert code == 0 and "3514,Kenora Service Canada Centre" in out
+    code, out, err = run(capsys, "scenario", "--close", "3514", "--out", str(tmp_path / "close"), *dd)
+    assert code == 0, err
+    assert (tmp_path / "close" / "closure_by_zone.csv").is_file()
+    zones = (tmp_path / "close" / "closure_by_zone.csv").read_text(encoding="utf-8")
+    assert "Kenora" in zones and "fail" in zones
+    code, _, err = run(capsys, "scenario", "--close", "nosuch", "--out", str(tmp_path / "x"), *dd)
+    assert code == 2 and "'nosuch'" in err and "--list-sites" in err
+    code, out, err = run(capsys, "suggest", "--k", "2", "--catchment", "northwest", "--out", str(tmp_path / "s"), *dd)
+    assert code == 0, err
+    assert "Northwest" in out and (tmp_path / "s" / "suggested_sites.csv").is_file()
+    code, _, err = run(capsys, "suggest", "--k", "2", "--catchment", "atlantis", "--out", str(tmp_path / "t"), *dd)
+    assert code == 2 and "atlantis" in err
