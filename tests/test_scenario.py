@@ -318,7 +318,7 @@ def test_unknown_and_ambiguous_sites_are_explained(real: Analysis) -> None:
         scenario.close_sites(real, ["Kenora Service Centre", "3514"])
     msg = str(err.value)
     assert "'Kenora Service Centre'" in msg and "3514 (Kenora Service Canada Centre)" in msg
-    assert "site_id" in msg and "list_sites" in msg
+    assert "site_id" in msg and "--list-sites" in msg
     with pytest.raises(InputError, match="at least one site"):
         scenario.close_sites(real, [])
     twins = dataclasses.replace(real, sites=real.sites.assign(name="Same name"))
