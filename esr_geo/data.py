@@ -135,6 +135,23 @@ def _read_csv(path: Path, *, required: list[str], dtype: dict[str, Any]) -> pd.D
     return frame
 
 
+def _numeric(frame: pd.DataFrame, column: str, path: Path, *, blank_ok: bool) -> pd.Series:
+    """Parse a numeric column; a non-blank value that is not a number is a DataError naming its row."""
+    raw = frame[column]
+    values = pd.to_numeric(raw, errors="coerce")
+    bad = values.isna() & raw.notna()
+    if not blank_ok:
+        bad |= raw.isna()
+    if bad.any():
+        rows = [f"row {i + 2} ({raw.iloc[i]!r})" for i in np.flatnonzero(bad.to_numpy())[:5]]
+        more = f" and {int(bad.sum()) - 5} more" if bad.sum() > 5 else ""
+        raise DataError(
+            f"{path}: column {column} must hold numbers{'' if blank_ok else ' on every row'}; not a number on "
+            f"{', '.join(rows)}{more}. Restore the file from the bundle."
+        )
+    return values.astype(float)
+
+
 def _check_rows(frame: pd.DataFrame, path: Path, expected: int) -> None:
     if len(frame) != expected:
         raise DataError(f"{path} has {len(frame):,} rows; expected {expected:,}.")
@@ -229,9 +246,7 @@ def load_cd_population(data_dir: PathLike | None = None) -> pd.DataFrame:
     frame = _read_csv(path, required=["CDUID", "CDNAME", "POP2021"], dtype={"CDUID": str})
     _check_rows(frame, path, settings.ONTARIO_CD_COUNT)
     _check_unique(frame, "CDUID", path)
-    if frame["POP2021"].isna().any():
-        raise DataError(f"{path} has census divisions without a population.")
-    frame["POP2021"] = frame["POP2021"].astype("int64")
+    frame["POP2021"] = _numeric(frame, "POP2021", path, blank_ok=False).astype("int64")
     _check_total(frame["POP2021"], path, "POP2021")
     return frame
 
@@ -272,11 +287,11 @@ def load_remoteness(data_dir: PathLike | None = None) -> pd.DataFrame:
     )
     _check_rows(frame, path, settings.ONTARIO_CSD_COUNT)
     _check_unique(frame, "CSDuid", path)
-    index = pd.to_numeric(frame["Index_of_remoteness"], errors="coerce")
+    index = _numeric(frame, "Index_of_remoteness", path, blank_ok=True)
     out_of_range = index[(index < 0) | (index > 1)]
     if len(out_of_range):
         raise DataError(f"{path}: Index_of_remoteness outside 0-1 on {len(out_of_range)} rows.")
-    pop = pd.to_numeric(frame["CSDpop2021"], errors="coerce").astype("Int64")
+    pop = _numeric(frame, "CSDpop2021", path, blank_ok=True).astype("Int64")
     _check_total(pop.fillna(0), path, "CSDpop2021")
     return pd.DataFrame(
         {
@@ -325,7 +340,7 @@ def load_da_population(data_dir: PathLike | None = None) -> pd.DataFrame:
     bad = frame[~frame["DAUID"].str.fullmatch(r"35\d{6}")]
     if len(bad):
         raise DataError(f"{path}: malformed DAUID on row {bad.index[0] + 2}: {bad.iloc[0]['DAUID']!r}.")
-    frame["POP2021"] = pd.to_numeric(frame["POP2021"], errors="coerce").astype("Int64")
+    frame["POP2021"] = _numeric(frame, "POP2021", path, blank_ok=True).astype("Int64")
     _check_total(frame["POP2021"].fillna(0), path, "POP2021")
     return frame[["DAUID", "POP2021"]]
 
@@ -341,11 +356,11 @@ def load_block_points(data_dir: PathLike | None = None) -> pd.DataFrame:
     path = bundle_path("dissemination_block_points", data_dir)
     frame = _read_csv(path, required=["DBUID", "X", "Y"], dtype={"DBUID": str})
     _check_unique(frame, "DBUID", path)
-    bad = frame[~frame["DBUID"].str.fullmatch(r"35\d{9}") | frame["X"].isna() | frame["Y"].isna()]
+    frame["X"] = _numeric(frame, "X", path, blank_ok=False)
+    frame["Y"] = _numeric(frame, "Y", path, blank_ok=False)
+    bad = frame[~frame["DBUID"].str.fullmatch(r"35\d{9}")]
     if len(bad):
-        raise DataError(
-            f"{path}: {len(bad)} rows with a malformed DBUID or missing X/Y (first: row {bad.index[0] + 2})."
-        )
+        raise DataError(f"{path}: {len(bad)} rows with a malformed DBUID (first: row {bad.index[0] + 2}).")
     return frame[["DBUID", "X", "Y"]]
 
 
@@ -361,8 +376,8 @@ def load_first_nations(data_dir: PathLike | None = None) -> gpd.GeoDataFrame:
     path = bundle_path("first_nations_locations", data_dir)
     frame = _read_csv(path, required=["BAND_NUMBER", "BAND_NAME", "LATITUDE", "LONGITUDE"], dtype={"BAND_NUMBER": str})
     _check_unique(frame, "BAND_NUMBER", path)
-    lat = pd.to_numeric(frame["LATITUDE"], errors="coerce")
-    lon = pd.to_numeric(frame["LONGITUDE"], errors="coerce")
+    lat = _numeric(frame, "LATITUDE", path, blank_ok=False)
+    lon = _numeric(frame, "LONGITUDE", path, blank_ok=False)
     bad = frame[lat.isna() | lon.isna() | ~lat.between(41, 57) | ~lon.between(-96, -74)]
     if len(bad):
         raise DataError(f"{path}: row {bad.index[0] + 2} has no valid Ontario latitude/longitude.")

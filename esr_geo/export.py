@@ -40,13 +40,12 @@ import logging
 import math
 import os
 import re
-import shutil
 import sqlite3
 import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -58,7 +57,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from esr_geo import __version__, settings
-from esr_geo._io import atomic_path, check_targets, neutralise_formulas
+from esr_geo._io import atomic_path, check_targets, neutralise_formulas, write_folder
 from esr_geo.analysis import Analysis, gis_layers
 from esr_geo.data import ATTRIBUTIONS
 from esr_geo.errors import DataError, InputError
@@ -1161,32 +1160,6 @@ def _write_docs(
     (stage / README_NAME).write_text(readme, encoding="utf-8")
 
 
-def _write_folder(folder: Path, names: list[str], build: Callable[[Path], None], *, force: bool) -> list[Path]:
-    """Write ``names`` into ``folder`` all at once: build them in a hidden staging folder, then rename."""
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"--out {folder} is a file; this format writes a folder of files. Give a folder.")
-    targets = [folder / n for n in names]
-    check_targets(targets, force=force)
-    created = [p for p in (folder, *folder.parents) if not p.exists()]  # deepest first
-    folder.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".esr_geo_export.", dir=folder))
-    done = False
-    try:
-        build(stage)
-        missing = [n for n in names if not (stage / n).is_file()]
-        if missing:
-            raise DataError(f"The export did not produce {', '.join(missing)}.")
-        for n in names:
-            (stage / n).replace(folder / n)
-        done = True
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        for made in created if not done else []:
-            if made.is_dir() and not any(made.iterdir()):
-                made.rmdir()
-    return targets
-
-
 _FILE_SUFFIXES = (".zip", ".gpkg", ".geojson", ".json", ".csv", ".shp", ".txt")
 
 
@@ -1270,7 +1243,7 @@ def export_layers(
     ext = ".geojson" if fmt == "geojson" else ".csv"
     names = [f"{layer}{ext}" for layer in layers] + [FIELDS_NAME, README_NAME]
     writer = _write_geojson_folder if fmt == "geojson" else _write_csv_folder
-    return _write_folder(target, names, lambda stage: writer(analysis, layers, stage, requested), force=force)
+    return write_folder(target, names, lambda stage: writer(analysis, layers, stage, requested), force=force)
 
 
 def shapefile_zip_bytes(analysis: Analysis, *, crs: str | int | None = None) -> bytes:

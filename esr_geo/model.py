@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from esr_geo import data, settings
+from esr_geo._io import read_cached, write_cached
 from esr_geo.catchments import build_catchments, cd_lookup, load_definition
 from esr_geo.population import build_population_points
 from esr_geo.remoteness import csd_attributes
@@ -20,7 +21,7 @@ from esr_geo.rollout import load_rollout
 PathLike = str | os.PathLike[str]
 
 #: Bump when the derivation of cached tables changes, so stale caches are rebuilt.
-CACHE_VERSION = "5"
+CACHE_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -88,22 +89,18 @@ def population_points(data_dir: PathLike | None = None, *, cache: PathLike | boo
     if cache is not False:
         folder = settings.cache_dir(None if cache is True or cache is None else cache)
         target = folder / f"population_points_{_fingerprint(root)}.parquet"
-        if target.is_file():
-            try:
-                return pd.read_parquet(target)
-            except (OSError, ValueError):
-                target.unlink(missing_ok=True)
+        cached = read_cached(target)
+        if cached is not None:
+            return cached
+    census = data.load_remoteness(root).set_index("CSDUID")["census_population"]
     points = build_population_points(
-        data.load_da_population(root), data.load_block_points(root), data.load_census_subdivisions(root)
+        data.load_da_population(root),
+        data.load_block_points(root),
+        data.load_census_subdivisions(root),
+        census=census,
     )
     if target is not None:
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".tmp")
-            points.to_parquet(tmp, index=False)
-            tmp.replace(target)
-        except OSError:
-            pass  # a read-only cache only costs speed
+        write_cached(points, target)
     return points
 
 

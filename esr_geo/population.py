@@ -64,10 +64,126 @@ def assign_das_to_csds(blocks: pd.DataFrame, csds: gpd.GeoDataFrame) -> pd.Serie
     return counts.drop_duplicates("DAUID").set_index("DAUID")["CSDUID"]
 
 
+#: Census subdivisions within this distance (metres) of a DA's block points are candidates
+#: when the DA's subdivision is reconciled against the published populations.
+CANDIDATE_RADIUS_M = 1000.0
+
+
+def candidate_csds(
+    blocks: pd.DataFrame, csds: gpd.GeoDataFrame, *, radius_m: float = CANDIDATE_RADIUS_M
+) -> pd.DataFrame:
+    """Return, for each dissemination area, the census subdivisions it could belong to.
+
+    Parameters
+    ----------
+    blocks : pandas.DataFrame
+        ``DBUID``, ``X``, ``Y`` in EPSG:3347 metres.
+    csds : geopandas.GeoDataFrame
+        Census subdivisions with ``CSDUID`` and ``CDUID``.
+    radius_m : float, keyword-only
+        How far (metres) from any of the DA's block points a subdivision polygon may be.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Unique ``DAUID``, ``CSDUID`` pairs, both in the same census division.
+    """
+    polys = csds[["CSDUID", "CDUID", "geometry"]].to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
+    pts = gpd.GeoDataFrame(
+        {"DAUID": blocks["DBUID"].str[:8].to_numpy(), "CDUID": blocks["DBUID"].str[:4].to_numpy()},
+        geometry=gpd.points_from_xy(blocks["X"], blocks["Y"]),
+        crs=settings.ANALYSIS_CRS,
+    )
+    near = gpd.sjoin(pts, polys, predicate="dwithin", distance=radius_m, lsuffix="pt", rsuffix="poly")
+    near = near[near["CDUID_pt"] == near["CDUID_poly"]]
+    return near[["DAUID", "CSDUID"]].drop_duplicates().reset_index(drop=True)
+
+
+def reconcile_das(
+    da_population: pd.Series,
+    initial: pd.Series,
+    candidates: pd.DataFrame,
+    census: pd.Series,
+    *,
+    time_limit_s: float = 20.0,
+) -> pd.Series:
+    """Re-assign dissemination areas so that subdivision populations match the census.
+
+    DAs nest within census subdivisions, so with the true assignment every subdivision's DA
+    total equals its published population. Starting from the geometric assignment, a small
+    integer programme per census division moves DAs among their candidate subdivisions to
+    minimise the total absolute difference from the published populations (persons), and,
+    among equally good answers, the number of people moved away from the geometric choice.
+
+    Parameters
+    ----------
+    da_population : pandas.Series
+        Persons per DAUID (blank counts as 0).
+    initial : pandas.Series
+        Geometric CSDUID per DAUID.
+    candidates : pandas.DataFrame
+        ``DAUID``, ``CSDUID`` pairs allowed (see :func:`candidate_csds`).
+    census : pandas.Series
+        Published population per CSDUID (persons; NaN where not published, treated as 0:
+        such subdivisions' DAs have no published count either).
+    time_limit_s : float, keyword-only
+        CBC time limit per census division, in seconds.
+
+    Returns
+    -------
+    pandas.Series
+        CSDUID per DAUID (same index as ``initial``). Unchanged where no solver is available.
+    """
+    import pulp
+
+    from esr_geo._solver import cbc_solver
+
+    target = census.astype("Float64").fillna(0).astype(float)
+    assign = initial.copy()
+    pop = da_population.reindex(assign.index).fillna(0).astype(float)
+    cands = candidates[candidates["DAUID"].isin(assign.index)]
+    cands = pd.concat([cands, pd.DataFrame({"DAUID": assign.index, "CSDUID": assign.to_numpy()})]).drop_duplicates()
+    cands = cands[cands["DAUID"].map(pop) > 0]
+    choices = cands.groupby("DAUID")["CSDUID"].agg(list)
+    movable = choices[choices.map(len) > 1]
+    totals = pop.groupby(assign).sum()
+    cd_of = pd.Series(assign.index.str[:4], index=assign.index)
+    for cd in sorted(set(cd_of[movable.index])):
+        csd_ids = sorted(set(target.index[target.index.str[:4] == cd]) | set(assign[cd_of == cd]))
+        diff = {c: float(totals.get(c, 0.0)) - float(target.get(c, 0.0)) for c in csd_ids}
+        if all(abs(v) < 0.5 for v in diff.values()):
+            continue
+        das = [d for d in movable.index if d[:4] == cd]
+        solver = cbc_solver(time_limit_s)
+        if solver is None:
+            return assign
+        prob = pulp.LpProblem(f"da_to_csd_{cd}", pulp.LpMinimize)
+        x = {(d, c): pulp.LpVariable(f"x_{d}_{c}", cat="Binary") for d in das for c in movable[d]}
+        over = {c: pulp.LpVariable(f"over_{c}", lowBound=0) for c in csd_ids}
+        under = {c: pulp.LpVariable(f"under_{c}", lowBound=0) for c in csd_ids}
+        fixed = pop[(cd_of == cd) & ~pop.index.isin(das)].groupby(assign).sum()
+        moved = pulp.lpSum(pop[d] * var for (d, c), var in x.items() if c != assign[d])
+        prob += pulp.lpSum(over.values()) + pulp.lpSum(under.values()) + 1e-4 * moved
+        for d in das:
+            prob += pulp.lpSum(x[(d, c)] for c in movable[d]) == 1
+        for c in csd_ids:
+            inflow = pulp.lpSum(pop[d] * var for (d, cc), var in x.items() if cc == c)
+            prob += inflow + float(fixed.get(c, 0.0)) - float(target.get(c, 0.0)) == over[c] - under[c]
+        prob.solve(solver)
+        if pulp.LpStatus[prob.status] != "Optimal" and prob.sol_status != pulp.LpSolutionIntegerFeasible:
+            continue
+        for (d, c), var in x.items():
+            if var.value() is not None and var.value() > 0.5:
+                assign[d] = c
+    return assign
+
+
 def build_population_points(
     da_population: pd.DataFrame,
     blocks: pd.DataFrame,
     csds: gpd.GeoDataFrame,
+    *,
+    census: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Place each dissemination area's population evenly on its block representative points.
 
@@ -84,6 +200,10 @@ def build_population_points(
         ``DBUID``, ``X``, ``Y`` (EPSG:3347 metres).
     csds : geopandas.GeoDataFrame
         Census subdivision polygons with ``CSDUID`` and ``CDUID``.
+    census : pandas.Series, keyword-only
+        Published population per CSDUID (persons). When given, each DA's subdivision is
+        reconciled against it (see :func:`reconcile_das`), so that reserve and municipal
+        populations match the census wherever the simplified polygons allow.
 
     Returns
     -------
@@ -121,6 +241,8 @@ def build_population_points(
     rank = pts.groupby("DAUID").cumcount().to_numpy()
     pts["population"] = da_pop // n + (rank < da_pop % n)
     da_csd = assign_das_to_csds(blocks, csds)
+    if census is not None:
+        da_csd = reconcile_das(pop, da_csd, candidate_csds(blocks, csds), census)
     pts["CSDUID"] = pts["DAUID"].map(da_csd)
     polys = csds[["CSDUID", "geometry"]].to_crs(settings.ANALYSIS_CRS).set_index("CSDUID").geometry
     own = gpd.GeoSeries(polys.reindex(pts["CSDUID"]).to_numpy(), crs=settings.ANALYSIS_CRS)

@@ -14,15 +14,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from esr_geo import __version__, settings
-from esr_geo._io import check_targets, neutralise_formulas, write_bytes, write_text
+from esr_geo._io import neutralise_formulas, write_files
 from esr_geo.analysis import Analysis
 from esr_geo.data import ATTRIBUTIONS
-from esr_geo.errors import InputError
 
 PathLike = str | os.PathLike[str]
 
 CSV_TABLES = ("coverage_by_catchment", "coverage_by_zone", "access_by_csd", "underserved_communities")
-REPORT_FILES = (*[f"{t}.csv" for t in CSV_TABLES], "reserves_exempt.csv", "report.html", "report.xlsx")
+REPORT_FILES = (*[f"{t}.csv" for t in CSV_TABLES], "reserves_exempt.csv", "report.html", "report.xlsx", "README.txt")
 
 #: Colour-blind-safe phase colours (Okabe-Ito), shared with the app and GIS styles.
 PHASE_COLOURS = {
@@ -60,8 +59,9 @@ def method_notes(analysis: Analysis) -> list[str]:
         "line across water or roadless land understates real travel.",
         "Where people live: 2021 Census population of each dissemination area, split evenly over its "
         "dissemination-block representative points (whole persons; any remainder goes to the first blocks). "
-        f"All {settings.ONTARIO_POPULATION_2021:,} Ontarians are counted once; 60 DAs with no published count "
-        "contribute no one.",
+        f"All {settings.ONTARIO_POPULATION_2021:,} Ontarians are counted once; DAs with no published count "
+        "contribute no one. Each DA is placed in the census subdivision that makes every subdivision's "
+        "population equal its published 2021 count (DAs nest in subdivisions; the boundaries are simplified).",
         "Remoteness: Statistics Canada Index of Remoteness 2021 in the classes of Subedi, Roshanafshar and "
         "Greenberg (2020); CSDs without an index value are 'unclassified'. The Statistical Area Classification "
         "is the 2016 vintage.",
@@ -115,6 +115,53 @@ def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
+#: Plain-language column headers for the printed tables (the CSV files keep the field names).
+HEADERS = {
+    "catchment_id": "Id",
+    "catchment": "Catchment",
+    "phase": "Phase",
+    "ssm": "SSM",
+    "status": "Status",
+    "population": "Population",
+    "reserve_population_exempt": "On reserve (exempt)",
+    "reserve_population": "On reserve (exempt)",
+    "non_reserve_population": "Not on reserve",
+    "in_person_sites": "In-person sites",
+    "sites_per_100k": "Sites per 100,000",
+    "pop_within_threshold": "People within reach",
+    "pct_within_threshold": "% within reach",
+    "pop_beyond_threshold": "People beyond reach",
+    "median_distance_km": "Median km",
+    "max_distance_km": "Max km",
+    "people_nearest_site_in_other_catchment": "Nearest site in another catchment (people)",
+    "zone": "Zone",
+    "passes": "Passes",
+    "reason": "Why it fails",
+    "community": "Community",
+    "kind": "Kind",
+    "CSDUID": "CSD code",
+    "CSDNAME": "Census subdivision",
+    "CSDTYPE": "Type",
+    "census_population": "Census population",
+    "remoteness_index": "Remoteness index",
+    "remoteness_class": "Remoteness",
+    "sac_type": "Metropolitan influence (2016)",
+    "mean_distance_km": "Mean km",
+    "nearest_site": "Nearest in-person site",
+    "distance_km": "Km to nearest site",
+    "threshold_km": "Threshold km",
+    "is_reserve_exempt": "Reserve (exempt)",
+}
+#: Columns left out of the printed tables (they stay in the CSV and Excel files).
+_HTML_DROP = ("lon", "lat", "catchment_id", "census_population", "remoteness_index", "sac_type")
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    shown = frame.drop(columns=[c for c in _HTML_DROP if c in frame.columns])
+    shown = neutralise_formulas(_fmt(shown)).rename(columns=HEADERS)
+    return str(shown.to_html(index=False, escape=True, na_rep=""))
+
+
 def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
@@ -136,12 +183,14 @@ def render_html(analysis: Analysis) -> str:
         "<title>esr-geo coverage-gap report</title><style>",
         "body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#111;max-width:1200px}",
         "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #999}",
-        "table{border-collapse:collapse;font-size:11px;margin:8px 0}"
-        "th,td{border:1px solid #bbb;padding:3px 5px;text-align:left}th{background:#eee}",
+        "table{border-collapse:collapse;font-size:10.5px;margin:8px 0;width:100%}"
+        "th,td{border:1px solid #bbb;padding:3px 4px;text-align:left;vertical-align:top;"
+        "overflow-wrap:break-word}th{background:#eee}",
         ".summary{font-size:15px;background:#f3f3f3;padding:10px;border-left:4px solid #0072B2}",
         ".fail{color:#D55E00;font-weight:bold}.small{font-size:11px;color:#333}",
-        "@media print{body{margin:8mm}h2{page-break-after:avoid}table{page-break-inside:auto}"
-        "tr{page-break-inside:avoid}}",
+        "@page{size:A4 landscape;margin:9mm}",
+        "@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}table{page-break-inside:auto;"
+        "font-size:8.5px}tr{page-break-inside:avoid}thead{display:table-header-group}img{max-height:170mm}}",
         "</style></head><body>",
         "<h1>In-person access to employment services: coverage-gap report</h1>",
         f"<p class='small'>esr-geo {esc(__version__)} · generated {dt.date.today().isoformat()} · "
@@ -155,23 +204,22 @@ def render_html(analysis: Analysis) -> str:
     parts.append(
         f"<h2>Map</h2><img alt='Map of catchments, zones, sites and gaps' style='max-width:100%' "
         f"src='data:image/png;base64,{png}'>"
+        "<p class='small'>Boundaries: Statistics Canada 2021 census divisions (simplified), grouped into EST "
+        "catchments; zones outlined by pass (blue) or fail (orange). Sites, gaps and band offices as in the "
+        "legend. Sources and attribution at the end of this report. Lambert conformal conic projection "
+        "(EPSG:3347).</p>"
     )
     for key in ("coverage_by_catchment", "coverage_by_zone", "underserved_communities", "reserves_exempt"):
-        table = analysis.tables[key].drop(columns=[c for c in ("lon", "lat") if c in analysis.tables[key]])
+        table = analysis.tables[key]
         parts.append(f"<h2>{esc(TABLE_TITLES[key])}</h2>")
-        if table.empty:
-            parts.append("<p>None.</p>")
-        else:
-            parts.append(neutralise_formulas(_fmt(table)).to_html(index=False, escape=True, na_rep=""))
+        parts.append("<p>None.</p>" if table.empty else _html_table(table))
     csd = analysis.tables["access_by_csd"]
     short = csd[(csd["pct_within_threshold"] < 100) & ~csd["is_reserve"]].sort_values("pct_within_threshold")
     parts.append(f"<h2>{esc(TABLE_TITLES['access_by_csd'])}: subdivisions with anyone beyond the threshold</h2>")
     parts.append(
         "<p class='small'>The full table of all 577 census subdivisions is in access_by_csd.csv and report.xlsx.</p>"
     )
-    parts.append(
-        neutralise_formulas(_fmt(short)).to_html(index=False, escape=True, na_rep="") if len(short) else "<p>None.</p>"
-    )
+    parts.append(_html_table(short.drop(columns=["is_reserve"])) if len(short) else "<p>None.</p>")
     parts.append("<h2>Thresholds and method</h2><ul>")
     parts.extend(f"<li>{esc(n)}</li>" for n in method_notes(analysis))
     parts.append("</ul><h2>Data sources and attribution</h2><ul>")
@@ -198,8 +246,39 @@ def table_csv(analysis: Analysis, key: str) -> str:
     return neutralise_formulas(analysis.tables[key]).to_csv(index=False, lineterminator="\n")
 
 
+def readme_text(analysis: Analysis) -> str:
+    """Return the README.txt that travels with the report's CSV files (method and attributions)."""
+    lines = [
+        "esr-geo coverage-gap report",
+        "===========================",
+        "",
+        analysis.summary_sentence(),
+        "",
+        f"Generated {dt.date.today().isoformat()} by esr-geo {__version__}.",
+        "",
+        "Files",
+        "-----",
+        "coverage_by_catchment.csv    per catchment: rollout, population, sites, people within/beyond the threshold",
+        "coverage_by_zone.csv         per service delivery zone: passes or fails, and why",
+        "access_by_csd.csv            per census subdivision: remoteness, distance, people within the threshold",
+        "underserved_communities.csv  named places and band offices beyond the threshold",
+        "reserves_exempt.csv          First Nations reserves and settlements, reported apart (exempt)",
+        "report.html, report.xlsx     the printable report and the same tables as sheets",
+        "",
+        "Method, thresholds and limitations",
+        "----------------------------------",
+        *[f"- {n}" for n in method_notes(analysis)],
+        "",
+        "Data sources and attribution",
+        "----------------------------",
+        *[f"- {a}" for a in ATTRIBUTIONS],
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def write_report(analysis: Analysis, out_dir: PathLike, *, force: bool = False) -> list[Path]:
-    """Write the coverage-gap report files into ``out_dir``.
+    """Write the coverage-gap report files into ``out_dir``, all of them or none.
 
     Parameters
     ----------
@@ -213,20 +292,12 @@ def write_report(analysis: Analysis, out_dir: PathLike, *, force: bool = False) 
     Returns
     -------
     list of pathlib.Path
-        The files written: the four tables as CSV, ``reserves_exempt.csv``, ``report.html``
-        and ``report.xlsx``. Each is written to a temporary file and renamed into place.
+        The files written: the four tables and ``reserves_exempt.csv`` (UTF-8 with a
+        byte-order mark, for Excel), ``report.html``, ``report.xlsx`` and ``README.txt``.
+        They are built in a staging folder and renamed into place only when all exist.
     """
-    folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"--out {folder} is a file; give a folder to write the report into.")
-    targets = [folder / name for name in REPORT_FILES]
-    check_targets(targets, force=force)
-    html_text = render_html(analysis)
-    xlsx = excel_bytes(analysis)
-    written = []
-    for key in (*CSV_TABLES, "reserves_exempt"):
-        # UTF-8 with a byte-order mark, so Excel shows accents and en dashes correctly
-        written.append(write_text(folder / f"{key}.csv", table_csv(analysis, key), bom=True))
-    written.append(write_text(folder / "report.html", html_text))
-    written.append(write_bytes(folder / "report.xlsx", xlsx))
-    return written
+    files: dict[str, str | bytes] = {f"{key}.csv": table_csv(analysis, key) for key in (*CSV_TABLES, "reserves_exempt")}
+    files["report.html"] = render_html(analysis)
+    files["report.xlsx"] = excel_bytes(analysis)
+    files["README.txt"] = readme_text(analysis)
+    return write_files(Path(out_dir), files, force=force)

@@ -149,7 +149,8 @@ def load_rollout(path: PathLike | None = None) -> pd.DataFrame:
     return frame
 
 
-def _to_date(on: dt.date | str | None) -> dt.date:
+def parse_date(on: dt.date | str | None) -> dt.date:
+    """Return ``on`` as a date (``None``: today), or raise InputError naming the expected form."""
     if on is None:
         return dt.date.today()
     if isinstance(on, dt.datetime):
@@ -209,7 +210,7 @@ def statuses_on(rollout: pd.DataFrame, *, on: dt.date | str | None = None, lang:
         the table's order. The input is not modified.
     """
     check_lang(lang)
-    day = _to_date(on)
+    day = parse_date(on)
     out = pd.DataFrame(
         {
             "catchment_id": rollout["catchment_id"],
@@ -228,6 +229,15 @@ def statuses_on(rollout: pd.DataFrame, *, on: dt.date | str | None = None, lang:
     ]
     out["status_label"] = out["status"].map(STATUS_LABELS[lang])
     return out.reset_index(drop=True)
+
+
+def status_codes(rollout: pd.DataFrame, *, on: dt.date | str | None = None) -> pd.Series:
+    """Return each catchment's status code on a date, indexed by ``catchment_id``."""
+    codes = [
+        status_code(ps, ies, parse_date(on))
+        for ps, ies in zip(rollout["planning_start"], rollout["ies_start"], strict=True)
+    ]
+    return pd.Series(codes, index=rollout["catchment_id"].to_numpy(), name="status")
 
 
 _MONTHS = {

@@ -34,14 +34,14 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
 from esr_geo import __version__, settings
-from esr_geo._io import check_targets, neutralise_formulas, write_text
+from esr_geo._io import neutralise_formulas, write_files
+from esr_geo._solver import cbc_solver
 from esr_geo.access import _EPS, _R_KM, GEOD, SiteIndex, _unit_vectors, measure_access
 from esr_geo.analysis import Analysis, build_tables
 from esr_geo.errors import InputError
@@ -666,24 +666,6 @@ def aggregate_demand(
     col = {int(j): c for c, j in enumerate(useful)}
     members = [np.array([col[int(j)] for j in s], dtype=np.int64) for s in sets]
     return DemandGroups(useful.astype(np.int64), np.asarray(sums, dtype=float), members)
-
-
-def cbc_solver(time_limit_s: float) -> Any:
-    """Return PuLP's CBC command-line solver (quiet, time-limited), or ``None`` if there is none.
-
-    The CBC binary bundled with PuLP is used when present (through ``COIN_CMD``, since PuLP
-    3.3 deprecates ``PULP_CBC_CMD``), else a ``cbc`` on the PATH (``pip install pulp[cbc]``).
-    """
-    import pulp
-
-    try:
-        from pulp.apis.coin_api import pulp_cbc_path as bundled
-    except ImportError:  # pragma: no cover - PuLP 4 drops the bundled binary
-        bundled = None
-    if bundled and os.access(bundled, os.X_OK):
-        return pulp.COIN_CMD(path=bundled, msg=False, timeLimit=time_limit_s)
-    solver = pulp.COIN_CMD(msg=False, timeLimit=time_limit_s)
-    return solver if solver.available() else None
 
 
 @dataclass(frozen=True)
@@ -1470,10 +1452,7 @@ def _csv(frame: pd.DataFrame) -> str:
 
 
 def _out_folder(out_dir: PathLike) -> Path:
-    folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"--out {folder} is a file; give a folder to write into.")
-    return folder
+    return Path(out_dir)
 
 
 def render_closure_html(result: ClosureResult) -> str:
@@ -1515,15 +1494,13 @@ def write_closure(result: ClosureResult, out_dir: PathLike, *, force: bool = Fal
         ``closure_by_catchment.csv``, ``closure_by_zone.csv``,
         ``communities_losing_access.csv`` and ``closure_summary.html``, each written atomically.
     """
-    folder = _out_folder(out_dir)
-    check_targets([folder / f for f in CLOSURE_FILES], force=force)
     texts = [
         _csv(result.by_catchment),
         _csv(result.by_zone),
         _csv(result.communities_losing_access),
         render_closure_html(result),
     ]
-    return [write_text(folder / name, text, force=force) for name, text in zip(CLOSURE_FILES, texts, strict=True)]
+    return write_files(_out_folder(out_dir), dict(zip(CLOSURE_FILES, texts, strict=True)), force=force)
 
 
 def render_suggestion_html(result: SuggestionResult) -> str:
@@ -1589,10 +1566,8 @@ def write_suggestions(result: SuggestionResult, out_dir: PathLike, *, force: boo
     list of pathlib.Path
         The two files, each written atomically.
     """
-    folder = _out_folder(out_dir)
-    check_targets([folder / f for f in SUGGESTION_FILES], force=force)
     texts = [_csv(result.to_frame()), render_suggestion_html(result)]
-    return [write_text(folder / name, text, force=force) for name, text in zip(SUGGESTION_FILES, texts, strict=True)]
+    return write_files(_out_folder(out_dir), dict(zip(SUGGESTION_FILES, texts, strict=True)), force=force)
 
 
 __all__ = [

@@ -117,7 +117,7 @@ def test_report_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_
     out_dir = tmp_path / "rep"
     code, out, err = run(capsys, "report", "--out", str(out_dir), "--date", "2024-06-01", "--data-dir", str(data_dir))
     assert code == 0, err
-    assert "non-reserve residents" in out and "Wrote 7 files" in out
+    assert "non-reserve residents" in out and "Wrote 8 files" in out
     assert (out_dir / "report.html").is_file() and (out_dir / "coverage_by_zone.csv").is_file()
     # a second run refuses to overwrite, then --force replaces
     code, _, err = run(capsys, "report", "--out", str(out_dir), "--data-dir", str(data_dir))
@@ -130,7 +130,7 @@ def test_report_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_
 
 def test_report_bad_options(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
     code, _, err = run(capsys, "report", "--out", str(tmp_path), "--threshold-km", "-3", "--data-dir", str(data_dir))
-    assert code == 2 and "threshold_km must be between 0 and 2,000 km" in err
+    assert code == 2 and "--threshold-km must be between 0 and 2,000 km" in err
     code, _, err = run(
         capsys, "report", "--out", str(tmp_path), "--threshold-class", "far", "--data-dir", str(data_dir)
     )
@@ -209,3 +209,17 @@ def test_scenario_and_suggest_commands(capsys: pytest.CaptureFixture[str], data_
     assert "Northwest" in out and (tmp_path / "s" / "suggested_sites.csv").is_file()
     code, _, err = run(capsys, "suggest", "--k", "2", "--catchment", "atlantis", "--out", str(tmp_path / "t"), *dd)
     assert code == 2 and "atlantis" in err
+
+
+def test_bad_options_refused_before_loading(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # the bundle location does not exist: a bad option must be reported first, all at once
+    missing = ["--data-dir", str(tmp_path / "no-bundle")]
+    code, _, err = run(
+        capsys, "report", "--out", str(tmp_path / "r"), "--date", "2023-13-01", "--min-share", "0.9", *missing
+    )
+    assert code == 2 and "Traceback" not in err
+    assert "YYYY-MM-DD" in err
+    assert "Did you mean 90?" in err
+    assert "missing or incomplete" not in err
+    code, _, err = run(capsys, "report", "--out", str(tmp_path / "r"), "--min-share", "150", *missing)
+    assert code == 2 and "percent between 0 and 100" in err

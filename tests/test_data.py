@@ -134,3 +134,24 @@ def test_attributions_cover_every_licence() -> None:
     assert "Open Government Licence – Canada" in text
     assert "GeoNames" in text and "CC BY 4.0" in text
     assert text.count("does not constitute an endorsement") == 7
+
+
+def test_text_in_a_number_column_names_the_row(bundle_copy: Path) -> None:
+    path = bundle_copy / "statcan" / "census_divisions_population_2021.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",abc"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(
+        DataError, match=r"column POP2021 must hold numbers on every row; not a number on row 4 \('abc'\)"
+    ):
+        data.load_cd_population(bundle_copy)
+    report = data.check_bundle(bundle_copy)
+    assert not report.ok and "row 4" in report.to_text()
+
+
+def test_malformed_remoteness_index_is_not_turned_into_blank(bundle_copy: Path) -> None:
+    path = bundle_copy / "statcan" / "index_of_remoteness_2021_ontario.csv"
+    text = path.read_text(encoding="utf-8").replace("0.13548979027664576", '"0,1355"', 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"Index_of_remoteness must hold numbers; not a number on row 2 \('0,1355'\)"):
+        data.load_remoteness(bundle_copy)

@@ -63,3 +63,22 @@ def test_formulas_neutralised(analysis: Analysis) -> None:
 def test_static_map_is_png(analysis: Analysis) -> None:
     png = report.static_map_png(analysis, dpi=40)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
+
+
+def test_interrupted_report_writes_nothing(analysis: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(_analysis: Analysis) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report, "excel_bytes", disk_full)
+    out = tmp_path / "rep"
+    with pytest.raises(OSError, match="No space left"):
+        report.write_report(analysis, out)
+    assert not out.exists()  # no half-written report, and the folder it created is gone
+
+
+def test_readme_and_integer_census_population(analysis: Analysis, tmp_path: Path) -> None:
+    report.write_report(analysis, tmp_path)
+    readme = (tmp_path / "README.txt").read_text(encoding="utf-8")
+    assert "Open Government Licence – Canada" in readme and "road networks" in readme
+    csd = (tmp_path / "access_by_csd.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert csd[1].startswith("3501005,South Glengarry,TP,Ottawa,,13330,13330,")
