@@ -158,9 +158,9 @@ def reconcile_das(
         if solver is None:
             return assign
         prob = pulp.LpProblem(f"da_to_csd_{cd}", pulp.LpMinimize)
-        x = {(d, c): pulp.LpVariable(f"x_{d}_{c}", cat="Binary") for d in das for c in movable[d]}
-        over = {c: pulp.LpVariable(f"over_{c}", lowBound=0) for c in csd_ids}
-        under = {c: pulp.LpVariable(f"under_{c}", lowBound=0) for c in csd_ids}
+        x = {(d, c): prob.add_variable(f"x_{d}_{c}", 0, 1, cat=pulp.LpBinary) for d in das for c in movable[d]}
+        over = {c: prob.add_variable(f"over_{c}", 0) for c in csd_ids}
+        under = {c: prob.add_variable(f"under_{c}", 0) for c in csd_ids}
         fixed = pop[(cd_of == cd) & ~pop.index.isin(das)].groupby(assign).sum()
         moved = pulp.lpSum(pop[d] * var for (d, c), var in x.items() if c != assign[d])
         prob += pulp.lpSum(over.values()) + pulp.lpSum(under.values()) + 1e-4 * moved
