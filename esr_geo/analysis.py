@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from esr_geo import settings
-from esr_geo.access import SiteIndex, check_threshold, measure_access
+from esr_geo.access import SiteIndex, check_threshold, measure_access, thresholds_for
 from esr_geo.communities import load_communities
 from esr_geo.errors import InputError
 from esr_geo.model import Base
@@ -216,6 +217,52 @@ def run_analysis(
     return result
 
 
+def rethreshold(
+    analysis: Analysis,
+    *,
+    threshold_km: float | None = None,
+    threshold_km_by_class: Mapping[str, float] | None = None,
+) -> Analysis:
+    """Return the analysis at another distance threshold, reusing every nearest-site distance.
+
+    The nearest in-person site of each person and community does not depend on the threshold,
+    so only the within-reach flags and the tables are recomputed (a fraction of a full run).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        A finished analysis (not modified).
+    threshold_km : float, keyword-only
+        The new threshold in km (``None``: ``settings.THRESHOLD_KM``).
+    threshold_km_by_class : mapping, keyword-only
+        Per-remoteness-class thresholds in km (``None``: settings).
+
+    Returns
+    -------
+    Analysis
+        Equal to :func:`run_analysis` with the same inputs and the new threshold.
+    """
+    km = check_threshold(settings.THRESHOLD_KM if threshold_km is None else threshold_km)
+    by_class = (
+        dict(settings.THRESHOLD_KM_BY_CLASS or {}) if threshold_km_by_class is None else dict(threshold_km_by_class)
+    )
+    frames = []
+    for frame in (analysis.points, analysis.communities):
+        limit = thresholds_for(frame["remoteness_class"], threshold_km=km, threshold_km_by_class=by_class)
+        frames.append(frame.assign(threshold_km=limit, within=frame["distance_km"].to_numpy() <= limit))
+    result = dataclasses.replace(
+        analysis,
+        points=frames[0],
+        communities=frames[1],
+        threshold_km=km,
+        threshold_km_by_class=by_class,
+        tables={},
+        notes=list(analysis.notes),
+    )
+    result.tables = build_tables(result)
+    return result
+
+
 def _zone_of_lonlat(frame: pd.DataFrame, zones: gpd.GeoDataFrame, base: Base) -> pd.Series:
     proj = gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"]), crs=settings.DISPLAY_CRS).to_crs(
         settings.ANALYSIS_CRS
@@ -257,16 +304,25 @@ def _by_catchment(a: Analysis) -> pd.DataFrame:
     cat = a.base.catchments
     status = statuses_on(a.base.rollout, on=a.on, lang="en").set_index("catchment_id")  # ssm text and code
     sites = a.sites[a.sites["in_person"].astype(bool)].groupby("catchment_id").size()
+    cid = pts["catchment_id"].to_numpy()
+    weight = pts["population"].to_numpy(dtype=float)
+    nonres = ~pts["is_reserve"].to_numpy(dtype=bool)
+    within = pts["within"].to_numpy(dtype=bool)
+    other = pts["other_catchment"].to_numpy(dtype=bool)
+    dist = pts["distance_km"].to_numpy(dtype=float)
+    order = np.argsort(cid, kind="stable")
+    bounds = np.searchsorted(cid[order], cat["catchment_id"].to_numpy(), side="left")
+    ends = np.searchsorted(cid[order], cat["catchment_id"].to_numpy(), side="right")
     rows = []
-    for rec in cat.itertuples():
-        mine = pts[pts["catchment_id"] == rec.catchment_id]
-        nonres = mine[~mine["is_reserve"]]
-        pop = int(mine["population"].sum())
-        nonres_pop = int(nonres["population"].sum())
-        within = int(nonres.loc[nonres["within"], "population"].sum())
+    for rec, lo, hi in zip(cat.itertuples(), bounds, ends, strict=True):
+        idx = order[lo:hi]
+        mine_nonres = idx[nonres[idx]]
+        w = weight[mine_nonres]
+        d = dist[mine_nonres]
+        pop = int(weight[idx].sum())
+        nonres_pop = int(w.sum())
+        reach = int(w[within[mine_nonres]].sum())
         n_sites = int(sites.get(rec.catchment_id, 0))
-        w = nonres["population"].to_numpy(dtype=float)
-        d = nonres["distance_km"].to_numpy(dtype=float)
         rows.append(
             {
                 "catchment_id": rec.catchment_id,
@@ -279,14 +335,12 @@ def _by_catchment(a: Analysis) -> pd.DataFrame:
                 "non_reserve_population": nonres_pop,
                 "in_person_sites": n_sites,
                 "sites_per_100k": round(100_000 * n_sites / pop, 2) if pop else 0.0,
-                "pop_within_threshold": within,
-                "pct_within_threshold": round(100 * within / nonres_pop, 2) if nonres_pop else 100.0,
-                "pop_beyond_threshold": nonres_pop - within,
+                "pop_within_threshold": reach,
+                "pct_within_threshold": round(100 * reach / nonres_pop, 2) if nonres_pop else 100.0,
+                "pop_beyond_threshold": nonres_pop - reach,
                 "median_distance_km": round(_weighted_median(d, w), 2),
                 "max_distance_km": round(float(d[w > 0].max()) if (w > 0).any() else float("nan"), 2),
-                "people_nearest_site_in_other_catchment": int(
-                    nonres.loc[nonres["other_catchment"], "population"].sum()
-                ),
+                "people_nearest_site_in_other_catchment": int(w[other[mine_nonres]].sum()),
             }
         )
     return pd.DataFrame(rows)

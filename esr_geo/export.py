@@ -272,8 +272,8 @@ FIELD_INFO: dict[str, tuple[str, str]] = {
     "is_reserve": (_YESNO, "First Nations reserve or settlement (CSD type IRI or S-É): exempt from the SSM model."),
     "snapped_km": (
         "km",
-        "Distance the point was moved onto the nearest census subdivision because it fell just outside the "
-        "simplified boundaries (0: inside).",
+        "Distance from the site to the census subdivision it was assigned to (0 inside); the point itself is not "
+        "moved.",
     ),
     "zone_id": (_TEXT, "Zone identifier (the census division code for the default zones)."),
     "members": (

@@ -1,4 +1,8 @@
-"""Reading, validating and locating lists of in-person service sites (provider offices)."""
+"""Reading, validating and locating lists of in-person service sites (provider offices).
+
+The file readers (:func:`check_file`, :func:`read_table`, :func:`vector_source`,
+:func:`read_vector`, :func:`fold_header`) are shared with :mod:`esr_geo.zones`.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from scipy.spatial import cKDTree
 
@@ -27,6 +32,8 @@ from esr_geo import data, settings
 from esr_geo.errors import DataError, InputError
 
 if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
     from esr_geo.model import Base
 
 PathLike = str | os.PathLike[str]
@@ -34,7 +41,8 @@ PathLike = str | os.PathLike[str]
 #: Source label of the Service Canada demonstration layer.
 DEMO_LABEL = "Service Canada in-person sites, February 2024 (demonstration layer)"
 
-#: Columns of :attr:`SiteLoad.sites`, in order.
+#: Columns of :attr:`SiteLoad.sites`, in order. ``snapped_km`` (km): distance from the site to
+#: the census subdivision it was assigned to (0 inside); the point itself is not moved.
 SITE_COLUMNS: tuple[str, ...] = (
     "site_id",
     "name",
@@ -141,9 +149,12 @@ class SiteLoad:
     ----------
     sites : geopandas.GeoDataFrame
         The valid sites, in file order, as points in EPSG:4326 with the columns
-        :data:`SITE_COLUMNS` (see ``data/offices/README.md``). ``snapped_km`` is in km.
+        :data:`SITE_COLUMNS` (see ``data/offices/README.md``). ``snapped_km`` (km) is the
+        distance from the site to the census subdivision it was assigned to (0 inside); the
+        point itself is not moved.
     problems : pandas.DataFrame
-        One row per problem: ``row`` (spreadsheet row; the header is row 1), ``site``,
+        One row per problem: ``row`` (spreadsheet row: the header is row 1, or the row
+        after any blank rows above it; feature 1 of a vector file is row 2), ``site``,
         ``field``, ``severity`` ('error' or 'warning'), ``problem`` and ``fix``.
     dropped : pandas.DataFrame
         The input rows with at least one error, as read (text), with ``row`` and ``reason``;
@@ -169,6 +180,11 @@ class SiteLoad:
     def n_rows(self) -> int:
         """Number of data rows read (valid plus dropped)."""
         return len(self.sites) + len(self.dropped)
+
+
+def _shell_word(text: str) -> str:
+    """Quote a file name for a command line (double quotes work in POSIX shells and on Windows)."""
+    return text if re.fullmatch(r"[\w.,+@%/:=-]+", text) else '"' + text.replace('"', '\\"') + '"'
 
 
 class SiteValidationError(InputError):
@@ -199,7 +215,10 @@ class SiteValidationError(InputError):
             for r in errors.head(limit).itertuples()
         ]
         if len(errors) > limit:
-            lines.append(f"and {len(errors) - limit} more (see the full problem table)")
+            lines.append(
+                f"and {len(errors) - limit} more: run `esr-geo validate {_shell_word(load.source)}` for the full "
+                "problem table"
+            )
         super().__init__(message, lines)
 
 
@@ -222,8 +241,8 @@ def demo_sites(base: Base) -> SiteLoad:
     Returns
     -------
     SiteLoad
-        ``is_demo`` True and ``source`` :data:`DEMO_LABEL`; warnings only (points just
-        outside the simplified census subdivision polygons, snapped).
+        ``is_demo`` True and ``source`` :data:`DEMO_LABEL`; warnings only (two points just
+        outside the simplified census subdivision polygons, counted in the nearest one).
 
     Raises
     ------
@@ -306,7 +325,9 @@ def validate_sites(path: PathLike, *, base: Base, name: str | None = None) -> Si
 
     Formats: CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252; comma, semicolon
     or tab separated), Excel ``.xlsx`` (first sheet), GeoJSON, GeoPackage (first layer) and a
-    zipped shapefile. Completely blank rows are skipped.
+    zipped shapefile. Blank rows above the header and completely blank rows are skipped, but
+    keep their spreadsheet row numbers. Read by the shared readers :func:`read_table` and
+    :func:`read_vector`.
 
     Parameters
     ----------
@@ -332,20 +353,17 @@ def validate_sites(path: PathLike, *, base: Base, name: str | None = None) -> Si
     """
     path = Path(path)
     label = name or path.name
-    kind = _SUFFIXES.get(Path(label).suffix.lower()) or _SUFFIXES.get(path.suffix.lower())
-    _check_file(path, label)
+    kind = file_format(path, label)
+    check_file(path, label, kind=SITE_FILE)
     if kind is None:
         raise InputError(
             f"Site file {label} is not in a supported format. Accepted formats: {ACCEPTED_FORMATS}. "
             "Save the site list in one of them (Excel: File > Save As > CSV UTF-8 or .xlsx)."
         )
-    if kind == "csv":
-        table = _read_csv(path, label)
-    elif kind == "xlsx":
-        table = _read_xlsx(path, label)
+    if kind in ("csv", "xlsx"):
+        table = _read_sites_table(path, label)
     else:
-        table = _read_vector(path, label, zipped=kind == "zip")
-    table = _drop_blank_rows(table, label, vector=kind in ("vector", "zip"))
+        table = _drop_blank_rows(_read_sites_vector(path, label), label)
     mapping = _map_columns(list(table.frame.columns), label, has_geometry=table.geometry is not None)
     return _validate(table, mapping, base=base, source=label, is_demo=False)
 
@@ -355,23 +373,26 @@ def locate_sites(sites: gpd.GeoDataFrame, *, base: Base) -> gpd.GeoDataFrame:
 
     A site inside several (overlapping, simplified) census subdivisions takes the smallest
     one, e.g. a First Nation reserve rather than the unorganised area around it. A site
-    outside every census subdivision but within ``settings.SNAP_TOLERANCE_KM`` of Ontario is
-    snapped to the nearest one (its point is not moved).
+    outside every census subdivision but within ``settings.SNAP_TOLERANCE_KM`` km of their
+    union (Ontario as the census draws it) is assigned to the nearest one; its point is not
+    moved. Distances are geodesic (WGS 84) from the site to the nearest point of the
+    polygon, that point being found in EPSG:3347.
 
     Parameters
     ----------
     sites : geopandas.GeoDataFrame
         Points in any CRS (must be set).
     base : esr_geo.model.Base, keyword-only
-        The loaded geography (``csds`` and ``cds`` in EPSG:3347).
+        The loaded geography (``csds`` in EPSG:3347).
 
     Returns
     -------
     geopandas.GeoDataFrame
         A copy of ``sites`` (same index and CRS) with ``catchment_id``, ``CSDUID``,
         ``CSDNAME`` (text; '' when the site is farther than the tolerance outside Ontario or
-        has no geometry) and ``snapped_km`` (km from the CSD polygon: 0.0 inside; NaN when
-        not located).
+        has no geometry) and ``snapped_km`` (km): the distance from the site to the census
+        subdivision it was assigned to (0 inside); the point itself is not moved. NaN when
+        the site is not located.
 
     Raises
     ------
@@ -383,7 +404,7 @@ def locate_sites(sites: gpd.GeoDataFrame, *, base: Base) -> gpd.GeoDataFrame:
     pts = sites.geometry.to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
     loc = _locate(pts, base)
     tol = settings.SNAP_TOLERANCE_KM
-    ok = (loc["csd_pos"].to_numpy() >= 0) & (loc["ontario_km"].to_numpy() <= tol)
+    ok = (loc["csd_pos"].to_numpy() >= 0) & (loc["csd_km"].to_numpy() <= tol)
     csds = base.csds
     pos = np.where(ok, loc["csd_pos"].to_numpy(), 0)
     out = sites.copy()
@@ -395,7 +416,83 @@ def locate_sites(sites: gpd.GeoDataFrame, *, base: Base) -> gpd.GeoDataFrame:
 
 
 # --------------------------------------------------------------------------------------
-# Reading files
+# Reading files (shared with esr_geo.zones)
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """How the shared file readers name one kind of input file in their messages.
+
+    The readers (:func:`check_file`, :func:`read_table`, :func:`vector_source` and
+    :func:`read_vector`) are the same for every kind of file; only the wording of their
+    messages and the size limit differ. Every text is a clause without a final full stop.
+
+    Attributes
+    ----------
+    noun : str
+        Names the file at the start of a message, e.g. ``'Site file'``.
+    no_rows : str
+        What a table with only a header lacks, e.g. ``'no sites'``.
+    rows_fix : str
+        How to fill a table that has only a header.
+    empty_fix : str
+        How to fill an empty file.
+    layer_fix : str
+        How to fill a vector file without layers or features.
+    shapes : str
+        What the features are, plural (``'points'``, ``'polygons'``).
+    layer : str
+        The one layer a zipped shapefile should hold, e.g. ``'the site layer'``.
+    guide : str
+        Where the file format is described, e.g. ``'see data/offices/README.md'``.
+    formats : str
+        The accepted formats, for messages about unreadable files.
+    size_fix : str
+        How to make an oversized file smaller (a full sentence).
+    max_mb_setting : str
+        Name of the :mod:`esr_geo.settings` constant holding the size limit, in megabytes
+        (read when a file is checked, so that it can be changed at run time).
+    """
+
+    noun: str
+    no_rows: str
+    rows_fix: str
+    empty_fix: str
+    layer_fix: str
+    shapes: str
+    layer: str
+    guide: str
+    formats: str
+    size_fix: str
+    max_mb_setting: str
+
+    @property
+    def max_mb(self) -> float:
+        """The size limit of this kind of file, in megabytes (10**6 bytes)."""
+        return float(getattr(settings, self.max_mb_setting))
+
+    def limit_text(self) -> str:
+        """Return ``'the limit for a site file is 25 MB'`` (for this kind of file)."""
+        return f"the limit for a {self.noun.lower()} is {self.max_mb:g} MB"
+
+
+#: Message wording and size limit of site files.
+SITE_FILE = FileKind(
+    noun="Site file",
+    no_rows="no sites",
+    rows_fix="add one row per site under the header",
+    empty_fix="save the site list with a header row and one row per site",
+    layer_fix="save the site points as one layer, one point per site",
+    shapes="points",
+    layer="the site layer",
+    guide=_FIX_TEMPLATE,
+    formats=ACCEPTED_FORMATS,
+    size_fix=(
+        f"Keep only the columns esr-geo reads ({', '.join(TEMPLATE_COLUMNS)}); a list of 100,000 sites fits well "
+        "within the limit."
+    ),
+    max_mb_setting="SITE_FILE_MAX_MB",
+)
 
 
 @dataclass
@@ -407,24 +504,243 @@ class _Table:
     geometry: gpd.GeoSeries | None  # EPSG:4326, aligned with frame
 
 
-def _check_file(path: Path, label: str) -> None:
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def fold_header(text: str) -> str:
+    """Fold a column header for matching: no accents, lower case, letters and digits only.
+
+    Parameters
+    ----------
+    text : str
+        A header as written, e.g. ``'Code Postal'``, ``'postal_code'`` or ``'CSD-UID'``.
+
+    Returns
+    -------
+    str
+        ``'codepostal'``, ``'postalcode'``, ``'csduid'``: spaces, ``_``, ``-``, ``.`` and
+        every other sign removed, so that spellings of one header compare equal.
+    """
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+def file_format(path: PathLike, label: str | None = None) -> str | None:
+    """Return the format of an input file from its extension.
+
+    Parameters
+    ----------
+    path : path-like
+        The file (possibly a temporary file without a meaningful extension).
+    label : str, optional
+        Display name of the file; its extension wins when it is a known one (an upload's
+        original name).
+
+    Returns
+    -------
+    str or None
+        ``'csv'``, ``'xlsx'``, ``'vector'`` (GeoJSON, GeoPackage), ``'zip'`` (zipped
+        shapefile) or None for any other extension.
+    """
+    by_label = _SUFFIXES.get(Path(label).suffix.lower()) if label else None
+    return by_label or _SUFFIXES.get(Path(path).suffix.lower())
+
+
+def check_file(path: PathLike, label: str | None = None, *, kind: FileKind = SITE_FILE) -> None:
+    """Check that an input file exists, is a file, is not empty and is within the size limit.
+
+    Nothing is read: the size limit (``kind.max_mb`` megabytes) is checked on the file's
+    size on disk, so that an oversized file is refused at once.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    label : str, optional
+        Display name of the file in messages; ``None`` uses the file name of ``path``.
+    kind : FileKind, keyword-only
+        The kind of file (message wording and size limit); default :data:`SITE_FILE`.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, not a file, 0 bytes, or larger than the limit.
+    """
+    path = Path(path)
+    label = label or path.name
     if not path.exists():
-        raise InputError(f"Site file {label} not found ({path}). Check the path and the file name.")
+        raise InputError(f"{kind.noun} {label} not found ({path}). Check the path and the file name.")
     if not path.is_file():
-        raise InputError(f"Site file {label} ({path}) is not a file. Give the path of the site list itself.")
+        raise InputError(
+            f"{kind.noun} {label} ({path}) is not a file. Give the path of the {kind.noun.lower()} itself."
+        )
     size = path.stat().st_size
     if size == 0:
+        raise InputError(f"{kind.noun} {label} is empty (0 bytes). {_cap(kind.empty_fix)}; {kind.guide}.")
+    if size > kind.max_mb * 1_000_000:
+        raise InputError(f"{kind.noun} {label} is {size / 1_000_000:.1f} MB; {kind.limit_text()}. {kind.size_fix}")
+
+
+def read_table(path: PathLike, label: str | None = None, *, kind: FileKind = SITE_FILE) -> pd.DataFrame:
+    """Read a CSV or Excel table as text, with spreadsheet row numbers.
+
+    CSV: UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252 (Latin-1 as a last resort);
+    comma, semicolon or tab separated (decided on the header line). Excel ``.xlsx``: the
+    first sheet, values as displayed for numbers (``3582``, not ``3582.0``). Other
+    extensions (e.g. ``.txt``) are read as CSV. Blank rows above the header are skipped;
+    completely blank rows below it are dropped but keep their numbers.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    label : str, optional
+        Display name of the file in messages (its extension decides CSV or Excel when it
+        is a known one); ``None`` uses the file name of ``path``.
+    kind : FileKind, keyword-only
+        The kind of file (message wording and size limit); default :data:`SITE_FILE`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One text column per header (headers stripped; a repeated header gets ``.1``, ``.2``;
+        a blank Excel header becomes ``'column C'``), blank cells ``''``. The index, named
+        ``row``, is the spreadsheet row number: the header's row + 1 for the first data row
+        (row 2 when the header is on the first line); each line of a CSV counts as one row,
+        except the line breaks inside a quoted cell.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, too large, empty, cannot be parsed, or has a header but no
+        rows.
+    """
+    path = Path(path)
+    label = label or path.name
+    check_file(path, label, kind=kind)
+    if file_format(path, label) == "xlsx":
+        frame, rows = _read_xlsx(path, label, kind)
+    else:
+        frame, rows = _read_csv(path, label, kind)
+    if len(frame.columns):
+        blank = np.all(np.char.str_len(np.char.strip(frame.to_numpy(dtype=str))) == 0, axis=1)
+    else:
+        blank = np.ones(len(frame), dtype=bool)
+    if blank.all():
         raise InputError(
-            f"Site file {label} is empty (0 bytes). Save the site list with a header row and one row per site; "
-            f"{_FIX_TEMPLATE}."
+            f"{kind.noun} {label} has a header row but {kind.no_rows}. {_cap(kind.rows_fix)}; {kind.guide}."
         )
-    limit = settings.SITE_FILE_MAX_MB * 1_000_000
-    if size > limit:
+    frame = frame[~blank].copy()
+    frame.index = pd.Index(rows[~blank], dtype="int64", name="row")
+    return frame
+
+
+def vector_source(path: PathLike, label: str | None = None, *, kind: FileKind = SITE_FILE) -> str:
+    """Check a vector file and return the path to give to pyogrio (GDAL).
+
+    A zipped shapefile (``.zip``) is checked without extracting anything: it must be a
+    valid zip archive holding exactly one shapefile, no member name may point outside the
+    archive (``../x.shp``, ``/tmp/x.shp``, ``C:x.shp``), and its unzipped size must be
+    within ``kind.max_mb`` megabytes. It is then read in place through GDAL's ``/vsizip/``.
+
+    Parameters
+    ----------
+    path : path-like
+        A GeoJSON, GeoPackage or shapefile (``.shp`` beside its other files), or a zip.
+    label : str, optional
+        Display name of the file in messages (its extension decides when it is a known
+        one); ``None`` uses the file name of ``path``.
+    kind : FileKind, keyword-only
+        The kind of file (message wording and size limit); default :data:`SITE_FILE`.
+
+    Returns
+    -------
+    str
+        ``/vsizip/{...}/member.shp`` for a zip, else the file's path.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, too large, or a zip that is broken, unsafe, too large once
+        unzipped, or not exactly one shapefile.
+    """
+    path = Path(path)
+    label = label or path.name
+    check_file(path, label, kind=kind)
+    if file_format(path, label) == "zip":
+        return _zip_target(path, label, kind)
+    return str(path)
+
+
+def read_vector(path: PathLike, label: str | None = None, *, kind: FileKind = SITE_FILE) -> pd.DataFrame:
+    """Read the first layer of a vector file, checked as :func:`vector_source` does.
+
+    Parameters
+    ----------
+    path : path-like
+        A GeoJSON, GeoPackage, shapefile or zipped shapefile.
+    label : str, optional
+        Display name of the file in messages; ``None`` uses the file name of ``path``.
+    kind : FileKind, keyword-only
+        The kind of file (message wording and size limit); default :data:`SITE_FILE`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A geopandas.GeoDataFrame in the file's own CRS (a plain DataFrame for a layer
+        without geometry), attributes as read. The index, named ``row``, numbers the
+        features as spreadsheet rows: feature 1 is row 2 (row 1 being the header of the
+        attribute table).
+
+    Raises
+    ------
+    InputError
+        If :func:`vector_source` refuses the file, it cannot be read, has no layer or no
+        feature, or has geometries but no coordinate reference system.
+    """
+    import pyogrio
+
+    path = Path(path)
+    label = label or path.name
+    target = vector_source(path, label, kind=kind)
+    zipped = target.startswith("/vsizip/")
+    if zipped:
+        what = "a zipped shapefile"
+    elif path.suffix.lower() == ".shp":
+        what = "a shapefile"
+    else:
+        what = "a GeoJSON or GeoPackage file"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # GDAL notes on benign quirks of the file
+            layers = pyogrio.list_layers(target)
+            if len(layers) == 0:
+                raise InputError(f"{kind.noun} {label} has no layers. {_cap(kind.layer_fix)}; {kind.guide}.")
+            frame = pyogrio.read_dataframe(target, layer=str(layers[0][0]))
+    except InputError:
+        raise
+    except Exception as exc:  # pyogrio raises several unrelated types for broken files
         raise InputError(
-            f"Site file {label} is {size / 1_000_000:.1f} MB; the limit for a site file is "
-            f"{settings.SITE_FILE_MAX_MB} MB. Keep only the columns esr-geo reads ({', '.join(TEMPLATE_COLUMNS)}); "
-            "a list of 100,000 sites fits well within the limit."
+            f"{kind.noun} {label} could not be read as {what} ({exc}). Check that it opens in a GIS "
+            f"(e.g. QGIS), or use one of these formats: {kind.formats}."
+        ) from exc
+    if len(frame) == 0:
+        raise InputError(f"{kind.noun} {label} has no features. {_cap(kind.layer_fix)}; {kind.guide}.")
+    has_geometry = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
+    if has_geometry and frame.crs is None and frame.geometry.notna().any():
+        if zipped:
+            fix = "include the .prj file in the zip"
+        elif path.suffix.lower() == ".shp":
+            fix = "keep the .prj file beside the .shp file"
+        else:
+            fix = "assign the layer's coordinate reference system in your GIS and save it again"
+        raise InputError(
+            f"{kind.noun} {label} declares no coordinate reference system, so its {kind.shapes} cannot be "
+            f"placed; {fix} (WGS 84, EPSG:4326, is the usual choice)."
         )
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    return frame
 
 
 def _decode(raw: bytes) -> str:
@@ -440,25 +756,22 @@ def _decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-def _header_only(label: str, *, vector: bool) -> InputError:
-    if vector:
-        return InputError(f"Site file {label} has no features. Add one point per site to the layer; {_FIX_TEMPLATE}.")
-    return InputError(
-        f"Site file {label} has a header row but no sites. Add one row per site under the header; {_FIX_TEMPLATE}."
-    )
+#: A line that is blank in a spreadsheet: nothing but spaces, separators and empty quotes.
+_BLANK_LINE = re.compile(r'[\s,;"]*')
 
 
-def _read_csv(path: Path, label: str) -> _Table:
+def _read_csv(path: Path, label: str, kind: FileKind) -> tuple[pd.DataFrame, np.ndarray]:
     try:
         text = _decode(path.read_bytes())
     except UnicodeDecodeError as exc:  # only a malformed UTF-16 file gets here
-        raise InputError(f"Site file {label} is not readable text ({exc}). Save it as CSV UTF-8.") from exc
-    if not text.strip():
-        raise InputError(
-            f"Site file {label} is empty (no header, no rows). Save the site list with a header row and one "
-            f"row per site; {_FIX_TEMPLATE}."
-        )
-    first = text.lstrip("\r\n").split("\n", 1)[0]
+        raise InputError(f"{kind.noun} {label} is not readable text ({exc}). Save it as CSV UTF-8.") from exc
+    lines = text.split("\n")
+    skip = 0
+    while skip < len(lines) and _BLANK_LINE.fullmatch(lines[skip]):
+        skip += 1
+    if skip == len(lines):
+        raise InputError(f"{kind.noun} {label} is empty (no header, no rows). {_cap(kind.empty_fix)}; {kind.guide}.")
+    first = lines[skip]
     sep = ","
     if "," not in first:
         if ";" in first:
@@ -466,17 +779,20 @@ def _read_csv(path: Path, label: str) -> _Table:
         elif "\t" in first:
             sep = "\t"
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False)
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, skiprows=skip, dtype=str, keep_default_na=False, skip_blank_lines=False
+        )
     except pd.errors.ParserError as exc:
         raise InputError(
-            f"Site file {label} could not be read as CSV: {str(exc).strip()}. Put values that contain a comma in "
-            "double quotes (spreadsheet programs do this when saving as CSV)."
+            f"{kind.noun} {label} could not be read as CSV: {str(exc).strip()}. Put values that contain a comma "
+            "in double quotes (spreadsheet programs do this when saving as CSV)."
         ) from exc
     except pd.errors.EmptyDataError as exc:
-        raise InputError(f"Site file {label} is empty. {_FIX_TEMPLATE.capitalize()}.") from exc
+        raise InputError(f"{kind.noun} {label} is empty. {_cap(kind.empty_fix)}; {kind.guide}.") from exc
     frame = frame.fillna("")
     frame.columns = [str(c).strip() for c in frame.columns]
-    return _Table(frame=frame, rows=np.arange(len(frame)) + 2, geometry=None)
+    # Row numbers: the header is on line skip + 1, so the first data row is skip + 2.
+    return frame, np.arange(len(frame), dtype="int64") + skip + 2
 
 
 def _cell_text(value: Any) -> str:
@@ -523,40 +839,50 @@ def _unique_headers(headers: list[str]) -> list[str]:
     return out
 
 
-def _read_xlsx(path: Path, label: str) -> _Table:
+def _read_xlsx(path: Path, label: str, kind: FileKind) -> tuple[pd.DataFrame, np.ndarray]:
     import openpyxl
+
+    # Opened as a stream: openpyxl refuses a file name without an Excel extension (a temporary
+    # upload), and the file handle is closed however reading ends.
+    with path.open("rb") as stream:
+        try:
+            book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises zipfile, KeyError and its own types for bad files
+            raise InputError(
+                f"{kind.noun} {label} could not be opened as an Excel workbook ({type(exc).__name__}: {exc}). "
+                "Save it again from the spreadsheet program as .xlsx, or as CSV."
+            ) from exc
+        frame, rows = _sheet_table(book, label, kind)
+    return frame, rows
+
+
+def _sheet_table(book: Workbook, label: str, kind: FileKind) -> tuple[pd.DataFrame, np.ndarray]:
     from openpyxl.utils import get_column_letter
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own types for bad files
-        raise InputError(
-            f"Site file {label} could not be opened as an Excel workbook ({type(exc).__name__}: {exc}). "
-            "Save it again from the spreadsheet program as .xlsx, or as CSV."
-        ) from exc
-    try:
         sheet = book.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
-        header = next(rows_iter, None)
+        rows_iter = sheet.iter_rows(values_only=True)  # from row 1, blank rows included
+        skip = 0
+        header = None
+        for candidate in rows_iter:
+            if any(_cell_text(v).strip() for v in candidate):
+                header = candidate
+                break
+            skip += 1
         body = [list(r) for r in rows_iter]
     finally:
         book.close()
-    if header is None or all(_cell_text(v).strip() == "" for v in header):
-        if any(any(_cell_text(v).strip() for v in r) for r in body):
-            raise InputError(
-                f"Site file {label}: row 1 of the first sheet is blank; it must hold the column headers. "
-                f"Delete the blank rows above the header; {_FIX_TEMPLATE}."
-            )
+    if header is None:
         raise InputError(
-            f"Site file {label} is empty (its first sheet has no cells). Put the site list in the first sheet, "
-            f"with a header row; {_FIX_TEMPLATE}."
+            f"{kind.noun} {label} is empty (its first sheet has no cells). Put the table in the first sheet: "
+            f"{kind.empty_fix}; {kind.guide}."
         )
     width = max([len(header)] + [len(r) for r in body])
     names = [_cell_text(v).strip() for v in header] + [""] * (width - len(header))
     names = _unique_headers([n or f"column {get_column_letter(i + 1)}" for i, n in enumerate(names)])
     cells = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in body]
     frame = pd.DataFrame(cells, columns=names, dtype=object).astype(str) if cells else pd.DataFrame(columns=names)
-    return _Table(frame=frame, rows=np.arange(len(frame)) + 2, geometry=None)
+    return frame, np.arange(len(frame), dtype="int64") + skip + 2
 
 
 def _unsafe_member(member: str) -> bool:
@@ -564,29 +890,27 @@ def _unsafe_member(member: str) -> bool:
     return name.startswith("/") or bool(re.match(r"[A-Za-z]:", name)) or ".." in PurePosixPath(name).parts
 
 
-def _zip_target(path: Path, label: str) -> str:
+def _zip_target(path: Path, label: str, kind: FileKind) -> str:
     """Check a zipped shapefile and return its GDAL ``/vsizip/`` path (nothing is extracted)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(
-            f"Site file {label} is not a valid zip archive ({exc}). Zip the shapefile's .shp, .shx, .dbf and "
+            f"{kind.noun} {label} is not a valid zip archive ({exc}). Zip the shapefile's .shp, .shx, .dbf and "
             ".prj files together."
         ) from exc
     unsafe = [i.filename for i in infos if _unsafe_member(i.filename)]
     if unsafe:
         raise InputError(
-            f"Site file {label} was refused: it contains file names that point outside the archive "
+            f"{kind.noun} {label} was refused: it contains file names that point outside the archive "
             f"({', '.join(repr(u) for u in unsafe[:5])}). Zip the shapefile's files again, at the top level of "
             "the archive."
         )
     total = sum(i.file_size for i in infos)
-    limit = settings.SITE_FILE_MAX_MB * 1_000_000
-    if total > limit:
+    if total > kind.max_mb * 1_000_000:
         raise InputError(
-            f"Site file {label} unzips to {total / 1_000_000:.1f} MB; the limit for a site file is "
-            f"{settings.SITE_FILE_MAX_MB} MB. Keep only the columns esr-geo reads ({', '.join(TEMPLATE_COLUMNS)})."
+            f"{kind.noun} {label} unzips to {total / 1_000_000:.1f} MB; {kind.limit_text()}. {kind.size_fix}"
         )
     shps = [
         i.filename
@@ -598,60 +922,42 @@ def _zip_target(path: Path, label: str) -> str:
     if not shps:
         listed = ", ".join(i.filename for i in infos[:10]) or "nothing"
         raise InputError(
-            f"Site file {label} is a zip archive without a shapefile (it holds {listed}). A zipped shapefile "
+            f"{kind.noun} {label} is a zip archive without a shapefile (it holds {listed}). A zipped shapefile "
             "needs the .shp, .shx, .dbf and .prj files of one layer."
         )
     if len(shps) > 1:
         raise InputError(
-            f"Site file {label} holds {len(shps)} shapefiles ({', '.join(shps[:5])}); zip only the site layer."
+            f"{kind.noun} {label} holds {len(shps)} shapefiles ({', '.join(shps[:5])}); zip only {kind.layer}."
         )
     return f"/vsizip/{{{path.resolve()}}}/{shps[0]}"
 
 
-def _read_vector(path: Path, label: str, *, zipped: bool) -> _Table:
-    import pyogrio
+def _read_sites_table(path: Path, label: str) -> _Table:
+    frame = read_table(path, label, kind=SITE_FILE)
+    rows = frame.index.to_numpy(dtype="int64")
+    return _Table(frame=frame.reset_index(drop=True), rows=rows, geometry=None)
 
-    target = _zip_target(path, label) if zipped else str(path)
-    kind = "a zipped shapefile" if zipped else "a GeoJSON or GeoPackage file"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # GDAL notes on benign quirks of the file
-            layers = pyogrio.list_layers(target)
-            if len(layers) == 0:
-                raise InputError(f"Site file {label} has no layers. Save the site points as one layer.")
-            frame = pyogrio.read_dataframe(target, layer=str(layers[0][0]))
-    except InputError:
-        raise
-    except Exception as exc:  # pyogrio raises several unrelated types for broken files
-        raise InputError(
-            f"Site file {label} could not be read as {kind} ({exc}). Check that it opens in a GIS "
-            f"(e.g. QGIS), or use one of these formats: {ACCEPTED_FORMATS}."
-        ) from exc
+
+def _read_sites_vector(path: Path, label: str) -> _Table:
+    frame = read_vector(path, label, kind=SITE_FILE)
+    rows = frame.index.to_numpy(dtype="int64")
+    frame = frame.reset_index(drop=True)
     geometry: gpd.GeoSeries | None = None
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
         geoms = frame.geometry
         attrs = pd.DataFrame(frame.drop(columns=[geoms.name]))
-        if geoms.notna().any():
-            if geoms.crs is None:
-                fix = (
-                    "include the .prj file in the zip"
-                    if zipped
-                    else "assign the layer's coordinate reference system in your GIS and save it again"
-                )
-                raise InputError(
-                    f"Site file {label} declares no coordinate reference system, so its points cannot be placed; "
-                    f"{fix} (WGS 84, EPSG:4326, is the usual choice)."
-                )
+        if geoms.notna().any():  # read_vector has checked the CRS
             geometry = gpd.GeoSeries(geoms.to_crs(settings.DISPLAY_CRS).to_numpy(), crs=settings.DISPLAY_CRS)
     else:
         attrs = pd.DataFrame(frame)
     text = _as_text(attrs)
     if geometry is not None:
         geometry.index = text.index
-    return _Table(frame=text, rows=np.arange(len(text)) + 2, geometry=geometry)
+    return _Table(frame=text, rows=rows, geometry=geometry)
 
 
-def _drop_blank_rows(table: _Table, label: str, *, vector: bool) -> _Table:
+def _drop_blank_rows(table: _Table, label: str) -> _Table:
+    """Drop the features with no attribute and no geometry (tables come without blank rows)."""
     frame = table.frame
     if len(frame.columns):
         blank = np.all(np.char.str_len(np.char.strip(frame.to_numpy(dtype=str))) == 0, axis=1)
@@ -660,18 +966,13 @@ def _drop_blank_rows(table: _Table, label: str, *, vector: bool) -> _Table:
     if table.geometry is not None:
         blank &= (table.geometry.isna() | table.geometry.is_empty).to_numpy()
     if blank.all():
-        raise _header_only(label, vector=vector)
+        kind = SITE_FILE
+        raise InputError(f"{kind.noun} {label} has no features. {_cap(kind.layer_fix)}; {kind.guide}.")
     if not blank.any():
         return table
     keep = ~blank
     geometry = table.geometry[keep].reset_index(drop=True) if table.geometry is not None else None
     return _Table(frame=frame[keep].reset_index(drop=True), rows=table.rows[keep], geometry=geometry)
-
-
-def _fold(text: str) -> str:
-    """Fold a header: no accents, lower case, letters and digits only."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
 _ALIAS_LOOKUP = {alias: canon for canon, aliases in HEADER_ALIASES.items() for alias in aliases}
@@ -681,7 +982,7 @@ def _map_columns(columns: list[str], label: str, *, has_geometry: bool) -> dict[
     """Map the file's headers to the template's column names (extra columns are ignored)."""
     found: dict[str, list[str]] = {}
     for col in columns:
-        canon = _ALIAS_LOOKUP.get(_fold(col))
+        canon = _ALIAS_LOOKUP.get(fold_header(col))
         if canon:
             found.setdefault(canon, []).append(col)
     problems = []
@@ -716,25 +1017,42 @@ def _map_columns(columns: list[str], label: str, *, has_geometry: bool) -> dict[
 # --------------------------------------------------------------------------------------
 # Locating
 
+_GEOD = pyproj.Geod(ellps="WGS84")
+
+
+def _geodesic_km(x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray) -> np.ndarray:
+    """Return the geodesic distance (WGS 84), in km, between pairs of EPSG:3347 points."""
+    to_wgs = pyproj.Transformer.from_crs(settings.ANALYSIS_CRS, settings.DISPLAY_CRS, always_xy=True)
+    lon1, lat1 = to_wgs.transform(x1, y1)
+    lon2, lat2 = to_wgs.transform(x2, y2)
+    _, _, metres = _GEOD.inv(lon1, lat1, lon2, lat2)
+    return np.asarray(metres, dtype=float) / 1000
+
 
 def _locate(points: gpd.GeoSeries, base: Base) -> pd.DataFrame:
-    """Find each point's census subdivision (by position in ``base.csds``) and its distances.
+    """Find each point's census subdivision (by position in ``base.csds``) and its distance.
+
+    A point inside a CSD polygon takes it (the smallest of overlapping ones). A point outside
+    every polygon takes the nearest one; its distance to it is its distance to the union of
+    the census subdivisions (Ontario as the census draws it), found without building the
+    union: the nearest point of the nearest polygon is found in EPSG:3347
+    (:func:`shapely.shortest_line`), then the distance between the two points is measured on
+    the WGS 84 ellipsoid, as EPSG:3347's scale is off by up to 3 % in Ontario.
 
     Parameters
     ----------
     points : geopandas.GeoSeries
         Points in EPSG:3347 with a unique index; null or empty geometries are not located.
     base : esr_geo.model.Base
-        The loaded geography.
+        The loaded geography (``csds`` in EPSG:3347).
 
     Returns
     -------
     pandas.DataFrame
-        Same index: ``csd_pos`` (int; -1 when not located), ``csd_km`` (km to that CSD
-        polygon, 0 inside) and ``ontario_km`` (km to the union of the census divisions, 0
-        inside; NaN when not located).
+        Same index: ``csd_pos`` (int; -1 when not located) and ``csd_km`` (geodesic km from
+        the point to that census subdivision, 0 inside; NaN when not located).
     """
-    out = pd.DataFrame({"csd_pos": -1, "csd_km": np.nan, "ontario_km": np.nan}, index=points.index)
+    out = pd.DataFrame({"csd_pos": -1, "csd_km": np.nan}, index=points.index)
     valid = ~(points.isna() | points.is_empty).to_numpy()
     if not valid.any():
         return out
@@ -750,17 +1068,17 @@ def _locate(points: gpd.GeoSeries, base: Base) -> pd.DataFrame:
     inside = inside[~inside.index.duplicated(keep="first")]
     out.loc[inside.index, "csd_pos"] = inside["csd_pos"].to_numpy()
     out.loc[inside.index, "csd_km"] = 0.0
-    out.loc[inside.index, "ontario_km"] = 0.0
     rest = pts.loc[~pts.index.isin(inside.index)]
     if len(rest):
         near = gpd.sjoin_nearest(rest, csds[["csd_pos", "geometry"]], how="inner", distance_col="dist_m")
         near = near[~near.index.duplicated(keep="first")]
-        out.loc[near.index, "csd_pos"] = near["csd_pos"].to_numpy()
-        out.loc[near.index, "csd_km"] = near["dist_m"].to_numpy() / 1000
-        cds = gpd.GeoDataFrame(geometry=base.cds.geometry.to_numpy(), crs=base.cds.crs)
-        to_cd = gpd.sjoin_nearest(rest, cds, how="inner", distance_col="dist_m")
-        to_cd = to_cd[~to_cd.index.duplicated(keep="first")]
-        out.loc[to_cd.index, "ontario_km"] = to_cd["dist_m"].to_numpy() / 1000
+        pos = near["csd_pos"].to_numpy(dtype="int64")
+        here = rest.geometry.loc[near.index].to_numpy()
+        nearest = shapely.get_point(shapely.shortest_line(csds.geometry.to_numpy()[pos], here), 0)
+        km = _geodesic_km(shapely.get_x(here), shapely.get_y(here), shapely.get_x(nearest), shapely.get_y(nearest))
+        km[near["dist_m"].to_numpy() == 0] = 0.0  # on a boundary: inside
+        out.loc[near.index, "csd_pos"] = pos
+        out.loc[near.index, "csd_km"] = km
     out["csd_pos"] = out["csd_pos"].astype("int64")
     return out
 
@@ -1160,23 +1478,28 @@ def _validate(
     )
 
     # --- Ontario, census subdivision and catchment ---------------------------------------
+    # csd_km: geodesic km to the union of the census subdivisions (0 inside). Real Ontario
+    # locations lie within settings.BORDER_WARNING_KM of it (shores, borders, simplified
+    # polygons); farther out, up to settings.SNAP_TOLERANCE_KM, a site may be in a
+    # neighbouring province or state; beyond, it is refused.
     located = ~np.isnan(lon)
     pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=settings.DISPLAY_CRS)
     pts[~located] = None
     loc = _locate(pts.to_crs(settings.ANALYSIS_CRS), base)
-    ontario_km = loc["ontario_km"].to_numpy()
     csd_km = loc["csd_km"].to_numpy()
     tol = settings.SNAP_TOLERANCE_KM
+    border = settings.BORDER_WARNING_KM
     with np.errstate(invalid="ignore"):
-        outside = located & (ontario_km > tol)
-        snapped = located & ~outside & (csd_km > 0)
+        outside = located & (csd_km > tol)
+        beyond_border = located & ~outside & (csd_km > border)
+        near_edge = located & ~outside & ~beyond_border & (csd_km > 0)
     in_ont = located & ~outside
     pos = np.where(in_ont, loc["csd_pos"].to_numpy(), 0)
     csds = base.csds
     csd_uid = np.where(in_ont, _text_array(csds["CSDUID"], pos), "")
     csd_name = np.where(in_ont, _text_array(csds["CSDNAME"], pos), "")
     catchment = np.where(in_ont, _text_array(csds["catchment_id"], pos), "")
-    snapped_km = np.where(snapped, np.round(csd_km, 3), 0.0)
+    snapped_km = np.where(in_ont, np.round(csd_km, 3), 0.0)
     names_en = dict(zip(base.catchments["catchment_id"], base.catchments["name_en"], strict=True))
 
     def where_from(i: int) -> str:
@@ -1184,11 +1507,20 @@ def _validate(
             return f"postal code {pc_code[i]}"
         return f"latitude {_num(lat[i])}, longitude {_num(lon[i])}"
 
+    def counted_in(i: int) -> str:
+        return (
+            f"it is counted in the nearest census subdivision, {csd_name[i]} "
+            f"({names_en.get(catchment[i], catchment[i])})"
+        )
+
     probs.add(
         outside,
         "location",
         "error",
-        lambda i: f"the site ({where_from(i)}) is {ontario_km[i]:.1f} km outside Ontario",
+        lambda i: (
+            f"the site ({where_from(i)}) is {csd_km[i]:.1f} km outside Ontario's census boundaries "
+            f"(more than the {tol:g} km allowed)"
+        ),
         lambda i: (
             "check the postal code, or give latitude and longitude; esr-geo covers Ontario only"
             if via[i] == "postal_code"
@@ -1197,21 +1529,30 @@ def _validate(
         ),
     )
     probs.add(
-        snapped,
+        beyond_border,
         "location",
         "warning",
         lambda i: (
-            (
-                f"the site is {_km(ontario_km[i])} outside Ontario's (simplified) boundary"
-                if ontario_km[i] > 0
-                else f"the site is {_km(csd_km[i])} outside every (simplified) census subdivision polygon"
-            )
-            + f"; it is counted in the nearest census subdivision, {csd_name[i]} "
-            f"({names_en.get(catchment[i], catchment[i])})"
+            f"the site is {csd_km[i]:.1f} km outside Ontario's census boundaries and may be in Quebec, "
+            f"Manitoba or the United States; {counted_in(i)}"
         ),
         lambda i: (
-            f"nothing if the location is right (within the {tol:g} km tolerance for simplified boundaries); "
-            "otherwise correct it"
+            "check its postal code, or give latitude and longitude; if the site is outside Ontario, leave it out"
+            if via[i] == "postal_code"
+            else "check its coordinates (WGS 84 decimal degrees; longitude negative); if the site is outside "
+            "Ontario, leave it out"
+        ),
+    )
+    probs.add(
+        near_edge,
+        "location",
+        "warning",
+        lambda i: (
+            f"the site is {_km(csd_km[i])} outside every (simplified) census subdivision polygon; {counted_in(i)}"
+        ),
+        lambda i: (
+            f"nothing if the location is right (sites on shores and borders can fall up to {border:g} km outside "
+            "the simplified polygons); otherwise correct it"
         ),
     )
 

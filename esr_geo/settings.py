@@ -135,3 +135,15 @@ SCENARIO_EXACT_TIME_LIMIT_S = 60.0
 #: The planner's map (esr_geo.maps): boundaries sent to the browser are simplified with this
 #: tolerance, in metres, in the analysis CRS (shared edges stay shared: coverage simplification).
 MAP_SIMPLIFY_M = 500.0
+
+#: A site up to this distance, in kilometres (geodesic), outside every census subdivision
+#: gets a mild "near the boundary" warning: real Ontario locations on shores and borders fall
+#: this far outside the simplified polygons (of the bundle's band offices and the GeoNames
+#: places, the farthest in Ontario is 0.87 km out). From here up to ``SNAP_TOLERANCE_KM`` the
+#: warning says that the site may be in Quebec, Manitoba or the United States; beyond it the
+#: site is refused.
+BORDER_WARNING_KM = 1.0
+
+#: Largest zones file accepted, in megabytes (10**6 bytes), checked before parsing; for a
+#: zipped shapefile the limit also applies to the unzipped total.
+ZONES_FILE_MAX_MB = 100

@@ -13,14 +13,42 @@ from esr_geo import settings
 from esr_geo.data import polygonal
 from esr_geo.errors import InputError
 from esr_geo.model import Base
+from esr_geo.offices import FileKind, check_file, file_format, fold_header, read_table, read_vector
 
 PathLike = str | os.PathLike[str]
 
 #: Catchments whose census divisions are the default zones (Phase 3, rural and remote north).
 DEFAULT_ZONE_CATCHMENTS: tuple[str, ...] = ("northeast", "northwest")
 ZONE_COLUMNS = ["zone_id", "zone", "catchment_id", "basis", "members", "geometry"]
-_NAME_HEADERS = ("zone", "zone_name", "name", "zone_id", "nom", "zone_nom")
-_CSD_HEADERS = ("csduid", "csd_uid", "csd", "csd_code", "census_subdivision")
+#: Accepted headers of the zone name and census subdivision code columns, folded as
+#: :func:`esr_geo.offices.fold_header` folds them (``'Zone Name'`` -> ``'zonename'``), in
+#: order of preference.
+_NAME_HEADERS = ("zone", "zonename", "name", "zoneid", "nom", "zonenom", "nomdelazone")
+_CSD_HEADERS = ("csduid", "csd", "csdcode", "censussubdivision", "sdridu", "sdr")
+
+ZONE_FORMATS = (
+    "a table of CSDUID and zone (CSV .csv or .txt, Excel workbook .xlsx) or a polygon layer with a zone column "
+    "(GeoPackage .gpkg, GeoJSON .geojson or .json, shapefile .shp, zipped shapefile .zip)"
+)
+_ZONE_GUIDE = "see Zones in README.md"
+
+#: Message wording and size limit of zones files, for the readers shared with esr_geo.offices.
+ZONES_FILE = FileKind(
+    noun="Zones file",
+    no_rows="no zones",
+    rows_fix="add one row per census subdivision under the header (CSDUID, zone)",
+    empty_fix="save the zones with a header row (CSDUID, zone) and one row per census subdivision",
+    layer_fix="save the zones as one layer of polygons with a zone column",
+    shapes="polygons",
+    layer="the zone layer",
+    guide=_ZONE_GUIDE,
+    formats=ZONE_FORMATS,
+    size_fix=(
+        "Simplify the polygons (e.g. to 50 m with QGIS: Vector > Geometry Tools > Simplify), or give a table of "
+        "CSDUID and zone instead."
+    ),
+    max_mb_setting="ZONES_FILE_MAX_MB",
+)
 
 
 def default_zones(base: Base) -> gpd.GeoDataFrame:
@@ -54,12 +82,10 @@ def default_zones(base: Base) -> gpd.GeoDataFrame:
     )
 
 
-def _fold(name: str) -> str:
-    return str(name).strip().lower().replace(" ", "_").replace("-", "_")
-
-
 def _pick(columns: list[str], options: tuple[str, ...]) -> str | None:
-    folded = {_fold(c): c for c in columns}
+    folded: dict[str, str] = {}
+    for c in columns:
+        folded.setdefault(fold_header(c), c)
     for opt in options:
         if opt in folded:
             return folded[opt]
@@ -74,18 +100,29 @@ def _majority_catchment(zone_of: pd.Series, catchment_of: pd.Series, weight: pd.
 
 
 def read_zones(path: PathLike, *, base: Base, name: str | None = None) -> gpd.GeoDataFrame:
-    """Read a planner's zones: a polygon file, or a CSV mapping census subdivisions to zones.
+    """Read a planner's zones: a polygon file, or a table mapping census subdivisions to zones.
+
+    The file is read by the same readers as site files (:mod:`esr_geo.offices`): a table is
+    CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252; comma, semicolon or tab
+    separated) or Excel ``.xlsx`` (first sheet); a zipped shapefile is checked (no member
+    name outside the archive, one shapefile, unzipped size within
+    ``settings.ZONES_FILE_MAX_MB`` megabytes) and read in place. Headers are matched as
+    for site files, ignoring case, accents, spaces, ``_``, ``-`` and ``.``.
+
+    Row numbers in messages are spreadsheet rows: the header is row 1 (blank rows above it
+    count), the first data row 2; a polygon layer's feature 1 is "row 2" too.
 
     Parameters
     ----------
     path : path-like
-        A CSV with a census subdivision code column (``CSDUID``) and a zone name column
-        (``zone``), or a polygon file (GeoPackage, GeoJSON, zipped shapefile) with a ``zone``
-        (or ``name``) column and a declared CRS.
+        A table with a census subdivision code column (``CSDUID``) and a zone name column
+        (``zone``), or a polygon file (GeoPackage, GeoJSON, shapefile, zipped shapefile)
+        with a ``zone`` (or ``name``) column and a declared CRS.
     base : esr_geo.model.Base, keyword-only
         The loaded geography.
     name : str, keyword-only
-        Display name of the file in messages (e.g. an uploaded file's original name).
+        Display name of the file in messages (e.g. an uploaded file's original name); its
+        extension decides the format when it is a known one.
 
     Returns
     -------
@@ -101,52 +138,46 @@ def read_zones(path: PathLike, *, base: Base, name: str | None = None) -> gpd.Ge
     """
     path = Path(path)
     label = name or path.name
-    if not path.is_file():
-        raise InputError(f"Zones file {label} not found. Check the path.")
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return _zones_from_csv(path, base=base, label=label)
-    if suffix in (".gpkg", ".geojson", ".json", ".zip", ".shp"):
+    check_file(path, label, kind=ZONES_FILE)
+    suffix = (Path(label).suffix or path.suffix).lower()
+    kind = file_format(path, label) or {".txt": "csv", ".shp": "vector"}.get(suffix)
+    if kind in ("csv", "xlsx"):
+        return _zones_from_table(path, base=base, label=label)
+    if kind in ("vector", "zip"):
         return _zones_from_polygons(path, base=base, label=label)
-    raise InputError(
-        f"Zones file {label}: unsupported format {suffix or '(none)'}. Use a CSV (CSDUID,zone) or a "
-        "polygon file (.gpkg, .geojson, zipped shapefile .zip)."
-    )
+    raise InputError(f"Zones file {label}: unsupported format {suffix or '(none)'}. Use {ZONE_FORMATS}; {_ZONE_GUIDE}.")
 
 
-def _zones_from_csv(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame:
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
-    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-        raise InputError(f"Zones file {label} is empty or not a CSV ({exc}).") from exc
+def _zones_from_table(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame:
+    raw = read_table(path, label, kind=ZONES_FILE)
     csd_col = _pick(list(raw.columns), _CSD_HEADERS)
     zone_col = _pick(list(raw.columns), _NAME_HEADERS)
     if csd_col is None or zone_col is None:
         raise InputError(
             f"Zones file {label} needs a census subdivision column (CSDUID) and a zone name column "
-            f"(zone); found: {', '.join(raw.columns) or 'no columns'}."
+            f"(zone); found: {', '.join(repr(c) for c in raw.columns) or 'no columns'}. Rename the two columns "
+            f"CSDUID and zone; {_ZONE_GUIDE}."
         )
-    if raw.empty:
-        raise InputError(f"Zones file {label} has a header but no rows; list one CSDUID per row.")
+    codes = raw[csd_col].str.strip()
+    names = raw[zone_col].str.strip()
     known = set(base.csds["CSDUID"])
     problems = []
     seen: dict[str, int] = {}
-    for i, (code, zone) in enumerate(zip(raw[csd_col].str.strip(), raw[zone_col].str.strip(), strict=True), 2):
+    for row, code, zone in zip(raw.index, codes, names, strict=True):
         if not zone:
-            problems.append(f"row {i}: zone name is empty.")
+            problems.append(f"row {row}: zone name is empty; write the zone's name.")
         if code not in known:
             problems.append(
-                f"row {i}: {code!r} is not a 2021 Ontario census subdivision code (7 digits, e.g. 3553005)."
+                f"row {row}: {code!r} is not a 2021 Ontario census subdivision code; write the 7-digit CSDUID "
+                "(e.g. 3553005)."
             )
         elif code in seen:
-            problems.append(f"row {i}: CSD {code} is already in a zone on row {seen[code]}; list it once.")
+            problems.append(f"row {row}: CSD {code} is already in a zone on row {seen[code]}; list it once.")
         else:
-            seen[code] = i
+            seen[code] = int(row)
     if problems:
         raise InputError(f"Zones file {label} has {len(problems)} problem(s); fix these rows:", problems)
-    mapping = pd.Series(raw[zone_col].str.strip().to_numpy(), index=raw[csd_col].str.strip().to_numpy())
+    mapping = pd.Series(names.to_numpy(), index=codes.to_numpy())
     csds = base.csds[base.csds["CSDUID"].isin(mapping.index)].copy()
     csds["zone"] = csds["CSDUID"].map(mapping)
     pts = base.points
@@ -168,33 +199,35 @@ def _zones_from_csv(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame:
 
 
 def _zones_from_polygons(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame:
-    target = f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
-    try:
-        frame = gpd.read_file(target)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise InputError(f"Zones file {label} could not be read as a polygon layer ({exc}).") from exc
-    if frame.empty:
-        raise InputError(f"Zones file {label} has no features; draw at least one zone polygon.")
-    if frame.crs is None:
+    frame = read_vector(path, label, kind=ZONES_FILE)  # index: row 2 = feature 1
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise InputError(
-            f"Zones file {label} has no coordinate reference system; save it with one (e.g. EPSG:4326 "
-            "or EPSG:3161) so its polygons can be placed."
+            f"Zones file {label} has no geometry: it is a table, not a polygon layer. Draw the zones as polygons, "
+            f"or give a table of CSDUID and zone; {_ZONE_GUIDE}."
         )
-    zone_col = _pick(list(frame.columns), _NAME_HEADERS)
+    zone_col = _pick([c for c in frame.columns if c != frame.geometry.name], _NAME_HEADERS)
     if zone_col is None:
+        shown = ", ".join(repr(c) for c in frame.columns if c != frame.geometry.name) or "none"
         raise InputError(
-            f"Zones file {label} needs a zone name column (zone or name); found: "
-            f"{', '.join(c for c in frame.columns if c != 'geometry')}."
+            f"Zones file {label} needs a zone name column (zone or name); found: {shown}. Add a column 'zone' "
+            "with each polygon's zone."
         )
     problems = []
-    geom_types = frame.geometry.geom_type.fillna("none")
-    for i, (zone, gtype) in enumerate(zip(frame[zone_col], geom_types, strict=True), 1):
+    geom_types = frame.geometry.geom_type
+    for row, zone, gtype in zip(frame.index, frame[zone_col], geom_types, strict=True):
+        where = f"row {row} (feature {row - 1})"
         if pd.isna(zone) or not str(zone).strip():
-            problems.append(f"feature {i}: zone name is empty.")
-        if gtype not in ("Polygon", "MultiPolygon"):
-            problems.append(f"feature {i}: geometry is {gtype}, expected a polygon.")
+            problems.append(f"{where}: zone name is empty; write the zone's name.")
+        if gtype is None or pd.isna(gtype):
+            problems.append(f"{where}: the feature has no geometry; draw its polygon or delete the feature.")
+        elif gtype not in ("Polygon", "MultiPolygon"):
+            problems.append(f"{where}: geometry is a {gtype}, not a polygon; draw the zone as a polygon.")
     if problems:
-        raise InputError(f"Zones file {label} has {len(problems)} problem(s):", problems)
+        raise InputError(
+            f"Zones file {label} has {len(problems)} problem(s); fix these features (numbered as spreadsheet rows: "
+            "feature 1 is row 2):",
+            problems,
+        )
     frame = frame.assign(zone=frame[zone_col].astype(str).str.strip()).to_crs(settings.ANALYSIS_CRS)
     dissolved = frame[["zone", "geometry"]].dissolve(by="zone").reset_index()
     geoms = polygonal(dissolved.geometry)

@@ -143,3 +143,21 @@ def test_gis_layers(analysis: Analysis) -> None:
 def test_summary_sentence(analysis: Analysis) -> None:
     text = analysis.summary_sentence()
     assert "non-reserve residents" in text and "50 km" in text and "exempt" in text
+
+
+def test_rethreshold_equals_a_full_run(base: Base, analysis: Analysis) -> None:
+    from esr_geo.analysis import rethreshold
+
+    quick = rethreshold(analysis, threshold_km=35, threshold_km_by_class={"very remote": 80})
+    full = run_analysis(
+        base,
+        analysis.sites,
+        sites_source=analysis.sites_source,
+        threshold_km=35,
+        threshold_km_by_class={"very remote": 80},
+        on=analysis.on,
+        notes=analysis.notes,
+    )
+    for key, table in full.tables.items():
+        pd.testing.assert_frame_equal(quick.tables[key], table)
+    assert analysis.threshold_km == 50  # the input is unchanged

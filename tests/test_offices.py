@@ -11,11 +11,12 @@ import geopandas as gpd
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyproj
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from esr_geo import data, settings
+from esr_geo import data, export, offices, settings
 from esr_geo.errors import InputError
 from esr_geo.model import Base
 from esr_geo.offices import (
@@ -29,7 +30,9 @@ from esr_geo.offices import (
     locate_sites,
     normalise_postal_code,
     read_sites,
+    read_table,
     validate_sites,
+    vector_source,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "offices"
@@ -39,6 +42,7 @@ TEXT_COLUMNS = [c for c in SITE_COLUMNS if c not in ("in_person", "source_row", 
 KINGSTON = (44.2312, -76.4860)  # Kingston, CSD 3510010, kingston-pembroke
 HAMILTON = (43.2557, -79.8711)  # Hamilton, hamilton-niagara
 SUDBURY = (46.4917, -80.9930)  # Greater Sudbury, northeast
+GATINEAU = (45.4765, -75.7013)  # Gatineau, Quebec: across the Ottawa River from Ottawa
 
 
 def write(tmp_path: Path, text: str, name: str = "offices.csv", encoding: str = "utf-8") -> Path:
@@ -175,6 +179,33 @@ def test_xlsx_first_sheet(tmp_path: Path, base: Base) -> None:
     assert load.sites["catchment_id"].tolist() == ["kingston-pembroke", "hamilton-niagara"]
     assert problem_keys(load) == [(5, "latitude", "error")]
     assert problem_text(load, 5, "latitude") == "latitude 'abc' is not a number"
+
+
+def test_xlsx_upload_under_a_temporary_name(tmp_path: Path, base: Base) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["name", "latitude", "longitude"])
+    sheet.append(["Kingston", KINGSTON[0], KINGSTON[1]])
+    path = tmp_path / "upload-5678"  # no extension: openpyxl refuses such a file name
+    book.save(path)
+    load = validate_sites(path, base=base, name="Bureaux.xlsx")
+    assert load.ok and load.sites["name"].tolist() == ["Kingston"]
+
+
+def test_shared_readers(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n Name ;Lat\nA;1\n;\nB;2\n", encoding="utf-16")
+    table = read_table(path, "sites.csv")
+    assert table.index.name == "row" and table.index.tolist() == [3, 5]  # blank line 1; blank row 4 dropped
+    assert list(table.columns) == ["Name", "Lat"] and table.values.tolist() == [["A", "1"], ["B", "2"]]
+    parts = _shapefile(tmp_path / "shp")
+    archive = tmp_path / "sites.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for p in parts:
+            zf.write(p, p.name)
+    assert vector_source(archive) == f"/vsizip/{{{archive.resolve()}}}/sites.shp"
+    assert vector_source(tmp_path / "shp" / "sites.shp") == str(tmp_path / "shp" / "sites.shp")
+    assert offices.fold_header(" Code-Postal ") == offices.fold_header("code_postal") == "codepostal"
 
 
 def test_geojson(base: Base) -> None:
@@ -482,11 +513,13 @@ def test_every_problem_with_its_row(base: Base) -> None:
     )
     assert p.loc[(6, "longitude"), "fix"] == "add the minus sign: longitude -79.4"
     assert p.loc[(9, "location"), "problem"] == (
-        "the site (latitude 45.5017, longitude -73.5673) is 64.9 km outside Ontario"
+        "the site (latitude 45.5017, longitude -73.5673) is 64.0 km outside Ontario's census boundaries "
+        "(more than the 5 km allowed)"
     )
+    # Row 10's coordinates are downtown Detroit, across the river from Windsor.
     assert p.loc[(10, "location"), "problem"] == (
-        "the site is 1.4 km outside Ontario's (simplified) boundary; it is counted in the nearest census "
-        "subdivision, Windsor (Windsor–Sarnia)"
+        "the site is 1.7 km outside Ontario's census boundaries and may be in Quebec, Manitoba or the United "
+        "States; it is counted in the nearest census subdivision, Windsor (Windsor–Sarnia)"
     )
     assert p.loc[(11, "site_id"), "problem"] == "duplicate site: site_id 'A1' is already used on row 2"
     assert p.loc[(12, "name"), "problem"] == "duplicate site: row 2 has the same name within 10 m"
@@ -501,7 +534,7 @@ def test_every_problem_with_its_row(base: Base) -> None:
     assert p.loc[(16, "longitude"), "problem"] == "the latitude is given but the longitude is blank"
     assert (load.problems["fix"].str.len() > 10).all()
     assert load.problems["site"].iloc[-1] == "Half Location"
-    # The two valid rows: row 2, and row 10 snapped into Windsor with a flag.
+    # The two valid rows: row 2, and row 10 counted in Windsor with a flag.
     assert load.sites["source_row"].tolist() == [2, 10]
     windsor = load.sites.iloc[1]
     assert windsor["catchment_id"] == "windsor-sarnia" and windsor["CSDNAME"] == "Windsor"
@@ -575,21 +608,101 @@ def test_coordinate_problems(
     assert load.sites["name"].tolist() == ["OK"]
 
 
-def test_snapped_within_tolerance_and_outside_beyond(tmp_path: Path, base: Base) -> None:
+def test_distance_outside_ontario_decides_warning_or_error(tmp_path: Path, base: Base) -> None:
     path = write(
         tmp_path,
         "name,latitude,longitude\n"
-        "Lake shore,44.2,-76.5\n"  # in Lake Ontario off Kingston
-        "Mid lake,43.5,-78.0\n",  # far out in Lake Ontario
+        "Shore,44.215,-76.5\n"  # 2: 0.48 km out in Lake Ontario off Kingston
+        "Lake,44.2,-76.5\n"  # 3: 2.06 km out
+        f"Gatineau,{GATINEAU[0]},{GATINEAU[1]}\n"  # 4: across the Ottawa River, in Quebec
+        "Quebec 10 km,45.55,-75.70\n"  # 5: 10.06 km north of the Ottawa River
+        "Mid lake,43.5,-78.0\n",  # 6: far out in Lake Ontario
     )
     load = validate_sites(path, base=base)
-    assert problem_keys(load) == [(2, "location", "warning"), (3, "location", "error")]
-    assert problem_text(load, 2, "location").startswith("the site is 1.9 km outside Ontario's (simplified) boundary")
-    assert problem_text(load, 3, "location") == "the site (latitude 43.5, longitude -78) is 52.7 km outside Ontario"
-    site = load.sites.iloc[0]
-    assert (site["catchment_id"], site["CSDNAME"]) == ("kingston-pembroke", "Kingston")
-    assert site["snapped_km"] == pytest.approx(2.109, abs=0.001)
-    assert (site["lat"], site["lon"]) == (44.2, -76.5)  # the point is not moved
+    assert problem_keys(load) == [
+        (2, "location", "warning"),
+        (3, "location", "warning"),
+        (4, "location", "warning"),
+        (5, "location", "error"),
+        (6, "location", "error"),
+    ]
+    assert problem_text(load, 2, "location") == (
+        "the site is 0.5 km outside every (simplified) census subdivision polygon; it is counted in the nearest "
+        "census subdivision, Kingston (Kingston–Pembroke)"
+    )
+    assert problem_text(load, 3, "location") == (
+        "the site is 2.1 km outside Ontario's census boundaries and may be in Quebec, Manitoba or the United "
+        "States; it is counted in the nearest census subdivision, Kingston (Kingston–Pembroke)"
+    )
+    assert problem_text(load, 4, "location") == (
+        "the site is 2.5 km outside Ontario's census boundaries and may be in Quebec, Manitoba or the United "
+        "States; it is counted in the nearest census subdivision, Ottawa (Ottawa)"
+    )
+    fixes = load.problems.set_index("row")["fix"]
+    assert fixes[4].startswith("check its coordinates")
+    assert fixes[2].startswith("nothing if the location is right")
+    assert problem_text(load, 5, "location") == (
+        "the site (latitude 45.55, longitude -75.7) is 10.1 km outside Ontario's census boundaries "
+        "(more than the 5 km allowed)"
+    )
+    assert problem_text(load, 6, "location") == (
+        "the site (latitude 43.5, longitude -78) is 51.5 km outside Ontario's census boundaries "
+        "(more than the 5 km allowed)"
+    )
+    assert load.sites["name"].tolist() == ["Shore", "Lake", "Gatineau"]
+    assert load.sites["CSDNAME"].tolist() == ["Kingston", "Kingston", "Ottawa"]
+    assert load.sites["snapped_km"].tolist() == pytest.approx([0.479, 2.064, 2.531], abs=0.001)
+    assert load.sites[["lat", "lon"]].values.tolist()[0] == [44.215, -76.5]  # the point is not moved
+    assert load.dropped["row"].tolist() == [5, 6]
+
+
+def test_gatineau_is_not_accepted_silently(tmp_path: Path, base: Base) -> None:
+    # Inside the coarse census-division union, but 2.5 km outside the census subdivisions.
+    path = write(tmp_path, f"name,latitude,longitude\nMaison du Citoyen,{GATINEAU[0]},{GATINEAU[1]}\n")
+    load = validate_sites(path, base=base)
+    assert problem_keys(load) == [(2, "location", "warning")]
+    assert "may be in Quebec, Manitoba or the United States" in load.sites["flag"].iloc[0]
+    assert settings.BORDER_WARNING_KM == 1.0 and settings.SNAP_TOLERANCE_KM == 5.0
+
+
+def _brute_geodesic_km(base: Base, lat: float, lon: float) -> tuple[float, float]:
+    """Return (geodesic, planar) km from a point to the census subdivisions, by brute force.
+
+    Geodesic: the shortest WGS 84 distance to the vertices of the nearby polygons' edges,
+    densified to 10 m, without any planar nearest-point step.
+    """
+    site = gpd.GeoSeries([shapely.Point(lon, lat)], crs=settings.DISPLAY_CRS).to_crs(settings.ANALYSIS_CRS).iloc[0]
+    polys = base.csds.geometry[base.csds.distance(site) < 30_000]
+    planar = float(polys.distance(site).min()) / 1000
+    edges = shapely.segmentize(polys.boundary.to_numpy(), 10.0)
+    xy = shapely.get_coordinates(edges)
+    vertices = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=settings.ANALYSIS_CRS)
+    vertices = vertices.to_crs(settings.DISPLAY_CRS)
+    geod = pyproj.Geod(ellps="WGS84")
+    _, _, metres = geod.inv(np.full(len(xy), lon), np.full(len(xy), lat), vertices.x.to_numpy(), vertices.y.to_numpy())
+    return float(np.min(metres)) / 1000, planar
+
+
+@pytest.mark.parametrize(("lat", "lon"), [GATINEAU, (45.55, -75.70), (49.8, -95.3), (42.3314, -83.0458)])
+def test_distance_outside_is_geodesic(base: Base, lat: float, lon: float) -> None:
+    sites = gpd.GeoDataFrame(geometry=[shapely.Point(lon, lat)], crs=settings.DISPLAY_CRS)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(settings, "SNAP_TOLERANCE_KM", 50.0)  # locate even the 10 km sites
+        out = locate_sites(sites, base=base)
+    geodesic, planar = _brute_geodesic_km(base, lat, lon)
+    assert out["snapped_km"].iloc[0] == pytest.approx(geodesic, abs=0.002)
+    # EPSG:3347 is 1 % to 1.5 % off here: the planar distance is not what is reported.
+    assert abs(planar - geodesic) > 0.02
+
+
+def test_border_warning_distance_clears_real_ontario_locations(base: Base) -> None:
+    # Band offices (bundle): all within BORDER_WARNING_KM of the census subdivisions except
+    # the Mohawks of Akwesasne's office, in the part of Akwesasne outside Ontario.
+    out = locate_sites(base.first_nations, base=base)
+    far = out[out["snapped_km"] > settings.BORDER_WARNING_KM]
+    assert far["BAND_NAME"].tolist() == ["Mohawks of Akwesasne"]
+    assert far["snapped_km"].iloc[0] == pytest.approx(2.17, abs=0.01)
+    assert out.drop(far.index)["snapped_km"].max() < 0.2
 
 
 def test_outside_ontario_by_postal_code(tmp_path: Path, base: Base) -> None:
@@ -597,7 +710,8 @@ def test_outside_ontario_by_postal_code(tmp_path: Path, base: Base) -> None:
     load = validate_sites(path, base=base)
     assert problem_keys(load) == [(2, "location", "error")]
     text = problem_text(load, 2, "location")
-    assert text.startswith("the site (postal code H2X 1Y4) is ") and text.endswith(" km outside Ontario")
+    assert text.startswith("the site (postal code H2X 1Y4) is ")
+    assert text.endswith(" km outside Ontario's census boundaries (more than the 5 km allowed)")
     assert load.problems["fix"].iloc[0].startswith("check the postal code")
 
 
@@ -679,6 +793,38 @@ def test_blank_rows_keep_spreadsheet_numbers(tmp_path: Path, base: Base) -> None
     assert load.sites["site_id"].tolist() == ["row-3"]
     assert problem_keys(load) == [(6, "name", "error")]
     assert load.n_rows == 2
+
+
+@pytest.mark.parametrize("above", ["\n", "\r\n", ",,\n", "  \n;;\n", '"","",""\n'])
+def test_blank_lines_above_the_header_are_skipped(tmp_path: Path, base: Base, above: str) -> None:
+    text = above + "name,latitude,longitude\nA,44.2312,-76.486\n\nB,x,-76.486\n"
+    path = write(tmp_path, text)
+    load = validate_sites(path, base=base)
+    skipped = above.count("\n")
+    assert load.sites["name"].tolist() == ["A"]
+    assert load.sites["source_row"].tolist() == [skipped + 2]  # header on line skipped + 1
+    assert load.sites["site_id"].tolist() == [f"row-{skipped + 2}"]
+    assert problem_keys(load) == [(skipped + 4, "latitude", "error")]
+    assert load.n_rows == 2
+
+
+def test_blank_first_line_csv_utf16_semicolon(tmp_path: Path, base: Base) -> None:
+    path = write(tmp_path, "\r\nnom;latitude;longitude\r\nBureau;46,4917;-80,9930\r\n", encoding="utf-16")
+    load = validate_sites(path, base=base)
+    assert load.ok and load.sites["source_row"].tolist() == [3]
+
+
+def test_blank_rows_above_the_header_in_xlsx(tmp_path: Path, base: Base) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A3"], sheet["B3"], sheet["C3"] = "name", "latitude", "longitude"
+    sheet["A4"], sheet["B4"], sheet["C4"] = "Kingston", KINGSTON[0], KINGSTON[1]
+    sheet["A6"], sheet["B6"], sheet["C6"] = "Bad", "abc", KINGSTON[1]
+    book.save(tmp_path / "sites.xlsx")
+    load = validate_sites(tmp_path / "sites.xlsx", base=base)
+    assert load.sites["source_row"].tolist() == [4]
+    assert problem_keys(load) == [(6, "latitude", "error")]
 
 
 def test_quoted_multiline_cell_counts_as_one_row(tmp_path: Path, base: Base) -> None:
@@ -782,10 +928,20 @@ def test_read_sites_refuses_a_file_with_errors(base: Base) -> None:
     )
     assert len(err.problems) == 11
     assert err.problems[0] == "row 3 (A2): the site has no name. Fix: write the site's name in the name column."
-    assert err.problems[-1] == "and 4 more (see the full problem table)"
+    assert err.problems[-1] == "and 4 more: run `esr-geo validate problems.csv` for the full problem table"
     expected = validate_sites(FIXTURES / "problems.csv", base=base)
     pd.testing.assert_frame_equal(err.load.problems, expected.problems)
     assert len(err.load.problems) == 15
+
+
+def test_problem_table_hint_names_the_file(tmp_path: Path, base: Base) -> None:
+    rows = "".join(f"Site {i},abc,-76.486\n" for i in range(12))
+    path = write(tmp_path, "name,latitude,longitude\n" + rows, name="tmp123")
+    with pytest.raises(SiteValidationError) as info:
+        read_sites(path, base=base, name="Bureaux 2024.csv")
+    assert info.value.problems[-1] == (
+        'and 2 more: run `esr-geo validate "Bureaux 2024.csv"` for the full problem table'
+    )
 
 
 def test_skip_invalid_keeps_every_row_accounted_for(base: Base) -> None:
@@ -896,6 +1052,24 @@ def test_locate_sites_does_not_modify_its_input(base: Base) -> None:
     assert out["CSDUID"].tolist() == ["3510010", "", ""]
     assert out["CSDNAME"].tolist() == ["Kingston", "", ""]
     assert out["snapped_km"].iloc[0] == 0.0 and out["snapped_km"].iloc[1:].isna().all()
+
+
+SNAPPED_KM_MEANING = (
+    "distance from the site to the census subdivision it was assigned to (0 inside); the point itself is not moved"
+)
+
+
+def test_snapped_km_means_the_same_everywhere() -> None:
+    def flat(text: str) -> str:
+        return " ".join(text.replace("#:", " ").split()).lower()
+
+    unit, meaning = export.FIELD_INFO["snapped_km"]
+    assert unit == "km" and flat(meaning) == SNAPPED_KM_MEANING + "."
+    readme = (settings.PROJECT_DATA_DIR / "offices" / "README.md").read_text(encoding="utf-8")
+    assert SNAPPED_KM_MEANING in flat(readme)
+    for doc in (SiteLoad.__doc__, locate_sites.__doc__):
+        assert SNAPPED_KM_MEANING in flat(doc or "")
+    assert "moved onto" not in flat(meaning)
 
 
 def test_locate_sites_needs_a_crs(base: Base) -> None:

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import warnings
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import openpyxl
 import pandas as pd
 import pytest
 import shapely
 
-from esr_geo import zones
+from esr_geo import settings, zones
 from esr_geo.errors import InputError
 from esr_geo.model import Base
+from esr_geo.offices import fold_header
 
 
 def test_default_zones(base: Base) -> None:
@@ -129,3 +133,172 @@ def test_polygon_zones_errors(base: Base, tmp_path: Path) -> None:
     bad.write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="unsupported format"):
         zones.read_zones(bad, base=base)
+
+
+# --------------------------------------------------------------------------------------
+# Zones files are read by the site-file readers (esr_geo.offices)
+
+SUDBURY_ROWS = [("3553005", "Sudbury city"), ("3552093", "Grand Sudbury nord"), ("3552092", "Grand Sudbury nord")]
+
+
+def _zone_table_bytes(sep: str, encoding: str, *, header: str = "CSDUID{sep}zone", above: str = "") -> bytes:
+    lines = [header.format(sep=sep)] + [f"{code}{sep}{zone}" for code, zone in SUDBURY_ROWS]
+    return (above + "\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def _check_sudbury(z: gpd.GeoDataFrame) -> None:
+    assert sorted(z["zone"]) == ["Grand Sudbury nord", "Sudbury city"]
+    assert set(z["basis"]) == {"CSDUID"}
+    members = dict(zip(z["zone"], z["members"], strict=True))
+    assert members == {"Sudbury city": "3553005", "Grand Sudbury nord": "3552092 3552093"}
+
+
+@pytest.mark.parametrize(
+    ("name", "sep", "encoding"),
+    [
+        ("zones.csv", ";", "utf-8"),  # French-locale Excel
+        ("zones.csv", ",", "utf-8-sig"),  # Excel "CSV UTF-8"
+        ("zones.txt", "\t", "utf-16"),  # Excel "Unicode text": UTF-16 with BOM, tab separated
+        ("zones.csv", ";", "cp1252"),  # older Excel "CSV"
+    ],
+)
+def test_zone_tables_in_every_site_file_encoding(
+    base: Base, tmp_path: Path, name: str, sep: str, encoding: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(_zone_table_bytes(sep, encoding))
+    _check_sudbury(zones.read_zones(path, base=base))
+
+
+def test_zone_table_with_accents_in_cp1252(base: Base, tmp_path: Path) -> None:
+    path = tmp_path / "zones.csv"
+    path.write_bytes("CSDUID;zone\n3553005;Zone été – Sudbury\n".encode("cp1252"))
+    z = zones.read_zones(path, base=base)
+    assert z["zone"].tolist() == ["Zone été – Sudbury"]
+
+
+def test_unparseable_cp1252_zone_table_is_an_input_error(base: Base, tmp_path: Path) -> None:
+    path = tmp_path / "zones.csv"
+    path.write_bytes("CSDUID,zone\n3553005,Rivière\n3552093,Zone, nord\n".encode("cp1252"))
+    with pytest.raises(InputError, match=r"Zones file zones\.csv could not be read as CSV: .*line 3"):
+        zones.read_zones(path, base=base)
+
+
+def test_zone_table_in_xlsx(base: Base, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["CSD UID", "Zone Name"])
+    for code, zone in SUDBURY_ROWS:
+        sheet.append([int(code), zone])  # codes typed as numbers
+    path = tmp_path / "upload-1"
+    book.save(path)
+    _check_sudbury(zones.read_zones(path, base=base, name="Zones 2025.xlsx"))
+
+
+def test_zone_headers_folded_as_site_headers(base: Base, tmp_path: Path) -> None:
+    path = tmp_path / "zones.csv"
+    path.write_bytes(_zone_table_bytes(",", "utf-8", header="  CSD-UID. {sep}Nom de la zone"))
+    _check_sudbury(zones.read_zones(path, base=base))
+    for header in ("CSD-UID.", "csd uid", "Csduid"):
+        assert fold_header(header) == "csduid"
+
+
+def test_zone_table_rows_are_spreadsheet_rows(base: Base, tmp_path: Path) -> None:
+    # A blank line above the header: the header is row 2 and the first zone row 3.
+    path = tmp_path / "zones.csv"
+    path.write_text("\nCSDUID,zone\n3553005,A\n\n9999999,B\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        zones.read_zones(path, base=base)
+    assert err.value.problems == [
+        "row 5: '9999999' is not a 2021 Ontario census subdivision code; write the 7-digit CSDUID (e.g. 3553005)."
+    ]
+
+
+def test_zone_table_with_header_only(base: Base, tmp_path: Path) -> None:
+    path = tmp_path / "zones.csv"
+    path.write_text("CSDUID;zone\n;\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"Zones file zones\.csv has a header row but no zones\. Add one row per"):
+        zones.read_zones(path, base=base)
+
+
+def _zone_shapefile(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True)
+    frame = gpd.GeoDataFrame(
+        {"zone": ["Thunder Bay area", "Kenora area"]},
+        geometry=[shapely.box(-89.6, 48.2, -88.9, 48.7), shapely.box(-94.7, 49.6, -94.2, 49.9)],
+        crs=4326,
+    )
+    frame.to_file(folder / "zones.shp")
+    return sorted(folder.iterdir())
+
+
+def test_zipped_shapefile_zones(base: Base, tmp_path: Path) -> None:
+    parts = _zone_shapefile(tmp_path / "shp")
+    archive = tmp_path / "zones.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for p in parts:
+            zf.write(p, f"my zones/{p.name}")
+    z = zones.read_zones(archive, base=base)
+    assert set(z["zone"]) == {"Thunder Bay area", "Kenora area"}
+    assert set(zones.read_zones(tmp_path / "shp" / "zones.shp", base=base)["zone"]) == set(z["zone"])
+
+
+def test_unsafe_zip_of_zones_is_refused(base: Base, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    parts = _zone_shapefile(work / "shp")
+    archive = work / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for p in parts:
+            zf.write(p, p.name)
+        zf.writestr("../evil.shp", b"not a shapefile")
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(InputError, match=r"^Zones file evil\.zip was refused: .*'\.\./evil\.shp'"):
+        zones.read_zones(archive, base=base)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_zip_with_two_zone_layers_is_refused(base: Base, tmp_path: Path) -> None:
+    parts = _zone_shapefile(tmp_path / "shp")
+    archive = tmp_path / "two.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for p in parts:
+            zf.write(p, p.name)
+            zf.write(p, f"copy/{p.name}")
+    with pytest.raises(InputError, match=r"two\.zip holds 2 shapefiles .*; zip only the zone layer"):
+        zones.read_zones(archive, base=base)
+
+
+def test_zones_file_size_limit(base: Base, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "ZONES_FILE_MAX_MB", 1)
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("zones.shp", b"\0" * 2_000_000)
+    with pytest.raises(InputError, match=r"bomb\.zip unzips to 2\.0 MB; the limit for a zones file is 1 MB"):
+        zones.read_zones(archive, base=base)
+
+
+def test_polygon_zone_problems_numbered_as_rows(base: Base, tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"zone": ["ok", "", "point"]},
+        geometry=[shapely.box(-89.6, 48.2, -88.9, 48.7), shapely.box(-94.7, 49.6, -94.2, 49.9), shapely.Point(-80, 46)],
+        crs=4326,
+    )
+    path = tmp_path / "z.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    with pytest.raises(InputError) as err:
+        zones.read_zones(path, base=base)
+    assert "fix these features (numbered as spreadsheet rows: feature 1 is row 2)" in str(err.value)
+    assert err.value.problems == [
+        "row 3 (feature 2): zone name is empty; write the zone's name.",
+        "row 4 (feature 3): geometry is a Point, not a polygon; draw the zone as a polygon.",
+    ]
+
+
+def test_polygon_zones_without_crs(base: Base, tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame({"zone": ["a"]}, geometry=[shapely.box(-89.6, 48.2, -88.9, 48.7)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame.to_file(tmp_path / "nocrs.gpkg")
+    with pytest.raises(InputError, match=r"nocrs\.gpkg declares no coordinate reference system, so its polygons"):
+        zones.read_zones(tmp_path / "nocrs.gpkg", base=base)

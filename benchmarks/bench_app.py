@@ -1,0 +1,186 @@
+"""Benchmark the planner's page (app.py) on the real data: first load, re-renders, map payload.
+
+Run: .venv/bin/python benchmarks/bench_app.py [--repeat N] [--quick] [--browser]
+
+Prints medians of:
+  1. first page load in a fresh Python process (imports, base geography, analysis, map): the
+     script run of streamlit.testing.v1.AppTest, as a new server's first visitor pays it;
+  2. the same page for a new visitor of a running server (caches warm);
+  3. re-renders after changing the date, the threshold (new value, then a value seen before),
+     the phase filter, the catchment and the language;
+  4. the map alone: build_map and its HTML payload (``map.get_root().render()`` length);
+  5. with --browser: from a freshly started ``streamlit run app.py``, seconds until headless
+     Chromium shows the page (title, date, timeline; they need only the rollout table) and
+     until the 15 catchments are drawn (needs /usr/bin/chromium).
+Targets (issue 4): first load < 5 s, re-render < 1 s, payload < 3 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+APP = str(REPO / "app.py")
+TIMEOUT = 300
+
+_FIRST_LOAD = """
+import time, sys
+t0 = time.perf_counter()
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=300).run()
+assert not at.exception and not at.error, (at.exception, at.error)
+print(time.perf_counter() - t0)
+"""
+
+
+def median_of(fn: Callable[[], float], repeat: int) -> tuple[float, list[float]]:
+    runs = [fn() for _ in range(repeat)]
+    return statistics.median(runs), runs
+
+
+def first_load() -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", _FIRST_LOAD, APP], capture_output=True, text=True, check=True, cwd=REPO
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def timed_run(at: object, change: Callable[[], object] | None = None) -> float:
+    t0 = time.perf_counter()
+    if change is not None:
+        change()
+    at.run(timeout=TIMEOUT)  # type: ignore[attr-defined]
+    elapsed = time.perf_counter() - t0
+    assert not at.exception and not at.error, (at.exception, at.error)  # type: ignore[attr-defined]
+    return elapsed
+
+
+def browser_first_map() -> tuple[float, float]:
+    from playwright.sync_api import expect, sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(240):
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                break
+            time.sleep(0.5)
+        args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            t0 = time.perf_counter()
+            page.goto(url, wait_until="domcontentloaded")
+            expect(page.get_by_text("Rollout timeline")).to_be_visible(timeout=TIMEOUT * 1000)
+            first_content = time.perf_counter() - t0
+            frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+            expect(frame.locator("path.esr-catchment")).to_have_count(15, timeout=TIMEOUT * 1000)
+            elapsed = time.perf_counter() - t0
+            browser.close()
+        return first_content, elapsed
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one run of each (a smoke test)")
+    parser.add_argument("--browser", action="store_true", help="also time the first map in headless Chromium")
+    args = parser.parse_args()
+    repeat = 1 if args.quick else args.repeat
+
+    from streamlit.testing.v1 import AppTest
+
+    from esr_geo import maps
+    from esr_geo.analysis import analyse
+    from esr_geo.model import load_base
+
+    first, runs = median_of(first_load, repeat)
+    print(f"first page load, fresh process (AppTest script run), median of {repeat}: {first:.2f} s  {_fmt(runs)}")
+
+    AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # warm this process's caches
+
+    def new_visitor() -> float:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        return timed_run(at)
+
+    warm, runs = median_of(new_visitor, repeat)
+    print(f"page for a new visitor of a running server, median of {repeat}: {warm:.2f} s  {_fmt(runs)}")
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    timed_run(at)
+    dates = iter(["2021-03-01", "2022-06-01", "2023-06-01", "2024-06-01", "2020-06-01", "2025-01-15"] * 5)
+    fresh_km = iter([37.0, 42.0, 44.0, 46.0, 48.0, 52.0, 55.0, 58.0] * 3)
+    cases: dict[str, Callable[[], object]] = {
+        "date": lambda: at.date_input(key="date").set_value(next(dates)),
+        "threshold, new value (runs the analysis)": lambda: at.number_input(key="threshold").set_value(next(fresh_km)),
+        "threshold, value seen before (cached)": lambda: at.number_input(key="threshold").set_value(50.0),
+        "phase filter": lambda: at.sidebar.selectbox(key="phase.en").set_value(
+            "Phase 3" if at.sidebar.selectbox(key="phase.en").value != "Phase 3" else "Phase 1"
+        ),
+        "catchment": lambda: at.sidebar.selectbox(key="catchment.en").set_value(
+            "northwest" if at.sidebar.selectbox(key="catchment.en").value != "northwest" else "ottawa"
+        ),
+        "language": lambda: at.sidebar.radio(key="lang").set_value(
+            "fr" if at.sidebar.radio(key="lang").value != "fr" else "en"
+        ),
+        "no change (any rerun, e.g. a click on a site)": lambda: None,
+    }
+    for name, change in cases.items():
+        med, runs = median_of(lambda change=change: timed_run(at, change), max(repeat, 3))  # type: ignore[misc]
+        print(f"re-render after changing the {name}, median of {max(repeat, 3)}: {med:.2f} s  {_fmt(runs)}")
+
+    base = load_base()
+    analysis = analyse(base, on="2024-06-01")
+
+    def build() -> float:
+        t0 = time.perf_counter()
+        maps.build_map(analysis, lang="en", on="2024-06-01", colour_by="status").get_root().render()
+        return time.perf_counter() - t0
+
+    maps.build_map(analysis, lang="en", on="2024-06-01")
+    med, runs = median_of(build, max(repeat, 3))
+    print(f"build_map + render (default layers), median of {max(repeat, 3)}: {med:.2f} s  {_fmt(runs)}")
+    for label, layers in (("default layers", None), ("every layer incl. rings", maps.LAYERS)):
+        html = maps.map_html(maps.build_map(analysis, lang="fr", on="2024-06-01", layers=layers, selected="northeast"))
+        print(f"map HTML payload, {label}: {len(html) / 1e6:.2f} MB (target < 3 MB)")
+
+    if args.browser:
+        pairs = [browser_first_map() for _ in range(repeat)]
+        first_content = [p[0] for p in pairs]
+        whole = [p[1] for p in pairs]
+        print(
+            f"browser, freshly started server, median of {repeat}: page (title, date, timeline, rollout table) "
+            f"{statistics.median(first_content):.2f} s {_fmt(first_content)}; 15 catchments drawn "
+            f"{statistics.median(whole):.2f} s {_fmt(whole)}"
+        )
+
+
+def _fmt(runs: list[float]) -> str:
+    return "[" + ", ".join(f"{r:.2f}" for r in runs) + "]"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""The planner's page in a real browser: streamlit run app.py, driven by headless Chromium.
+
+What a person sees: the 15 catchments drawn in the map (Leaflet SVG paths with the class
+``esr-catchment``), the legend, a site's popup after clicking a cluster and a site, and the
+catchment card after clicking a catchment. No internet is needed: Leaflet is inlined.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from esr_geo import maps
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("ESR_GEO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+START_TIMEOUT_S = 120
+MAP_TIMEOUT_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port; always stop it at the end."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = dict(os.environ)
+    env["ESR_GEO_DATA_DIR"] = str(data_dir)
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(url):
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer in {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+
+
+def _clear_point_js() -> str:
+    # A point inside the largest catchment path that nothing else covers (for a real mouse click).
+    return """
+    () => {
+        const paths = Array.from(document.querySelectorAll('path.CLASS'));
+        paths.sort((a, b) => {
+            const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+            return rb.width * rb.height - ra.width * ra.height;
+        });
+        for (const path of paths) {
+            const r = path.getBoundingClientRect();
+            for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+                const x = r.left + r.width * i / 20, y = r.top + r.height * j / 20;
+                if (document.elementFromPoint(x, y) === path) return {x: x, y: y};
+            }
+        }
+        return null;
+    }
+    """.replace("CLASS", maps.CATCHMENT_CLASS)
+
+
+def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> None:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install the Debian package chromium (make system-deps).")
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    shot = tmp_path / "planner_page.png"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1300})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(server, wait_until="domcontentloaded")
+            frame = page.frame_locator(MAP_FRAME)
+            catchments = frame.locator(f"path.{maps.CATCHMENT_CLASS}")
+            expect(catchments).to_have_count(15, timeout=MAP_TIMEOUT_MS)
+
+            legend = frame.locator(".esr-legend")
+            expect(legend).to_contain_text("Rollout phase")
+            for words in ("Prototype", "Phase 3", "Zone fails", "Service Canada Centre", "(exempt)"):
+                expect(legend).to_contain_text(words)
+
+            # A site: open a cluster, then click a single site and read its popup.
+            frame.locator(".esr-cluster").first.click()
+            site = frame.locator(".esr-site-icon").first
+            expect(site).to_be_visible()
+            site.click()
+            popup = frame.locator(".leaflet-popup-content")
+            expect(popup).to_contain_text("Organisation")
+            expect(popup).to_contain_text("Service Canada")
+            expect(popup).to_contain_text("Location precision")
+
+            # A catchment: click it where nothing covers it; the card opens beside the map.
+            page.wait_for_timeout(1000)  # the click on the site may rerun the page; let it settle
+            frame = page.frame_locator(MAP_FRAME)
+            expect(frame.locator(f"path.{maps.CATCHMENT_CLASS}")).to_have_count(15, timeout=MAP_TIMEOUT_MS)
+            frame.locator(".leaflet-popup-close-button").click()
+            point = frame.locator("body").evaluate(_clear_point_js())
+            assert point, "no uncovered point in any catchment"
+            box = page.locator(MAP_FRAME).bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+            card = page.get_by_text("English name")
+            expect(card).to_be_visible(timeout=MAP_TIMEOUT_MS)
+            expect(page.get_by_text("Service system manager (SSM)")).to_be_visible()
+            expect(page.get_by_text("Figures for: All of Ontario")).to_have_count(0)
+            frame = page.frame_locator(MAP_FRAME)
+            expect(frame.locator(f"path.{maps.SELECTED_CLASS}")).to_have_count(1, timeout=MAP_TIMEOUT_MS)
+            expect(frame.locator(f"path.{maps.CATCHMENT_CLASS}")).to_have_count(15)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(shot), full_page=True)
+            assert not errors, errors
+        finally:
+            browser.close()
+
+    image = Image.open(shot).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20) or []
+    assert len(colours) > 50, f"screenshot {shot} looks blank ({len(colours)} colours)"
+    out = os.environ.get("ESR_GEO_SCREENSHOT")
+    if out:
+        shutil.copy(shot, out)

@@ -1,0 +1,309 @@
+"""The planner's map (esr_geo.maps) and its texts (esr_geo.i18n), on the real data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import folium
+import pytest
+import shapely
+
+from esr_geo import i18n, maps, settings
+from esr_geo.analysis import Analysis
+from esr_geo.errors import InputError
+from esr_geo.model import Base
+from esr_geo.report import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS
+from esr_geo.rollout import IES, NOT_STARTED, STATUS_LABELS, TBA, TRANSITION
+
+MB = 1_000_000
+
+
+def _geojsons(m: folium.Map) -> list[folium.GeoJson]:
+    out, stack = [], [m]
+    while stack:
+        elem = stack.pop()
+        stack.extend(elem._children.values())
+        if isinstance(elem, folium.GeoJson):
+            out.append(elem)
+    return out
+
+
+def _catchment_layer(m: folium.Map) -> folium.GeoJson:
+    (layer,) = [
+        g for g in _geojsons(m) if g.data["features"] and g.data["features"][0]["properties"].get("kind") == "catchment"
+    ]
+    return layer
+
+
+def _fills(m: folium.Map) -> dict[str, str]:
+    layer = _catchment_layer(m)
+    return {f["properties"]["catchment_id"]: layer.style_function(f)["fillColor"] for f in layer.data["features"]}
+
+
+@pytest.fixture(scope="module")
+def default_map(analysis: Analysis) -> folium.Map:
+    return maps.build_map(analysis, lang="en", on="2024-06-01", colour_by="phase", layers=None)
+
+
+@pytest.fixture(scope="module")
+def default_html(default_map: folium.Map) -> str:
+    return maps.map_html(default_map)
+
+
+def test_map_has_the_15_catchments_with_class_and_click_properties(default_map: folium.Map) -> None:
+    layer = _catchment_layer(default_map)
+    feats = layer.data["features"]
+    assert len(feats) == 15
+    assert {f["properties"]["catchment_id"] for f in feats} == {
+        "durham", "york", "toronto", "peel", "halton", "hamilton-niagara", "kingston-pembroke",
+        "kitchener-waterloo-barrie", "london", "muskoka-kawarthas", "northeast", "northwest", "ottawa",
+        "stratford-bruce", "windsor-sarnia",
+    }  # fmt: skip
+    styles = [layer.style_function(f) for f in feats]
+    assert all(s["className"] == maps.CATCHMENT_CLASS for s in styles)
+    assert {s["fillColor"] for s in styles} == set(PHASE_COLOURS.values())
+
+
+def test_legend_names_phases_zones_sites_and_gaps(default_map: folium.Map, default_html: str) -> None:
+    legends = [c for c in default_map._children.values() if isinstance(c, maps.Legend)]
+    assert len(legends) == 1
+    text = legends[0].html
+    for phase in PHASE_COLOURS:
+        assert phase in text
+    for words in ("Zone passes", "Zone fails", "Service Canada Centre", "Scheduled outreach site", "(exempt)"):
+        assert words in text
+    assert PASS_COLOUR in text and FAIL_COLOUR in text
+    assert "esr-legend" in default_html and "Rollout phase" in default_html
+
+
+def test_every_layer_is_a_toggleable_feature_group(default_map: folium.Map) -> None:
+    groups = [c for c in default_map._children.values() if isinstance(c, folium.FeatureGroup)]
+    names = {g.layer_name for g in groups}
+    for key in ("catchments", "zones", "sites", "communities", "reserves", "labels"):
+        assert i18n.t(f"layer.{key}", "en") in names
+    assert any(isinstance(c, folium.LayerControl) for c in default_map._children.values())
+
+
+def test_payload_is_small_and_needs_no_internet(analysis: Analysis) -> None:
+    m = maps.build_map(
+        analysis, lang="fr", on="2024-06-01", colour_by="status", layers=maps.LAYERS, selected="northeast"
+    )
+    html = maps.map_html(m)
+    assert len(html) < 3 * MB
+    assert maps.external_links(m) == []
+    # Leaflet and the cluster plugin are inlined; the only remote URL left is the optional base map.
+    remote = set(re.findall(r"https?://[^\"' )]+", html))
+    assert all("openstreetmap.org" in url or "leafletjs.com" in url for url in remote), remote
+    assert "data:text/javascript;base64," in html
+
+
+def test_date_and_scheme_recolour_the_catchments(analysis: Analysis) -> None:
+    before = _fills(maps.build_map(analysis, lang="en", on="2022-06-01", colour_by="status"))
+    after = _fills(maps.build_map(analysis, lang="en", on="2024-06-01", colour_by="status"))
+    c = maps.STATUS_COLOURS
+    assert before["peel"] == c[IES] and before["durham"] == c[NOT_STARTED] and before["york"] == c[TRANSITION]
+    assert after["durham"] == c[IES] and after["toronto"] == c[TBA]
+    by_phase = _fills(maps.build_map(analysis, lang="en", on="2022-06-01", colour_by="phase"))
+    assert by_phase["durham"] == PHASE_COLOURS["Phase 2"]
+
+
+def test_zones_are_outlined_pass_or_fail(analysis: Analysis, default_map: folium.Map) -> None:
+    (zones,) = [g for g in _geojsons(default_map) if g.data["features"][0]["properties"]["kind"] == "zone"]
+    results = analysis.tables["coverage_by_zone"].set_index("zone")["passes"]
+    assert len(zones.data["features"]) == len(results)
+    for f in zones.data["features"]:
+        style = zones.style_function(f)
+        assert style["fill"] is False
+        passes = bool(results[f["properties"]["zone_name"]])
+        assert style["color"] == (PASS_COLOUR if passes else FAIL_COLOUR)
+
+
+def test_sites_gaps_and_reserves_layers(analysis: Analysis, default_map: folium.Map) -> None:
+    feats = [f for g in _geojsons(default_map) for f in g.data["features"]]
+    kinds = [f["properties"]["kind"] for f in feats]
+    assert kinds.count("site") == int(analysis.sites["in_person"].sum())
+    gaps = analysis.tables["underserved_communities"]
+    assert kinds.count("community") == int((~gaps["is_reserve_exempt"]).sum())
+    assert kinds.count("reserve") == int(gaps["is_reserve_exempt"].sum())
+    site = next(f for f in feats if f["properties"]["kind"] == "site")
+    assert site["properties"]["organisation"] == "Service Canada"
+    assert site["properties"]["precision"] == i18n.t("precision.community", "en")
+    html = maps.map_html(default_map)
+    assert "markerClusterGroup" in html
+    rings = maps.build_map(analysis, lang="en", on="2024-06-01", layers={"catchments", "rings"})
+    circles = [c for g in rings._children.values() for c in g._children.values() if isinstance(c, folium.Circle)]
+    assert len(circles) == int(analysis.sites["in_person"].sum())
+    assert circles[0].options["radius"] == pytest.approx(analysis.threshold_km * 1000)
+
+
+def test_french_map_has_french_labels(analysis: Analysis) -> None:
+    m = maps.build_map(analysis, lang="fr", on="2024-06-01", colour_by="status", selected="northwest")
+    html = re.sub(r"\\u([0-9a-fA-F]{4})", lambda g: chr(int(g.group(1), 16)), maps.map_html(m))  # JSON escapes
+    for words in ("Zones de desserte", "Légende", "Nord-Ouest", "services intégrés", "Lieux en personne"):
+        assert words in html
+    for words in ("Catchment areas", "In-person sites", "Rollout phase"):
+        assert words not in html
+    assert maps.SELECTED_CLASS in html
+
+
+def test_bad_arguments_are_refused(analysis: Analysis) -> None:
+    with pytest.raises(ValueError, match="colour_by"):
+        maps.build_map(analysis, colour_by="rainbow")
+    with pytest.raises(ValueError, match="layer"):
+        maps.build_map(analysis, layers={"roads"})
+    with pytest.raises(InputError):
+        maps.build_map(analysis, lang="de")
+
+
+def test_coverage_simplify_opens_no_gaps_or_overlaps(base: Base) -> None:
+    cat = base.catchments.to_crs(settings.ANALYSIS_CRS)
+    simple = maps.simplify_coverage(cat.geometry, settings.MAP_SIMPLIFY_M)
+    geoms = simple.to_numpy()
+    assert bool(shapely.coverage_is_valid(geoms))
+    assert all(shapely.is_valid(geoms))
+    overlap = sum(
+        shapely.intersection(geoms[i], geoms[j]).area for i in range(len(geoms)) for j in range(i + 1, len(geoms))
+    )
+    assert overlap / 1e6 < 1.0
+
+    def holes(geom: Any) -> Any:
+        parts = getattr(geom, "geoms", [geom])
+        return shapely.union_all([shapely.Polygon(r) for p in parts for r in p.interiors] or [shapely.Polygon()])
+
+    new_gaps = shapely.difference(holes(shapely.union_all(geoms)), holes(shapely.union_all(cat.geometry.to_numpy())))
+    assert new_gaps.area / 1e6 < 1.0
+    assert shapely.get_num_coordinates(geoms).sum() <= shapely.get_num_coordinates(cat.geometry.to_numpy()).sum()
+    # Display geometries are WGS 84 and cached per base.
+    disp = maps.display_catchments(base)
+    assert disp.crs.to_epsg() == 4326
+    assert maps.display_catchments(base) is disp
+
+
+def test_headline_matches_summary_and_filters(analysis: Analysis) -> None:
+    province = maps.headline(analysis)
+    assert province == analysis.summary()
+    every = maps.headline(analysis, list(analysis.base.catchments["catchment_id"]))
+    for key in ("population", "pop_within_threshold", "pop_beyond_threshold", "in_person_sites", "zones_failing"):
+        assert every[key] == pytest.approx(province[key])
+    nw = maps.headline(analysis, maps.selection_ids(analysis, catchment="northwest"))
+    row = analysis.tables["coverage_by_catchment"].set_index("catchment_id").loc["northwest"]
+    assert nw["pop_beyond_threshold"] == row["pop_beyond_threshold"]
+    assert nw["in_person_sites"] == row["in_person_sites"]
+    phase3 = maps.selection_ids(analysis, phase="Phase 3")
+    assert sorted(phase3 or []) == ["northeast", "northwest", "toronto"]
+    assert maps.selection_ids(analysis) is None
+
+
+def test_at_date_changes_statuses_only(analysis: Analysis) -> None:
+    early = maps.at_date(analysis, dt.date(2022, 6, 1))
+    assert early.on == dt.date(2022, 6, 1) and analysis.on == dt.date(2024, 6, 1)
+    status = early.tables["coverage_by_catchment"].set_index("catchment_id")["status"]
+    assert status["durham"] == STATUS_LABELS["en"][NOT_STARTED]
+    assert (
+        analysis.tables["coverage_by_catchment"].set_index("catchment_id").at["durham", "status"]
+        == (STATUS_LABELS["en"][IES])
+    )
+    assert early.points is analysis.points
+    assert maps.at_date(analysis, "2024-06-01") is analysis
+
+
+def test_catchment_card_in_both_languages(analysis: Analysis) -> None:
+    card = maps.catchment_card(analysis, "kingston-pembroke", on="2023-06-01", lang="en")
+    rows = dict(card.rows)
+    assert card.title == "Kingston–Pembroke"
+    assert rows["English name"] == "Kingston–Pembroke" and rows["Phase"] == "Phase 1"
+    assert rows["Service system manager (SSM)"] == "Serco Canada"
+    assert rows["Planning and transition"] == "Sep 2022 – Sep 2023"
+    assert rows["Integrated services start"] == "Oct 2023"
+    assert rows["Status on 1 June 2023"] == "planning and transition"
+    fr = maps.catchment_card(analysis, "northeast", on="2024-06-01", lang="fr")
+    rows_fr = dict(fr.rows)
+    assert fr.title == "Nord-Est" and rows_fr["Nom français"] == "Nord-Est"
+    assert rows_fr["Statut au 1er juin 2024"] == "à communiquer"
+    assert len(fr.zones) == 8 and set(fr.zones["result"]) <= {"conforme", "non conforme"}
+    with pytest.raises(KeyError):
+        maps.catchment_card(analysis, "atlantis", on=None, lang="en")
+
+
+def test_clicked_catchment_reads_streamlit_folium_results(base: Base) -> None:
+    feature = {"type": "Feature", "properties": {"kind": "catchment", "catchment_id": "london"}, "geometry": None}
+    assert maps.clicked_catchment({"last_active_drawing": feature}) == "london"
+    site = {"type": "Feature", "properties": {"kind": "site", "name": "x"}, "geometry": None}
+    assert maps.clicked_catchment({"last_active_drawing": site, "last_object_clicked_tooltip": "London"}) is None
+    assert maps.clicked_catchment({"last_active_drawing": None, "last_object_clicked_tooltip": "Nord-Ouest"}, base) == (
+        "northwest"
+    )
+    assert maps.clicked_catchment(None) is None
+    assert maps.clicked_catchment({"last_active_drawing": None, "last_object_clicked_tooltip": None}, base) is None
+
+
+def test_timeline_spec(base: Base) -> None:
+    spec = maps.timeline_spec(base.rollout, on=dt.date(2023, 6, 1), lang="fr", selected="ottawa")
+    rows = spec["data"]["values"]
+    assert len(rows) == 15
+    assert [r["catchment"] for r in rows][:3] == ["Hamilton–Péninsule du Niagara", "Muskoka–Kawarthas", "Peel"]
+    tba = [r for r in rows if r["note"]]
+    assert {r["catchment"] for r in tba} == {"Nord-Est", "Nord-Ouest", "Toronto"}
+    ottawa = next(r for r in rows if r["catchment"] == "Ottawa")
+    assert ottawa["is_selected"] and ottawa["start"].startswith("2023-01-01") and ottawa["end"].startswith("2024-01-01")
+    rule = spec["layer"][4]
+    assert rule["data"]["values"][0]["label"] == "1er juin 2023"
+
+
+def test_translation_table_is_complete(analysis: Analysis) -> None:
+    assert i18n.missing_keys() == []
+    with pytest.raises(KeyError):
+        i18n.t("no.such.key", "en")
+    # Every header of every table the page shows has a translation.
+    for key in analysis.tables:
+        for col in analysis.tables[key].columns:
+            assert i18n.has(f"col.{col}"), (key, col)
+    table = maps.page_table(analysis, "coverage_by_zone", lang="fr")
+    assert "Motif de non-conformité" in table.columns and "Conforme" in table.columns
+    assert set(table["Conforme"]) <= {"oui", "non"}
+    csd = maps.page_table(analysis, "access_by_csd", lang="fr", catchment_ids=["northwest"])
+    assert set(csd["Zone de desserte"]) == {"Nord-Ouest"}
+    assert i18n.fmt_int(1234567, "fr") == "1\u202f234\u202f567" and i18n.fmt_pct(93.456, "fr") == "93,5\u00a0%"
+    assert i18n.fmt_date(dt.date(2024, 1, 1), "fr") == "1er janvier 2024"
+
+
+def test_upload_with_bad_rows_gives_the_problem_table(base: Base) -> None:
+    from esr_geo.offices import SiteValidationError
+
+    good = "name,organisation,city,latitude,longitude,in_person\nSudbury office,Acme,Sudbury,46.49,-80.99,yes\n"
+    bad = good + "Nowhere,Acme,Nowhere,123.0,-80.0,yes\n"
+    load = maps.load_site_upload(maps.Upload("sites.csv", good.encode()), base=base)
+    assert len(load.sites) == 1 and load.source == "sites.csv"
+    with pytest.raises(SiteValidationError) as info:
+        maps.load_site_upload(maps.Upload("sites.csv", bad.encode()), base=base)
+    problems = info.value.load.problems
+    assert (problems["severity"] == "error").any() and 3 in set(problems["row"])
+    shown = maps.problem_table(problems, lang="fr")
+    assert list(shown.columns) == ["Ligne", "Lieu", "Colonne", "Gravité", "Problème", "Comment corriger"]
+    kept = maps.load_site_upload(maps.Upload("sites.csv", bad.encode()), base=base, skip_invalid=True)
+    assert len(kept.sites) == 1 and len(kept.dropped) == 1
+    with pytest.raises(InputError):
+        maps.load_site_upload(maps.Upload("sites.txt", b"hello"), base=base)
+
+
+def test_vendored_libraries_are_present() -> None:
+    for rel in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet.markercluster/leaflet.markercluster.js"):
+        assert (maps.STATIC_DIR / rel).is_file()
+    css = maps.asset_url("leaflet_css")
+    assert css.startswith("data:text/css;base64,")
+    assert Path(maps.STATIC_DIR / "README.md").is_file()
+
+
+def test_start_state_is_cached_on_disk(tmp_path: Path, data_dir: Path) -> None:
+    first = maps.start_state(data_dir, cache_dir=tmp_path)
+    files = list(tmp_path.glob(f"{maps.START_CACHE_PREFIX}*.pickle"))
+    assert len(files) == 1
+    again = maps.start_state(data_dir, cache_dir=tmp_path)
+    assert again is not first  # read back from the file
+    assert again.analysis.summary() == first.analysis.summary()
+    assert len(again.base.catchments) == 15 and len(again.communities) == len(first.communities)
+    files[0].write_bytes(b"not a pickle")  # a damaged cache is recomputed, not an error
+    assert maps.start_state(data_dir, cache_dir=tmp_path).analysis.summary() == first.analysis.summary()
