@@ -26,13 +26,14 @@ if TYPE_CHECKING:
     from esr_geo import maps
     from esr_geo.analysis import Analysis
     from esr_geo.model import Base
+    from esr_geo.scenario import ClosureResult, SuggestionResult
 
 # The geography, folium and the analysis engine are imported where first used, so that the page
 # starts drawing (title, date, rollout) before they are loaded on a server's first visit.
 
 _LOG = logging.getLogger("esr_geo.app")
 MAP_HEIGHT = 640
-RETURNED = ["last_active_drawing", "last_object_clicked_tooltip"]
+RETURNED = ["last_active_drawing", "last_object_clicked_tooltip", "last_object_clicked"]
 TABLE_KEYS = (
     "coverage_by_catchment",
     "coverage_by_zone",
@@ -117,6 +118,31 @@ def check_sites(data_dir: str, digest: str, _upload: maps.Upload) -> tuple[str, 
     except EsrGeoError as exc:
         return "unreadable", pd.DataFrame(columns=list(PROBLEM_COLUMNS)), False, str(exc)
     return "ok", load.problems, True, ""
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def get_closure(inputs: tuple[object, ...], site_ids: tuple[str, ...], _analysis: Analysis) -> ClosureResult:
+    """Close sites (sorted ids) in the analysis of ``inputs`` (bundle, uploads, threshold, date)."""
+    from esr_geo import scenario
+
+    return scenario.close_sites(_analysis, list(site_ids))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def get_suggestions(
+    inputs: tuple[object, ...], k: int, scope: str, fix_first: bool, _analysis: Analysis
+) -> SuggestionResult:
+    """Suggest ``k`` new sites in a scope ('', 'catchment:<id>' or 'zone:<name>') of the analysis of ``inputs``."""
+    from esr_geo import scenario
+
+    kind, _, value = scope.partition(":")
+    return scenario.suggest_sites(
+        _analysis,
+        k=k,
+        catchment=value if kind == "catchment" else None,
+        zone=value if kind == "zone" else None,
+        fix_failing_zones_first=fix_first,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -438,6 +464,129 @@ def downloads(analysis: Analysis, lang: str) -> None:
     )
 
 
+def add_closed_site(site_id: str) -> None:
+    """Add a site to the sites to close (button callback)."""
+    current = list(st.session_state.get("close_sites", []))
+    if site_id not in current:
+        st.session_state["close_sites"] = [*current, site_id]
+
+
+def closure_panel(analysis: Analysis, inputs: tuple[object, ...], clicked: str | None, lang: str) -> None:
+    """Draw 'What if sites close?': the sites to close, then what the closure costs."""
+    from esr_geo import maps, scenario
+
+    st.markdown(f"#### {t('scen.close_title', lang)}")
+    st.caption(t("scen.close_intro", lang))
+    labels = maps.closable_sites(analysis)
+    before = list(st.session_state.get("close_sites", []))
+    kept = [s for s in before if s in labels]
+    if kept != before:  # the site list changed (an upload): forget sites it no longer has
+        st.session_state["close_sites"] = kept
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    picked = c1.multiselect(
+        t("scen.close_pick", lang),
+        list(labels),
+        format_func=lambda s: labels.get(s, s),
+        key="close_sites",
+        placeholder=t("scen.close_placeholder", lang),
+    )
+    if clicked in labels:
+        c2.button(
+            t("scen.close_clicked", lang), key="close_clicked", on_click=add_closed_site, args=(clicked,),
+            disabled=clicked in picked,
+        )  # fmt: skip
+        st.caption(t("scen.clicked", lang, site=labels[clicked]))
+    else:
+        st.caption(t("scen.click_hint", lang))
+    if not picked:
+        return
+    try:
+        with st.spinner(t("scen.closing", lang)):
+            result = get_closure(inputs, tuple(sorted(picked)), analysis)
+    except EsrGeoError as exc:
+        show_error(exc, lang)
+        return
+    st.info(maps.closure_summary(result, lang))
+    cats, zones, comm = maps.closure_tables(result, lang)
+    st.markdown(f"**{t('scen.by_zone', lang)}**")
+    st.caption(t("scen.by_zone_note", lang))
+    st.dataframe(maps.highlight_pass_to_fail(zones, lang), hide_index=True, key="closure_zones")
+    st.markdown(f"**{t('scen.by_catchment', lang)}**")
+    if cats.empty:
+        st.caption(t("scen.no_change", lang))
+    else:
+        st.dataframe(cats, hide_index=True, key="closure_catchments")
+    st.markdown(f"**{t('scen.communities', lang)}**")
+    if comm.empty:
+        st.caption(t("scen.no_communities", lang))
+    else:
+        st.dataframe(comm, hide_index=True, key="closure_communities")
+    st.download_button(
+        t("scen.dl_closure", lang), data=lambda: scenario.render_closure_html(result),
+        file_name="closure_summary.html", mime="text/html", on_click="ignore", key="dl_closure",
+    )  # fmt: skip
+    if t("scen.dl_english", lang):
+        st.caption(t("scen.dl_english", lang))
+
+
+def clear_suggestions() -> None:
+    """Hide the suggested sites (button callback)."""
+    st.session_state.pop("suggest_params", None)
+
+
+def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) -> SuggestionResult | None:
+    """Draw 'Where would new sites help most?'; return the suggestion to draw on the map, if any."""
+    from esr_geo import maps, scenario
+
+    st.markdown(f"#### {t('scen.new_title', lang)}")
+    st.caption(t("scen.new_intro", lang))
+    c1, c2, c3 = st.columns([1, 2, 2], vertical_alignment="bottom")
+    k = c1.number_input(t("scen.k", lang), min_value=1, max_value=20, value=3, step=1, key="suggest_k")
+    scope = choose(
+        c2.selectbox,
+        t("scen.scope", lang),
+        maps.scope_options(analysis),
+        format_func=lambda o: maps.scope_label(o, analysis, lang),
+        key="suggest_scope",
+        lang=lang,
+    )
+    fix = c3.checkbox(t("scen.fix_first", lang), value=False, key="suggest_fix", help=t("scen.fix_help", lang))
+    b1, b2 = st.columns([1, 3])
+    if b1.button(t("scen.run", lang), key="suggest_run", type="primary"):
+        st.session_state["suggest_params"] = (int(k), str(scope or ""), bool(fix))
+    params = st.session_state.get("suggest_params")
+    if params is None:
+        return None
+    b2.button(t("scen.clear", lang), key="suggest_clear", on_click=clear_suggestions)
+    try:
+        with st.spinner(t("scen.suggesting", lang)):
+            result = get_suggestions(inputs, *params, analysis)
+    except EsrGeoError as exc:
+        show_error(exc, lang)
+        return None
+    summary, line = maps.suggestion_lines(result, lang)
+    st.info(f"{summary}\n\n{line}")
+    st.markdown(f"**{t('scen.suggest_table', lang)}** ({maps.scope_label(params[1], analysis, lang)})")
+    st.dataframe(maps.suggestion_table(result, lang), hide_index=True, key="suggest_table")
+    st.caption(t("scen.on_map", lang))
+    if result.notes:
+        st.markdown(f"**{t('scen.notes', lang)}**")
+        for note in result.notes:
+            st.markdown(f"- {md_escape(note)}")
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        t("scen.dl_csv", lang), data=lambda: maps.suggestion_csv(result), file_name="suggested_sites.csv",
+        mime="text/csv", on_click="ignore", key="dl_suggest_csv",
+    )  # fmt: skip
+    d2.download_button(
+        t("scen.dl_html", lang), data=lambda: scenario.render_suggestion_html(result),
+        file_name="suggestion_summary.html", mime="text/html", on_click="ignore", key="dl_suggest_html",
+    )  # fmt: skip
+    if t("scen.dl_english", lang):
+        st.caption(t("scen.dl_english", lang))
+    return result
+
+
 def env_data_dir() -> str:
     """Return the data bundle the page reads (``ESR_GEO_DATA_DIR`` or ``../shared/data``)."""
     return str(settings.data_dir())
@@ -503,6 +652,9 @@ def page() -> None:
     notices = st.container()
     figures = st.container()
     left, right = st.columns([2.7, 1], gap="medium")
+    st.subheader(t("scen.title", lang))
+    closing = st.container(border=True, key="scenario_close")
+    adding = st.container(border=True, key="scenario_new")
     st.subheader(t("timeline.title", lang))
     spec = maps.timeline_spec(rollout, on=day, lang=lang, selected=catchment)
     st.vega_lite_chart(spec, width="stretch", height=maps.timeline_height(len(rollout)) + 90)
@@ -526,16 +678,12 @@ def page() -> None:
             return
         sites: maps.Upload | None = choices["site_file"]
         zones: maps.Upload | None = choices["zone_file"]
+        sites_key = sites.digest if sites else "demo"
+        zones_key = f"{zones.name}:{zones.digest}" if zones else "default"
         try:
             with left, st.spinner(t("app.analysing", lang)):
                 analysis = get_analysis(
-                    data_dir,
-                    sites.digest if sites else "demo",
-                    f"{zones.name}:{zones.digest}" if zones else "default",
-                    choices["threshold"],
-                    bool(skip_invalid),
-                    sites,
-                    zones,
+                    data_dir, sites_key, zones_key, choices["threshold"], bool(skip_invalid), sites, zones
                 )
         except EsrGeoError as exc:
             show_error(exc, lang)
@@ -553,13 +701,17 @@ def page() -> None:
         scope = t("side.all_catchments", lang)
     with figures:
         headline_row(dated, ids, scope, lang)
+    inputs = (data_dir, sites_key, zones_key, choices["threshold"], bool(skip_invalid), day.isoformat())
+    with adding:
+        suggestion = suggestion_panel(dated, inputs, lang)
 
     with left:
         from streamlit_folium import st_folium
 
         fmap = maps.build_map(
-            dated, lang=lang, on=day, colour_by=colour_by, layers=layers, selected=catchment, phase=choices["phase"]
-        )
+            dated, lang=lang, on=day, colour_by=colour_by, layers=layers, selected=catchment, phase=choices["phase"],
+            suggestions=suggestion.to_frame() if suggestion is not None else None,
+        )  # fmt: skip
         result = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED)
         st.caption(t("map.help", lang))
         clicked = maps.clicked_catchment(result, base)
@@ -573,6 +725,8 @@ def page() -> None:
             st.button(t("card.close", lang), on_click=back_to_ontario, key="card_close")
         else:
             st.info(t("card.pick", lang))
+    with closing:
+        closure_panel(dated, inputs, maps.clicked_site(result, dated), lang)
 
     for tab, key in zip(tabs[1:], TABLE_KEYS, strict=True):
         frame = maps.page_table(dated, key, lang=lang, catchment_ids=ids)

@@ -319,6 +319,127 @@ TEXT: dict[str, _T] = {
     "dl.csv": {"en": "Download the table (CSV)", "fr": "Télécharger le tableau (CSV)"},
     "dl.shapefile": {"en": "GIS layers: shapefiles (ZIP)", "fr": "Couches SIG : shapefiles (ZIP)"},
     "dl.geopackage": {"en": "GIS layers: GeoPackage", "fr": "Couches SIG : GeoPackage"},
+    # scenarios: closures
+    "scen.title": {"en": "Scenarios", "fr": "Scénarios"},
+    "scen.close_title": {"en": "What if sites close?", "fr": "Et si des lieux fermaient?"},
+    "scen.close_intro": {
+        "en": "Pick in-person sites to close: everyone whose nearest site closes is re-measured to the nearest "
+        "remaining one. The map and the rest of the page are unchanged.",
+        "fr": "Choisissez des lieux en personne à fermer : toute personne dont le lieu le plus proche ferme est "
+        "mesurée de nouveau jusqu'au lieu restant le plus proche. La carte et le reste de la page ne changent pas.",
+    },
+    "scen.close_pick": {"en": "Sites to close", "fr": "Lieux à fermer"},
+    "scen.close_placeholder": {"en": "Choose one or more sites", "fr": "Choisissez un ou plusieurs lieux"},
+    "scen.clicked": {"en": "Site clicked on the map: {site}", "fr": "Lieu cliqué sur la carte : {site}"},
+    "scen.click_hint": {
+        "en": "Tip: click a site on the map, then “Close the site I clicked”.",
+        "fr": "Astuce : cliquez sur un lieu de la carte, puis sur « Fermer le lieu cliqué ».",
+    },
+    "scen.close_clicked": {"en": "Close the site I clicked", "fr": "Fermer le lieu cliqué"},
+    "scen.closing": {
+        "en": "Re-measuring access without these sites…",
+        "fr": "Nouvelle mesure de l'accès sans ces lieux…",
+    },
+    "scen.by_catchment": {
+        "en": "Catchments affected, before and after",
+        "fr": "Zones de desserte touchées, avant et après",
+    },
+    "scen.by_zone": {
+        "en": "Service delivery zones, before and after",
+        "fr": "Zones de prestation de services, avant et après",
+    },
+    "scen.by_zone_note": {
+        "en": "Zones that change from pass to fail are highlighted.",
+        "fr": "Les zones qui deviennent non conformes sont surlignées.",
+    },
+    "scen.communities": {
+        "en": "Communities that lose access, with their new nearest site",
+        "fr": "Collectivités qui perdent l'accès, avec leur nouveau lieu le plus proche",
+    },
+    "scen.no_change": {"en": "No catchment changes.", "fr": "Aucune zone de desserte ne change."},
+    "scen.no_communities": {
+        "en": "No named community loses access.",
+        "fr": "Aucune collectivité nommée ne perd l'accès.",
+    },
+    "scen.dl_closure": {"en": "Closure summary (HTML)", "fr": "Résumé de la fermeture (HTML)"},
+    "scen.dl_english": {
+        "en": "",
+        "fr": "Les fichiers téléchargés sont en anglais.",
+    },
+    "scen.and": {"en": "and", "fr": "et"},
+    "scen.zones_fail": {
+        "en": "zones that change from pass to fail: {zones}",
+        "fr": "zones qui deviennent non conformes : {zones}",
+    },
+    "scen.zones_none": {"en": "no zone changes from pass to fail", "fr": "aucune zone ne devient non conforme"},
+    "scen.close_summary": {
+        "en": "Closing {sites} puts {n} more non-reserve residents beyond {km} km ({before} before, {after} after); "
+        "{zones}; {communities} named communities lose access. {reserves} people on reserves are newly beyond "
+        "the threshold (exempt, reported apart).",
+        "fr": "La fermeture de {sites} place {n} résidents de plus (hors réserves) à plus de {km} km ({before} avant, "
+        "{after} après); {zones}; {communities} collectivités nommées perdent l'accès. {reserves} personnes dans "
+        "les réserves se retrouvent au-delà du seuil (exemptées, présentées à part).",
+    },
+    "scen.change.still_passes": {"en": "still passes", "fr": "toujours conforme"},
+    "scen.change.pass_fail": {"en": "pass → fail", "fr": "conforme → non conforme"},
+    "scen.change.still_fails": {"en": "still fails", "fr": "toujours non conforme"},
+    "scen.change.fail_pass": {"en": "fail → pass", "fr": "non conforme → conforme"},
+    # scenarios: new sites
+    "scen.new_title": {"en": "Where would new sites help most?", "fr": "Où de nouveaux lieux aideraient-ils le plus?"},
+    "scen.new_intro": {
+        "en": "Candidates are named places and First Nations band offices. Sites are chosen one at a time, each "
+        "bringing the most people beyond the threshold within reach; the choice is checked against the best "
+        "possible one.",
+        "fr": "Les candidats sont les localités nommées et les bureaux de bande des Premières Nations. Les lieux "
+        "sont choisis un à un, chacun rapprochant le plus de personnes au-delà du seuil; le choix est comparé au "
+        "meilleur choix possible.",
+    },
+    "scen.k": {"en": "Number of new sites", "fr": "Nombre de nouveaux lieux"},
+    "scen.scope": {"en": "Where", "fr": "Où"},
+    "scen.scope_all": {"en": "All of Ontario", "fr": "Toute l'Ontario"},
+    "scen.scope_catchment": {"en": "Catchment: {name}", "fr": "Zone de desserte : {name}"},
+    "scen.scope_zone": {"en": "Zone: {name}", "fr": "Zone : {name}"},
+    "scen.fix_first": {"en": "Fix failing zones first", "fr": "Rendre conformes d'abord les zones non conformes"},
+    "scen.fix_help": {
+        "en": "First add the sites that make each failing zone pass, then fill the rest by coverage.",
+        "fr": "Ajouter d'abord les lieux qui rendent chaque zone conforme, puis compléter selon la couverture.",
+    },
+    "scen.run": {"en": "Suggest sites", "fr": "Suggérer des lieux"},
+    "scen.clear": {"en": "Clear the suggestions", "fr": "Effacer les suggestions"},
+    "scen.suggesting": {"en": "Choosing the sites…", "fr": "Choix des lieux…"},
+    "scen.suggest_table": {"en": "Suggested sites, in order", "fr": "Lieux suggérés, dans l'ordre"},
+    "scen.suggest_summary": {
+        "en": "{demand} non-reserve residents are beyond {km} km here; the {n} suggested sites bring {chosen} of "
+        "them ({pct}) within reach ({coverable} are within reach of some candidate).",
+        "fr": "{demand} résidents (hors réserves) sont ici à plus de {km} km; les {n} lieux suggérés en "
+        "rapprochent {chosen} ({pct}) ({coverable} sont à portée d'au moins un candidat).",
+    },
+    "scen.greedy_vs_optimum": {
+        "en": "Greedy choice: {greedy} people; optimum: {optimum}; the greedy reaches {ratio} of the optimum.",
+        "fr": "Choix glouton : {greedy} personnes; optimum : {optimum}; le choix glouton atteint {ratio} de l'optimum.",
+    },
+    "scen.greedy_vs_best": {
+        "en": "Greedy choice: {greedy} people; best found (not proven optimal): {optimum}; ratio {ratio}.",
+        "fr": "Choix glouton : {greedy} personnes; meilleur choix trouvé (optimalité non prouvée) : {optimum}; "
+        "rapport {ratio}.",
+    },
+    "scen.greedy_only": {
+        "en": "Greedy choice: {greedy} people; the optimum was not computed ({method}).",
+        "fr": "Choix glouton : {greedy} personnes; l'optimum n'a pas été calculé ({method}).",
+    },
+    "scen.notes": {"en": "Notes", "fr": "Remarques"},
+    "scen.on_map": {
+        "en": "The suggested sites are on the map (numbered stars; layer “Suggested new sites”).",
+        "fr": "Les lieux suggérés sont sur la carte (étoiles numérotées; couche « Nouveaux lieux suggérés »).",
+    },
+    "scen.dl_csv": {"en": "Suggested sites (CSV)", "fr": "Lieux suggérés (CSV)"},
+    "scen.dl_html": {"en": "Suggestion summary (HTML)", "fr": "Résumé des suggestions (HTML)"},
+    "scen.for_coverage": {"en": "coverage", "fr": "couverture"},
+    "scen.for_zone": {"en": "makes zone {zone} pass", "fr": "rend la zone {zone} conforme"},
+    "layer.suggestions": {"en": "Suggested new sites", "fr": "Nouveaux lieux suggérés"},
+    "legend.suggestion": {"en": "Suggested new site (rank)", "fr": "Nouveau lieu suggéré (rang)"},
+    "popup.rank": {"en": "Rank", "fr": "Rang"},
+    "popup.population_added": {"en": "People brought within reach", "fr": "Personnes rapprochées"},
     # footer
     "footer.title": {"en": "Data sources and attribution", "fr": "Sources des données et attribution"},
     "footer.method": {
@@ -410,6 +531,29 @@ COLUMNS: dict[str, _T] = {
     "date": {"en": "Date", "fr": "Date"},
     "start": {"en": "Start", "fr": "Début"},
     "end": {"en": "End", "fr": "Fin"},
+    "in_person_sites_before": {"en": "Sites before", "fr": "Lieux avant"},
+    "in_person_sites_after": {"en": "Sites after", "fr": "Lieux après"},
+    "pop_beyond_before": {"en": "Beyond threshold before", "fr": "Au-delà du seuil avant"},
+    "pop_beyond_after": {"en": "Beyond threshold after", "fr": "Au-delà du seuil après"},
+    "newly_beyond": {"en": "Newly beyond", "fr": "Nouvellement au-delà"},
+    "pct_within_before": {"en": "% within before", "fr": "% dans le seuil avant"},
+    "pct_within_after": {"en": "% within after", "fr": "% dans le seuil après"},
+    "reserve_newly_beyond": {
+        "en": "On reserves, newly beyond (exempt)",
+        "fr": "Réserves, nouvellement au-delà (exemptées)",
+    },
+    "passes_before": {"en": "Passes before", "fr": "Conforme avant"},
+    "passes_after": {"en": "Passes after", "fr": "Conforme après"},
+    "change": {"en": "Change", "fr": "Changement"},
+    "nearest_site_before": {"en": "Nearest site before", "fr": "Lieu le plus proche avant"},
+    "distance_before_km": {"en": "Distance before (km)", "fr": "Distance avant (km)"},
+    "nearest_site_after": {"en": "New nearest site", "fr": "Nouveau lieu le plus proche"},
+    "distance_after_km": {"en": "New distance (km)", "fr": "Nouvelle distance (km)"},
+    "rank": {"en": "Rank", "fr": "Rang"},
+    "name": {"en": "Name", "fr": "Nom"},
+    "population_added": {"en": "People added", "fr": "Personnes ajoutées"},
+    "cumulative": {"en": "Cumulative", "fr": "Cumul"},
+    "chosen_for": {"en": "Chosen for", "fr": "Choisi pour"},
 }
 for _col, _labels in COLUMNS.items():
     TEXT[f"col.{_col}"] = _labels

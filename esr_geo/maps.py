@@ -50,6 +50,7 @@ from esr_geo.rollout import IES, NOT_STARTED, PHASES, STATUS_LABELS, TBA, TRANSI
 
 if TYPE_CHECKING:
     from esr_geo.offices import SiteLoad
+    from esr_geo.scenario import ClosureResult, SuggestionResult
 
 #: Fill colours of the rollout statuses (Okabe-Ito, colour-blind-safe; grey: no dates yet).
 STATUS_COLOURS: dict[str, str] = {
@@ -774,6 +775,193 @@ def clicked_catchment(result: Mapping[str, Any] | None, base: Base | None = None
 
 
 # --------------------------------------------------------------------------------------
+# Scenarios (closures and new sites): the page's tables and sentences, in the planner's language
+
+#: Match a clicked marker to a site within this many degrees (markers sit at 5-decimal coordinates).
+CLICK_TOLERANCE_DEG = 1e-4
+SUGGESTION_CLASS = "esr-suggestion"
+
+
+def closable_sites(analysis: Analysis) -> dict[str, str]:
+    """Return the in-person sites a planner can close: ``site_id`` -> ``'name (site_id)'``, by name."""
+    from esr_geo.scenario import list_sites
+
+    sites = list_sites(analysis)
+    sites = sites[sites["in_person"]].sort_values(["name", "site_id"])
+    return {sid: f"{name} ({sid})" for sid, name in zip(sites["site_id"], sites["name"], strict=True)}
+
+
+def clicked_site(result: Mapping[str, Any] | None, analysis: Analysis) -> str | None:
+    """Return the ``site_id`` of the in-person site whose marker was clicked last, or ``None``.
+
+    streamlit-folium reports the position of the last clicked object as ``last_object_clicked``
+    (``{'lat': .., 'lng': ..}``); a marker's click is at the marker, so it is matched to the
+    nearest in-person site within :data:`CLICK_TOLERANCE_DEG` (a click on an area is not).
+    """
+    if not result:
+        return None
+    point = result.get("last_object_clicked")
+    if not isinstance(point, Mapping):
+        return None
+    try:
+        lat, lng = float(point["lat"]), float(point["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    sites = analysis.sites[analysis.sites["in_person"].astype(bool)]
+    if sites.empty:
+        return None
+    d = np.hypot(sites["lat"].to_numpy(dtype=float) - lat, sites["lon"].to_numpy(dtype=float) - lng)
+    i = int(np.argmin(d))
+    return str(sites["site_id"].iloc[i]) if d[i] <= CLICK_TOLERANCE_DEG else None
+
+
+def _names_list(names: Sequence[str], lang: str) -> str:
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {t('scen.and', lang)} {names[-1]}"
+
+
+def closure_summary(result: ClosureResult, lang: str) -> str:
+    """Return what a closure costs in one sentence, in ``lang``."""
+    km = i18n.fmt_km(result.before.threshold_km, lang)
+    failing = result.zones_newly_failing
+    comm = result.communities_losing_access
+    n_comm = int((~comm["is_reserve_exempt"].astype(bool)).sum()) if len(comm) else 0
+    zones = t("scen.zones_fail", lang, zones=_names_list(failing, lang)) if failing else t("scen.zones_none", lang)
+    return t(
+        "scen.close_summary",
+        lang,
+        sites=_names_list(result.closed["name"].tolist(), lang),
+        n=i18n.fmt_int(result.people_newly_beyond, lang),
+        km=km,
+        before=i18n.fmt_int(result.before.summary()["pop_beyond_threshold"], lang),
+        after=i18n.fmt_int(result.after.summary()["pop_beyond_threshold"], lang),
+        zones=zones,
+        communities=i18n.fmt_int(n_comm, lang),
+        reserves=i18n.fmt_int(result.reserve_people_newly_beyond, lang),
+    )
+
+
+_CHANGE_KEYS = {"still passes": "still_passes", "pass → fail": "pass_fail", "still fails": "still_fails",
+                "fail → pass": "fail_pass"}  # fmt: skip
+
+
+def closure_tables(result: ClosureResult, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return the closure's tables for the page, values and headers in ``lang``.
+
+    Returns
+    -------
+    (catchments, zones, communities)
+        The catchments the closure changes (before and after), every zone (before, after and
+        its change; the rows of zones that change from pass to fail are the ones whose
+        ``passes_before`` is true and ``passes_after`` false), and the named communities that
+        lose access with their new nearest site.
+    """
+    by_c = result.by_catchment
+    changed = (
+        (by_c["newly_beyond"] != 0)
+        | (by_c["reserve_newly_beyond"] != 0)
+        | (by_c["in_person_sites_before"] != by_c["in_person_sites_after"])
+    )
+    cat_cols = ["catchment", "in_person_sites_before", "in_person_sites_after", "pop_beyond_before",
+                "pop_beyond_after", "newly_beyond", "pct_within_before", "pct_within_after",
+                "reserve_newly_beyond"]  # fmt: skip
+    cats = by_c.loc[changed, cat_cols].reset_index(drop=True)
+    zone_cols = ["zone", "catchment", "in_person_sites_before", "in_person_sites_after", "pct_within_before",
+                 "pct_within_after", "newly_beyond", "passes_before", "passes_after", "change"]  # fmt: skip
+    zones = result.by_zone[zone_cols].reset_index(drop=True)
+    zones["change"] = zones["change"].map(
+        lambda v: t(f"scen.change.{_CHANGE_KEYS[v]}", lang) if v in _CHANGE_KEYS else v
+    )
+    comm_cols = ["community", "kind", "population", "catchment", "zone", "is_reserve_exempt", "nearest_site_before",
+                 "distance_before_km", "nearest_site_after", "distance_after_km"]  # fmt: skip
+    comm = result.communities_losing_access[comm_cols].reset_index(drop=True)
+    out = [i18n.translate_columns(_translate_values(f, result.before, lang), lang) for f in (cats, zones, comm)]
+    return out[0], out[1], out[2]
+
+
+def highlight_pass_to_fail(zones: pd.DataFrame, lang: str) -> Any:
+    """Return a pandas ``Styler`` of :func:`closure_tables`' zone table with pass-to-fail rows highlighted."""
+    label = t("scen.change.pass_fail", lang)
+    column = i18n.column_label("change", lang)
+    style = f"background-color: {FAIL_COLOUR}33; font-weight: bold"
+
+    def row_style(row: pd.Series) -> list[str]:
+        return [style if row[column] == label else "" for _ in row]
+
+    return zones.style.apply(row_style, axis=1)
+
+
+def _chosen_for(value: object, lang: str) -> str:
+    text = str(value)
+    if text == "coverage":
+        return t("scen.for_coverage", lang)
+    match = re.fullmatch(r"makes zone (.+) pass", text)
+    return t("scen.for_zone", lang, zone=match.group(1)) if match else text
+
+
+def suggestion_table(result: SuggestionResult, lang: str) -> pd.DataFrame:
+    """Return the suggested sites in order (population each adds, cumulative), values and headers in ``lang``."""
+    frame = result.to_frame().drop(columns=["lon", "lat", "candidate_id"])
+    frame["chosen_for"] = frame["chosen_for"].map(lambda v: _chosen_for(v, lang))
+    return i18n.translate_columns(_translate_values(frame, result.analysis, lang), lang)
+
+
+def suggestion_lines(result: SuggestionResult, lang: str) -> tuple[str, str]:
+    """Return the suggestion's summary and its greedy-versus-optimum line, in ``lang``."""
+    demand = result.demand_population
+    pct = 100 * result.chosen_population / demand if demand else 100.0
+    summary = t(
+        "scen.suggest_summary",
+        lang,
+        demand=i18n.fmt_int(demand, lang),
+        km=i18n.fmt_km(result.analysis.threshold_km, lang),
+        n=len(result.sites),
+        chosen=i18n.fmt_int(result.chosen_population, lang),
+        pct=i18n.fmt_pct(pct, lang),
+        coverable=i18n.fmt_int(result.coverable_population, lang),
+    )
+    greedy = i18n.fmt_int(result.greedy_population, lang)
+    if result.optimum_population is None:
+        line = t("scen.greedy_only", lang, greedy=greedy, method=result.exact_method)
+    else:
+        line = t(
+            "scen.greedy_vs_optimum" if result.exact_optimal else "scen.greedy_vs_best",
+            lang,
+            greedy=greedy,
+            optimum=i18n.fmt_int(result.optimum_population, lang),
+            ratio=i18n.fmt_pct(100 * (result.ratio or 0.0), lang),
+        )
+    return summary, line
+
+
+def suggestion_csv(result: SuggestionResult) -> str:
+    """Return the suggested sites as CSV text (the CLI's ``suggested_sites.csv``)."""
+    from esr_geo._io import neutralise_formulas
+
+    return str(neutralise_formulas(result.to_frame()).to_csv(index=False, lineterminator="\n"))
+
+
+def scope_options(analysis: Analysis) -> list[str]:
+    """Return the scopes a suggestion can take: ``''`` (Ontario), ``'catchment:<id>'``, ``'zone:<name>'``."""
+    cats = analysis.base.catchments.sort_values("name_en")["catchment_id"].astype(str)
+    zones = sorted(str(z) for z in analysis.zones["zone"].dropna().unique()) if len(analysis.zones) else []
+    return ["", *(f"catchment:{c}" for c in cats), *(f"zone:{z}" for z in zones)]
+
+
+def scope_label(option: str, analysis: Analysis, lang: str) -> str:
+    """Return a scope option of :func:`scope_options` in ``lang``."""
+    if not option:
+        return t("scen.scope_all", lang)
+    kind, _, value = option.partition(":")
+    if kind == "catchment":
+        names = analysis.base.catchments.set_index("catchment_id")[f"name_{i18n.check_lang(lang)}"]
+        return t("scen.scope_catchment", lang, name=names.get(value, value))
+    return t("scen.scope_zone", lang, name=value)
+
+
+# --------------------------------------------------------------------------------------
 # The map
 
 
@@ -796,6 +984,10 @@ _CSS = """
 .esr-reserve-icon{background:none;border:none}
 .esr-reserve{box-sizing:border-box;width:10px;height:10px;background:#7F7F7F;border:1px solid #fff;
  box-shadow:0 0 0 1px #555}
+.esr-suggestion-icon{background:none;border:none;filter:drop-shadow(0 0 1px #fff) drop-shadow(0 0 1px #fff)}
+.esr-star{width:26px;height:26px;background:#4B1D6B;color:#fff;font:bold 11px/28px Arial,Helvetica,sans-serif;
+ text-align:center;clip-path:polygon(50% 0,61% 35%,98% 35%,68% 57%,79% 91%,50% 70%,21% 91%,32% 57%,2% 35%,39% 35%)}
+.esr-star.esr-star-legend{display:inline-block;width:16px;height:16px;font-size:8px;line-height:18px}
 .esr-cluster div{background:rgba(17,17,17,.82);color:#fff;font-weight:bold}
 .esr-cluster{background:rgba(17,17,17,.25)}
 .esr-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.4);
@@ -905,6 +1097,7 @@ def legend_html(
     layers: Iterable[str],
     threshold_km: float,
     site_types: Sequence[str] = (),
+    suggestions: bool = False,
 ) -> str:
     """Return the legend's HTML for the layers drawn (every text from :mod:`esr_geo.i18n`)."""
     shown = set(layers)
@@ -951,7 +1144,54 @@ def legend_html(
         )
     if gaps:
         parts.append(f"<section><h4>{_esc(t('legend.gaps', lang))}</h4>{''.join(gaps)}</section>")
+    if suggestions:
+        parts.append(
+            f"<section><div><span class='sym'><span class='esr-star esr-star-legend'>1</span></span>"
+            f"{_esc(t('legend.suggestion', lang))}</div></section>"
+        )
     return "".join(parts)
+
+
+def _suggestion_layer(suggestions: pd.DataFrame, lang: str) -> folium.FeatureGroup:
+    """Return the suggested sites as a toggleable layer of numbered stars with popups.
+
+    One GeoJSON point per site (``kind='suggestion'``); the star's number, popup and tooltip are
+    bound in JavaScript (folium's ``Popup`` needs jQuery, which this map does not load).
+    """
+    frame = pd.DataFrame(
+        {
+            "kind": "suggestion",
+            "rank": suggestions["rank"].astype(int).to_numpy(),
+            "name": [f"{int(r)}. {_esc(n)}" for r, n in zip(suggestions["rank"], suggestions["name"], strict=True)],
+            "popup": [
+                _popup_table(
+                    [
+                        (t("popup.rank", lang), str(int(rec["rank"]))),
+                        (t("popup.name", lang), _esc(rec["name"])),
+                        (t("popup.population_added", lang), _esc(i18n.fmt_int(float(rec["population_added"]), lang))),
+                    ]
+                )
+                for rec in suggestions.to_dict("records")
+            ],
+            "lon": suggestions["lon"].to_numpy(dtype=float),
+            "lat": suggestions["lat"].to_numpy(dtype=float),
+        }
+    )
+    group = folium.FeatureGroup(name=t("layer.suggestions", lang), show=True)
+    folium.GeoJson(
+        _points(frame, ["kind", "rank", "name", "popup"]),
+        marker=folium.Marker(
+            icon=folium.DivIcon(
+                html="<div class='esr-star'></div>",
+                icon_size=(26, 26),
+                icon_anchor=(13, 13),
+                class_name=f"{SUGGESTION_CLASS}-icon",
+            ),
+            z_index_offset=1000,
+        ),
+        on_each_feature=JsCode(_BIND_SUGGESTION_JS),
+    ).add_to(group)
+    return group
 
 
 def _geojson_geometries(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
@@ -1047,6 +1287,15 @@ _BIND_SITE_JS = """function(feature, layer){
 }"""
 
 
+_BIND_SUGGESTION_JS = """function(feature, layer){
+    layer.setIcon(L.divIcon({html: "<div class='esr-star'>" + feature.properties.rank + "</div>",
+        className: "SUGGESTION_CLASS-icon", iconSize: [26, 26], iconAnchor: [13, 13]}));
+    layer.setZIndexOffset(1000);
+    layer.bindPopup(feature.properties.popup, {maxWidth: 320});
+    layer.bindTooltip(feature.properties.name, {direction: 'top', offset: [0, -12]});
+}""".replace("SUGGESTION_CLASS", SUGGESTION_CLASS)
+
+
 def _popup_table(rows: Sequence[tuple[str, str]]) -> str:
     """Return popup rows as an HTML table (values must already be escaped; labels are escaped here)."""
     body = "".join(f"<tr><th>{_esc(label)}</th><td>{value}</td></tr>" for label, value in rows)
@@ -1068,6 +1317,7 @@ def build_map(
     selected: str | None = None,
     phase: str | None = None,
     tolerance_m: float | None = None,
+    suggestions: pd.DataFrame | None = None,
 ) -> folium.Map:
     """Draw an analysis as a Leaflet map that works offline.
 
@@ -1090,6 +1340,10 @@ def build_map(
         A phase to highlight (other catchments are drawn faintly).
     tolerance_m : float, keyword-only
         Display simplification in metres (``None``: ``settings.MAP_SIMPLIFY_M``).
+    suggestions : pandas.DataFrame, keyword-only
+        Suggested new sites (:meth:`esr_geo.scenario.SuggestionResult.to_frame`: ``rank``,
+        ``name``, ``lon``, ``lat``, ``population_added``), drawn as numbered stars in their own
+        toggleable layer, each with a popup of its rank, name and the people it adds.
 
     Returns
     -------
@@ -1340,9 +1594,19 @@ def build_map(
         cluster.add_to(sgroup)
         sgroup.add_to(m)
 
+    # Suggested new sites (a scenario): numbered stars, above the existing sites
+    if suggestions is not None and len(suggestions):
+        _suggestion_layer(suggestions, lang).add_to(m)
+
     Legend(
         legend_html(
-            lang=lang, colour_by=colour_by, on=day, layers=shown, threshold_km=analysis.threshold_km, site_types=types
+            lang=lang,
+            colour_by=colour_by,
+            on=day,
+            layers=shown,
+            threshold_km=analysis.threshold_km,
+            site_types=types,
+            suggestions=suggestions is not None and len(suggestions) > 0,
         ),
         title=t("legend.title", lang),
         position="topright",

@@ -188,3 +188,55 @@ def test_missing_data_bundle_is_a_plain_error(monkeypatch: pytest.MonkeyPatch, t
     assert i18n.t("app.error_data", "en") in message and "nowhere" in message
     assert "Traceback" not in message
     assert data.ATTRIBUTIONS[0] in _texts(at)
+
+
+def test_closing_a_site_shows_what_it_costs(app: AppTest) -> None:
+    closing = app.multiselect(key="close_sites")
+    assert closing.label == i18n.t("scen.close_pick", "en")
+    assert "3514" in closing.options or "Kenora Service Canada Centre (3514)" in closing.options
+    closing.set_value(["3514"])
+    _run(app)
+    assert not app.error
+    assert any("Closing Kenora Service Canada Centre" in i.value for i in app.info)
+    zones = _table(app, "Change").set_index("Zone")
+    assert zones.loc["Kenora", "Passes before"] == "yes" and zones.loc["Kenora", "Passes after"] == "no"
+    assert zones.loc["Kenora", "Change"] == "pass → fail"
+    assert (zones.drop(index="Kenora")["Change"] != "pass → fail").all()
+    catchments = _table(app, "Newly beyond")
+    assert "Northwest" in set(catchments["Catchment area"]) and (catchments["Newly beyond"] > 0).any()
+    communities = _table(app, "New nearest site")
+    assert "Kenora" in set(communities["Community"])
+    assert any(b.label == i18n.t("scen.dl_closure", "en") for b in app.get("download_button"))
+
+
+def test_suggesting_two_sites_shows_two_rows(app: AppTest) -> None:
+    app.number_input(key="suggest_k").set_value(2)
+    app.button(key="suggest_run").click()
+    _run(app)
+    assert not app.error
+    table = _table(app, "People added")
+    assert len(table) == 2 and list(table["Rank"]) == [1, 2]
+    assert list(table["Cumulative"]) == list(table["People added"].cumsum())
+    assert any("Greedy choice" in i.value and "optimum" in i.value for i in app.info)
+    _run(app)  # the suggestion stays on the page (and the map) across reruns until cleared
+    assert len(_table(app, "People added")) == 2
+    app.button(key="suggest_clear").click()
+    _run(app)
+    assert not any("People added" in f.value.columns for f in app.dataframe)
+
+
+def test_scenario_labels_are_french(app: AppTest) -> None:
+    app.sidebar.radio(key="lang").set_value("fr")
+    _run(app)
+    text = _texts(app)
+    assert i18n.t("scen.title", "fr") in text
+    assert i18n.t("scen.close_title", "fr") in text and i18n.t("scen.new_title", "fr") in text
+    assert app.button(key="suggest_run").label == "Suggérer des lieux"
+    assert app.multiselect(key="close_sites").label == "Lieux à fermer"
+    assert app.number_input(key="suggest_k").label == i18n.t("scen.k", "fr")
+    assert app.checkbox(key="suggest_fix").label == i18n.t("scen.fix_first", "fr")
+    app.multiselect(key="close_sites").set_value(["3514"])
+    _run(app)
+    zones = _table(app, "Changement").set_index("Zone")
+    assert zones.loc["Kenora", "Changement"] == "conforme → non conforme"
+    assert any("La fermeture de Kenora Service Canada Centre" in i.value for i in app.info)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -145,6 +146,14 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
             expect(popup).to_contain_text("Service Canada")
             expect(popup).to_contain_text("Location precision")
 
+            # The clicked site can be closed in the scenario panel, which then says what it costs.
+            close = page.get_by_role("button", name="Close the site I clicked")
+            expect(close).to_be_visible(timeout=MAP_TIMEOUT_MS)
+            close.click()
+            expect(page.get_by_text(re.compile(r"^Closing .+ more non-reserve residents"))).to_be_visible(
+                timeout=MAP_TIMEOUT_MS
+            )
+
             # A catchment: click it where nothing covers it; the card opens beside the map.
             page.wait_for_timeout(1000)  # the click on the site may rerun the page; let it settle
             frame = page.frame_locator(MAP_FRAME)
@@ -162,6 +171,13 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
             frame = page.frame_locator(MAP_FRAME)
             expect(frame.locator(f"path.{maps.SELECTED_CLASS}")).to_have_count(1, timeout=MAP_TIMEOUT_MS)
             expect(frame.locator(f"path.{maps.CATCHMENT_CLASS}")).to_have_count(15)
+
+            # New sites: suggested sites appear on the map as numbered stars with a popup.
+            page.get_by_role("button", name="Suggest sites").click()
+            frame = page.frame_locator(MAP_FRAME)
+            stars = frame.locator(f".{maps.SUGGESTION_CLASS}-icon .esr-star")
+            expect(stars).to_have_count(3, timeout=MAP_TIMEOUT_MS)
+            expect(stars.first).to_have_text("1")
             page.wait_for_timeout(1500)
             page.screenshot(path=str(shot), full_page=True)
             assert not errors, errors

@@ -307,3 +307,56 @@ def test_start_state_is_cached_on_disk(tmp_path: Path, data_dir: Path) -> None:
     assert len(again.base.catchments) == 15 and len(again.communities) == len(first.communities)
     files[0].write_bytes(b"not a pickle")  # a damaged cache is recomputed, not an error
     assert maps.start_state(data_dir, cache_dir=tmp_path).analysis.summary() == first.analysis.summary()
+
+
+def test_suggested_sites_are_a_layer_of_numbered_markers(analysis: Analysis) -> None:
+    from esr_geo import scenario
+
+    result = scenario.suggest_sites(analysis, k=3, exact=False)
+    frame = result.to_frame()
+    m = maps.build_map(analysis, lang="fr", on="2024-06-01", layers={"catchments"}, suggestions=frame)
+    (group,) = [
+        c
+        for c in m._children.values()
+        if isinstance(c, folium.FeatureGroup) and c.layer_name == i18n.t("layer.suggestions", "fr")
+    ]
+    (layer,) = [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+    markers = layer.data["features"]
+    assert len(markers) == 3 and {f["properties"]["kind"] for f in markers} == {"suggestion"}
+    first = markers[0]
+    assert first["geometry"]["coordinates"] == [round(float(frame["lon"][0]), 5), round(float(frame["lat"][0]), 5)]
+    assert [f["properties"]["rank"] for f in markers] == [1, 2, 3]
+    text = first["properties"]["popup"]
+    assert "Rang" in text and str(frame["name"][0]) in text
+    assert i18n.fmt_int(float(frame["population_added"][0]), "fr") in text
+    (legend,) = [c for c in m._children.values() if isinstance(c, maps.Legend)]
+    assert "Nouveau lieu suggéré" in legend.html and "esr-star" in maps.map_html(m)
+    plain = maps.build_map(analysis, lang="en", on="2024-06-01", layers={"catchments"})
+    names = {c.layer_name for c in plain._children.values() if isinstance(c, folium.FeatureGroup)}
+    assert i18n.t("layer.suggestions", "en") not in names
+    table = maps.suggestion_table(result, "fr")
+    assert list(table["Rang"]) == [1, 2, 3] and "Personnes ajoutées" in table.columns
+
+
+def test_a_clicked_site_marker_is_matched_to_its_site(analysis: Analysis) -> None:
+    sites = maps.closable_sites(analysis)
+    assert sites["3514"] == "Kenora Service Canada Centre (3514)"
+    row = analysis.sites[analysis.sites["site_id"].astype(str) == "3514"].iloc[0]
+    click = {"last_object_clicked": {"lat": round(float(row["lat"]), 5), "lng": round(float(row["lon"]), 5)}}
+    assert maps.clicked_site(click, analysis) == "3514"
+    assert maps.clicked_site({"last_object_clicked": {"lat": 45.0, "lng": -90.0}}, analysis) is None
+    assert maps.clicked_site({"last_object_clicked": None}, analysis) is None
+    assert maps.clicked_site(None, analysis) is None
+
+
+def test_closure_tables_are_translated(analysis: Analysis) -> None:
+    from esr_geo import scenario
+
+    result = scenario.close_sites(analysis, ["3514"])
+    cats, zones, comm = maps.closure_tables(result, "fr")
+    assert "Nord-Ouest" in set(cats["Zone de desserte"])
+    assert zones.set_index("Zone").loc["Kenora", "Changement"] == "conforme → non conforme"
+    assert "Nouveau lieu le plus proche" in comm.columns
+    assert "Kenora" in maps.closure_summary(result, "fr") and "La fermeture" in maps.closure_summary(result, "fr")
+    styled = maps.highlight_pass_to_fail(zones, "fr").to_html()
+    assert "background-color" in styled
