@@ -171,6 +171,15 @@ def _analysis_from_args(args: argparse.Namespace) -> object:
     )
 
 
+def _wrote(written: list[Path], folder: Path | None) -> int:
+    """Print what was written (names within ``folder``, else full paths) and return success."""
+    where = f" to {folder}" if folder is not None else ""
+    sys.stdout.write(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''}{where}:\n")
+    for path in written:
+        sys.stdout.write(f"  {path.name if folder is not None else path}\n")
+    return EXIT_OK
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from esr_geo.analysis import Analysis
     from esr_geo.report import write_report
@@ -181,10 +190,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     sys.stdout.write(analysis.summary_sentence() + "\n")
     for note in analysis.notes:
         sys.stdout.write(f"Note: {note}\n")
-    sys.stdout.write(f"Wrote {len(written)} files to {args.out}:\n")
-    for path in written:
-        sys.stdout.write(f"  {path.name}\n")
-    return EXIT_OK
+    return _wrote(written, args.out)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -218,10 +224,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     written = export_layers(analysis, args.out, fmt=args.format, crs=args.crs, force=args.force)
     for note in analysis.notes:
         sys.stdout.write(f"Note: {note}\n")
-    sys.stdout.write(f"Wrote {len(written)} file(s):\n")
-    for path in written:
-        sys.stdout.write(f"  {path}\n")
-    return EXIT_OK
+    return _wrote(written, None)
 
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
@@ -241,10 +244,7 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     result = close_sites(analysis, args.close)
     written = write_closure(result, args.out, force=args.force)
     sys.stdout.write(result.summary_sentence() + "\n")
-    sys.stdout.write(f"Wrote {len(written)} files to {args.out}:\n")
-    for path in written:
-        sys.stdout.write(f"  {path.name}\n")
-    return EXIT_OK
+    return _wrote(written, args.out)
 
 
 def _cmd_suggest(args: argparse.Namespace) -> int:
@@ -266,10 +266,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     sys.stdout.write(_frame_out(result.to_frame(), "table"))
     for note in result.notes:
         sys.stdout.write(f"Note: {note}\n")
-    sys.stdout.write(f"Wrote {len(written)} files to {args.out}:\n")
-    for path in written:
-        sys.stdout.write(f"  {path.name}\n")
-    return EXIT_OK
+    return _wrote(written, args.out)
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:

@@ -46,7 +46,17 @@ from esr_geo.analysis import Analysis
 from esr_geo.i18n import t
 from esr_geo.model import Base
 from esr_geo.report import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS
-from esr_geo.rollout import IES, NOT_STARTED, PHASES, STATUS_LABELS, TBA, TRANSITION, statuses_on
+from esr_geo.rollout import (
+    IES,
+    NOT_STARTED,
+    PHASES,
+    STATUS_LABELS,
+    TBA,
+    TRANSITION,
+    parse_date,
+    status_codes,
+    statuses_on,
+)
 
 if TYPE_CHECKING:
     from esr_geo.offices import SiteLoad
@@ -283,16 +293,6 @@ def display_zones(zones: gpd.GeoDataFrame, tolerance_m: float | None = None) -> 
 # Facts per catchment, zone and selection
 
 
-def _day(on: dt.date | str | None) -> dt.date:
-    if on is None:
-        return dt.date.today()
-    if isinstance(on, dt.datetime):
-        return on.date()
-    if isinstance(on, dt.date):
-        return on
-    return dt.date.fromisoformat(str(on))
-
-
 def phase_label(phase: str, lang: str) -> str:
     """Return a phase name in ``lang`` (the rollout module's labels)."""
     from esr_geo.rollout import PHASE_LABELS
@@ -314,7 +314,7 @@ def catchment_facts(analysis: Analysis, *, on: dt.date | str | None, lang: str) 
     """
     i18n.check_lang(lang)
     base = analysis.base
-    status = statuses_on(base.rollout, on=_day(on), lang=lang)
+    status = statuses_on(base.rollout, on=parse_date(on), lang=lang)
     cat = base.catchments.set_index("catchment_id")
     cov = analysis.tables["coverage_by_catchment"].set_index("catchment_id")
     out = pd.DataFrame(
@@ -407,10 +407,10 @@ def at_date(analysis: Analysis, on: dt.date | str | None) -> Analysis:
     only ``on`` and the ``status`` column of ``coverage_by_catchment`` change. The input is
     not modified (a shallow copy shares every other table).
     """
-    day = _day(on)
+    day = parse_date(on)
     if analysis.on == day:
         return analysis
-    status = statuses_on(analysis.base.rollout, on=day, lang="en").set_index("catchment_id")["status"]
+    status = status_codes(analysis.base.rollout, on=day)
     tables = dict(analysis.tables)
     cov = tables["coverage_by_catchment"].copy()
     cov["status"] = cov["catchment_id"].map(status).map(STATUS_LABELS["en"])
@@ -475,7 +475,7 @@ def catchment_card(analysis: Analysis, catchment_id: str, *, on: dt.date | str |
         raise KeyError(catchment_id)
     row: dict[Any, Any] = facts.loc[catchment_id].to_dict()
     km = i18n.fmt_km(analysis.threshold_km, lang)
-    day = _day(on)
+    day = parse_date(on)
     rows = [
         (t("card.name_en", lang), str(row["name_en"])),
         (t("card.name_fr", lang), str(row["name_fr"])),
@@ -560,7 +560,7 @@ def rollout_table(rollout: pd.DataFrame, *, on: dt.date | str | None, lang: str)
 
     Needs only the rollout table (not the data bundle), so the page can show it at once.
     """
-    status = statuses_on(rollout, on=_day(on), lang=lang)
+    status = statuses_on(rollout, on=parse_date(on), lang=lang)
     frame = status.assign(status_label=status["status"].map(lambda c: i18n.status_label(c, lang)))[
         ["catchment", "phase", "ssm", "planning_period", "ies_start", "status_label"]
     ]
@@ -569,7 +569,7 @@ def rollout_table(rollout: pd.DataFrame, *, on: dt.date | str | None, lang: str)
 
 def status_counts(rollout: pd.DataFrame, *, on: dt.date | str | None) -> dict[str, int]:
     """Return how many catchments are in each status on ``on`` (codes, in rollout order)."""
-    codes = statuses_on(rollout, on=_day(on), lang="en")["status"].value_counts()
+    codes = statuses_on(rollout, on=parse_date(on), lang="en")["status"].value_counts()
     return {code: int(codes[code]) for code in (IES, TRANSITION, NOT_STARTED, TBA) if code in codes}
 
 
@@ -1358,7 +1358,7 @@ def build_map(
     unknown = shown - set(LAYERS)
     if unknown:
         raise ValueError(f"Unknown map layer(s) {', '.join(sorted(unknown))}; choose from {', '.join(LAYERS)}.")
-    day = _day(on)
+    day = parse_date(on)
     cat_geo = display_catchments(analysis.base, tolerance_m)
     facts = catchment_facts(analysis, on=day, lang=lang).set_index("catchment_id")
 
@@ -1677,7 +1677,7 @@ def timeline_spec(
     costs about a millisecond to build and the page stays fast when the date moves.
     """
     frame = timeline_frame(rollout, lang=lang)
-    day = pd.Timestamp(_day(on))
+    day = pd.Timestamp(parse_date(on))
     first = pd.Timestamp(MIN_DATE)
     last_ies = frame["ies_start"].max() if frame["ies_start"].notna().any() else first
     last = max(pd.Timestamp(dt.date.today()), day, last_ies) + pd.DateOffset(months=3)
