@@ -1492,7 +1492,7 @@ def write_closure(result: ClosureResult, out_dir: PathLike, *, force: bool = Fal
     -------
     list of pathlib.Path
         ``closure_by_catchment.csv``, ``closure_by_zone.csv``,
-        ``communities_losing_access.csv`` and ``closure_summary.html``, each written atomically.
+        ``communities_losing_access.csv`` and ``closure_summary.html``, written together or not at all.
     """
     texts = [
         _csv(result.by_catchment),
@@ -1564,7 +1564,7 @@ def write_suggestions(result: SuggestionResult, out_dir: PathLike, *, force: boo
     Returns
     -------
     list of pathlib.Path
-        The two files, each written atomically.
+        The two files, written together or not at all.
     """
     texts = [_csv(result.to_frame()), render_suggestion_html(result)]
     return write_files(_out_folder(out_dir), dict(zip(SUGGESTION_FILES, texts, strict=True)), force=force)
