@@ -261,7 +261,7 @@ def sidebar(lang_default: str = "en") -> dict[str, Any]:
     zone_file = None
     if zones_source == "upload":
         zup = sb.file_uploader(
-            t("side.zones_file", lang), type=["csv", "gpkg", "geojson", "json", "zip"], key="zones_file"
+            t("side.zones_file", lang), type=["csv", "txt", "xlsx", "gpkg", "geojson", "json", "zip"], key="zones_file"
         )
         if zup is not None:
             zone_file = maps.Upload(zup.name, zup.getvalue())
