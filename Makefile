@@ -27,7 +27,7 @@ check-data: setup
 	$(VENV)/bin/esr-geo data check
 
 run: setup check-data
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(VENV)/bin/streamlit run serve.py --server.port $(PORT) --server.headless true
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -51,10 +51,10 @@ st.set_page_config(page_title="esr-geo", layout="wide", initial_sidebar_state="e
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def get_start(data_dir: str) -> maps.StartState:
-    """Load the geography, communities and default analysis of one bundle (disk-cached)."""
+    """Load the geography, communities and default analysis of one bundle (shared; disk-cached)."""
     from esr_geo import maps
 
-    return maps.start_state(data_dir)
+    return maps.shared_start(data_dir)
 
 
 def get_base(data_dir: str) -> Base:
@@ -402,6 +402,27 @@ def status_sentence(rollout: pd.DataFrame, day: dt.date, lang: str) -> str:
     return f"**{t('tables.rollout', lang, date=i18n.fmt_date(day, lang))}**: " + " · ".join(parts)
 
 
+def timeline(rollout: pd.DataFrame, day: dt.date, catchment: str | None, lang: str) -> None:
+    """Draw the rollout timeline (planning and transition bars, IES start markers) as of ``day``."""
+    from esr_geo import maps
+
+    st.subheader(t("timeline.title", lang))
+    spec = maps.timeline_spec(rollout, on=day, lang=lang, selected=catchment)
+    st.vega_lite_chart(spec, width="stretch", height=maps.timeline_height(len(rollout)) + 90)
+    st.caption(t("timeline.caption", lang))
+
+
+def table_tabs(rollout: pd.DataFrame, day: dt.date, lang: str) -> list[Any]:
+    """Draw the tables' tabs with the rollout table in the first; return the tabs (rollout first)."""
+    from esr_geo import maps
+
+    st.subheader(t("tables.title", lang))
+    titles = [t("tables.rollout", lang, date=i18n.fmt_date(day, lang)), *[t(f"tables.{k}", lang) for k in TABLE_KEYS]]
+    tabs = list(st.tabs(titles))
+    tabs[0].dataframe(maps.rollout_table(rollout, on=day, lang=lang), hide_index=True, key="table_rollout")
+    return tabs
+
+
 def downloads(analysis: Analysis, lang: str) -> None:
     """Report, tables and GIS files, generated on click (deferred) for the chosen date."""
     from esr_geo import report
@@ -560,7 +581,8 @@ def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) 
     b2.button(t("scen.clear", lang), key="suggest_clear", on_click=clear_suggestions)
     try:
         with st.spinner(t("scen.suggesting", lang)):
-            result = get_suggestions(inputs, *params, analysis)
+            k_sites, scope_key, fix_zones = params
+            result = get_suggestions(inputs, k_sites, scope_key, fix_zones, analysis)
     except EsrGeoError as exc:
         show_error(exc, lang)
         return None
@@ -647,24 +669,25 @@ def page() -> None:
     day = day if isinstance(day, dt.date) else today
     d2.markdown(status_sentence(rollout, day, lang))
 
-    # Containers in page order; the parts that need only the rollout table are filled first, so the
-    # planner sees the page at once while the data bundle loads (the first visit after a restart).
+    # Containers in page order, filled map first: the browser starts drawing the map while the
+    # timeline and the tables (which need only the rollout table) follow. If the data cannot be
+    # loaded, the rollout parts are still drawn.
     notices = st.container()
     figures = st.container()
     left, right = st.columns([2.7, 1], gap="medium")
     st.subheader(t("scen.title", lang))
     closing = st.container(border=True, key="scenario_close")
     adding = st.container(border=True, key="scenario_new")
-    st.subheader(t("timeline.title", lang))
-    spec = maps.timeline_spec(rollout, on=day, lang=lang, selected=catchment)
-    st.vega_lite_chart(spec, width="stretch", height=maps.timeline_height(len(rollout)) + 90)
-    st.caption(t("timeline.caption", lang))
-    st.subheader(t("tables.title", lang))
-    titles = [t("tables.rollout", lang, date=i18n.fmt_date(day, lang)), *[t(f"tables.{k}", lang) for k in TABLE_KEYS]]
-    tabs = st.tabs(titles)
-    tabs[0].dataframe(maps.rollout_table(rollout, on=day, lang=lang), hide_index=True, key="table_rollout")
+    timeline_box = st.container()
+    tables_box = st.container()
     later = st.container()
     footer(lang)
+
+    def rollout_parts() -> list[Any]:
+        with timeline_box:
+            timeline(rollout, day, catchment, lang)
+        with tables_box:
+            return table_tabs(rollout, day, lang)
 
     with notices:
         try:
@@ -672,9 +695,11 @@ def page() -> None:
                 base = get_base(data_dir)
         except EsrGeoError as exc:
             show_error(exc, lang)
+            rollout_parts()
             return
         skip_invalid = site_problems(choices, data_dir, lang)
         if skip_invalid is None:
+            rollout_parts()
             return
         sites: maps.Upload | None = choices["site_file"]
         zones: maps.Upload | None = choices["zone_file"]
@@ -687,6 +712,7 @@ def page() -> None:
                 )
         except EsrGeoError as exc:
             show_error(exc, lang)
+            rollout_parts()
             return
     if sites is None:
         st.sidebar.caption(t("side.demo_note", lang))
@@ -712,7 +738,8 @@ def page() -> None:
             dated, lang=lang, on=day, colour_by=colour_by, layers=layers, selected=catchment, phase=choices["phase"],
             suggestions=suggestion.to_frame() if suggestion is not None else None,
         )  # fmt: skip
-        result = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED)
+        # render=False: st_folium renders the map itself once more; the default would render it twice
+        result = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED, render=False)
         st.caption(t("map.help", lang))
         clicked = maps.clicked_catchment(result, base)
         if clicked and clicked != catchment:
@@ -727,6 +754,7 @@ def page() -> None:
             st.info(t("card.pick", lang))
     with closing:
         closure_panel(dated, inputs, maps.clicked_site(result, dated), lang)
+    tabs = rollout_parts()
 
     for tab, key in zip(tabs[1:], TABLE_KEYS, strict=True):
         frame = maps.page_table(dated, key, lang=lang, catchment_ids=ids)

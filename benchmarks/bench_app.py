@@ -9,9 +9,12 @@ Prints medians of:
   3. re-renders after changing the date, the threshold (new value, then a value seen before),
      the phase filter, the catchment and the language;
   4. the map alone: build_map and its HTML payload (``map.get_root().render()`` length);
-  5. with --browser: from a freshly started ``streamlit run app.py``, seconds until headless
-     Chromium shows the page (title, date, timeline; they need only the rollout table) and
-     until the 15 catchments are drawn (needs /usr/bin/chromium).
+  5. with --browser: a planner's first visit to a freshly started server in headless Chromium
+     with an empty browser cache (needs /usr/bin/chromium): seconds from the start command
+     until the server answers, then from opening the page until the timeline heading shows,
+     until the 15 catchments are drawn and until the page is complete (script run finished).
+     ``streamlit run serve.py`` (what ``make run`` starts: data preloaded while the server
+     starts) is measured against ``streamlit run app.py`` (no preload) in the same run.
 Targets (issue 4): first load < 5 s, re-render < 1 s, payload < 3 MB.
 """
 
@@ -66,23 +69,27 @@ def timed_run(at: object, change: Callable[[], object] | None = None) -> float:
     return elapsed
 
 
-def browser_first_map() -> tuple[float, float]:
+def browser_first_visit(script: str) -> tuple[float, float, float, float]:
+    """Start ``streamlit run <script>``; time a first visit: (server ready, page, map, complete) in s."""
     from playwright.sync_api import expect, sync_playwright
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
+    t_start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        [sys.executable, "-m", "streamlit", "run", str(REPO / script), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     try:
-        for _ in range(240):
+        for _ in range(2400):
             with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
                 break
-            time.sleep(0.5)
+            time.sleep(0.05)
+        ready = time.perf_counter() - t_start
         args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
         with sync_playwright() as pw:
@@ -91,12 +98,15 @@ def browser_first_map() -> tuple[float, float]:
             t0 = time.perf_counter()
             page.goto(url, wait_until="domcontentloaded")
             expect(page.get_by_text("Rollout timeline")).to_be_visible(timeout=TIMEOUT * 1000)
-            first_content = time.perf_counter() - t0
+            shown = time.perf_counter() - t0
             frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
             expect(frame.locator("path.esr-catchment")).to_have_count(15, timeout=TIMEOUT * 1000)
-            elapsed = time.perf_counter() - t0
+            drawn = time.perf_counter() - t0
+            expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=TIMEOUT * 1000)
+            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT * 1000)
+            complete = time.perf_counter() - t0
             browser.close()
-        return first_content, elapsed
+        return ready, shown, drawn, complete
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -146,7 +156,7 @@ def main() -> None:
         "language": lambda: at.sidebar.radio(key="lang").set_value(
             "fr" if at.sidebar.radio(key="lang").value != "fr" else "en"
         ),
-        "no change (any rerun, e.g. a click on a site)": lambda: None,
+        "nothing (any rerun, e.g. a click on a site)": lambda: None,
     }
     for name, change in cases.items():
         med, runs = median_of(lambda change=change: timed_run(at, change), max(repeat, 3))  # type: ignore[misc]
@@ -168,14 +178,20 @@ def main() -> None:
         print(f"map HTML payload, {label}: {len(html) / 1e6:.2f} MB (target < 3 MB)")
 
     if args.browser:
-        pairs = [browser_first_map() for _ in range(repeat)]
-        first_content = [p[0] for p in pairs]
-        whole = [p[1] for p in pairs]
-        print(
-            f"browser, freshly started server, median of {repeat}: page (title, date, timeline, rollout table) "
-            f"{statistics.median(first_content):.2f} s {_fmt(first_content)}; 15 catchments drawn "
-            f"{statistics.median(whole):.2f} s {_fmt(whole)}"
-        )
+        runs_by: dict[str, list[tuple[float, float, float, float]]] = {"serve.py": [], "app.py": []}
+        for _ in range(repeat):  # alternate, so both see the same machine load
+            for script, runs_of in runs_by.items():
+                runs_of.append(browser_first_visit(script))
+        labels = ("server ready (from the start command)", "page shown (timeline heading)", "15 catchments drawn",
+                  "page complete (script run finished)")  # fmt: skip
+        med = {script: [statistics.median(r[i] for r in rs) for i in range(4)] for script, rs in runs_by.items()}
+        for i, label in enumerate(labels):
+            pre, base_ = med["serve.py"][i], med["app.py"][i]
+            print(
+                f"browser, first visit, {label}, median of {repeat}: serve.py {pre:.2f} s "
+                f"{_fmt([r[i] for r in runs_by['serve.py']])}; baseline app.py {base_:.2f} s "
+                f"{_fmt([r[i] for r in runs_by['app.py']])}; ratio {base_ / pre:.2f}x"
+            )
 
 
 def _fmt(runs: list[float]) -> str:

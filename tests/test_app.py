@@ -240,3 +240,19 @@ def test_scenario_labels_are_french(app: AppTest) -> None:
     zones = _table(app, "Changement").set_index("Zone")
     assert zones.loc["Kenora", "Changement"] == "conforme → non conforme"
     assert any("La fermeture de Kenora Service Canada Centre" in i.value for i in app.info)
+
+
+def test_server_preload_reports_a_missing_bundle_and_keeps_serving(tmp_path: Path) -> None:
+    """serve.py's start-up preload logs a data problem (no traceback) instead of stopping the server."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(APP).parent
+    env = {**os.environ, "ESR_GEO_DATA_DIR": str(tmp_path / "no-bundle-here")}
+    code = "import serve; serve._preload(); print('still serving')"
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "still serving" in done.stdout
+    assert "could not be preloaded" in done.stderr and "no-bundle-here" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,4 +1,4 @@
-"""The planner's page in a real browser: streamlit run app.py, driven by headless Chromium.
+"""The planner's page in a real browser: ``streamlit run serve.py`` (as ``make run``), driven by headless Chromium.
 
 What a person sees: the 15 catchments drawn in the map (Leaflet SVG paths with the class
 ``esr-catchment``), the legend, a site's popup after clicking a cluster and a site, and the
@@ -19,10 +19,14 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from esr_geo import maps
+
+if TYPE_CHECKING:
+    from playwright.sync_api import FrameLocator, Page
 
 pytestmark = pytest.mark.slow
 
@@ -59,14 +63,14 @@ def _healthy(url: str) -> bool:
 
 @pytest.fixture(scope="module")
 def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port; always stop it at the end."""
+    """Start ``streamlit run serve.py`` (the page, preloaded) on a free port; always stop it at the end."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = dict(os.environ)
     env["ESR_GEO_DATA_DIR"] = str(data_dir)
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
@@ -80,6 +84,7 @@ def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer in {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
             time.sleep(0.5)
+        assert "esr-geo: ready" in log.read_text(), log.read_text()[-3000:]  # preloaded before answering
         yield url
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -90,6 +95,19 @@ def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=15)
+
+
+def _settled_map(page: Page) -> FrameLocator:
+    """Return the map's frame once the page has settled: no script run going on, one map shown.
+
+    While a rerun replaces the map (new inputs), Streamlit briefly shows the old and the new map
+    together; a person waits for the page to finish, and so does the test.
+    """
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=MAP_TIMEOUT_MS)
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=MAP_TIMEOUT_MS)
+    return page.frame_locator(MAP_FRAME)
 
 
 def _clear_point_js() -> str:
@@ -156,7 +174,7 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
 
             # A catchment: click it where nothing covers it; the card opens beside the map.
             page.wait_for_timeout(1000)  # the click on the site may rerun the page; let it settle
-            frame = page.frame_locator(MAP_FRAME)
+            frame = _settled_map(page)
             expect(frame.locator(f"path.{maps.CATCHMENT_CLASS}")).to_have_count(15, timeout=MAP_TIMEOUT_MS)
             frame.locator(".leaflet-popup-close-button").click()
             point = frame.locator("body").evaluate(_clear_point_js())
@@ -168,15 +186,17 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
             expect(card).to_be_visible(timeout=MAP_TIMEOUT_MS)
             expect(page.get_by_text("Service system manager (SSM)")).to_be_visible()
             expect(page.get_by_text("Figures for: All of Ontario")).to_have_count(0)
-            frame = page.frame_locator(MAP_FRAME)
+            frame = _settled_map(page)
             expect(frame.locator(f"path.{maps.SELECTED_CLASS}")).to_have_count(1, timeout=MAP_TIMEOUT_MS)
             expect(frame.locator(f"path.{maps.CATCHMENT_CLASS}")).to_have_count(15)
 
             # New sites: suggested sites appear on the map as numbered stars with a popup.
             page.get_by_role("button", name="Suggest sites").click()
-            frame = page.frame_locator(MAP_FRAME)
-            stars = frame.locator(f".{maps.SUGGESTION_CLASS}-icon .esr-star")
-            expect(stars).to_have_count(3, timeout=MAP_TIMEOUT_MS)
+            star = f".{maps.SUGGESTION_CLASS}-icon .esr-star"
+            newest = page.frame_locator(f"{MAP_FRAME} >> nth=-1")  # the new map, while the old may linger
+            expect(newest.locator(star)).to_have_count(3, timeout=MAP_TIMEOUT_MS)
+            stars = _settled_map(page).locator(star)
+            expect(stars).to_have_count(3)
             expect(stars.first).to_have_text("1")
             page.wait_for_timeout(1500)
             page.screenshot(path=str(shot), full_page=True)

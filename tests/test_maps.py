@@ -309,6 +309,21 @@ def test_start_state_is_cached_on_disk(tmp_path: Path, data_dir: Path) -> None:
     assert maps.start_state(data_dir, cache_dir=tmp_path).analysis.summary() == first.analysis.summary()
 
 
+def test_shared_start_loads_once_and_preload_fills_it(data_dir: Path) -> None:
+    first = maps.shared_start(data_dir)
+    assert maps.shared_start(data_dir) is first  # the page's first visit reuses the server's load
+    preloaded = maps.preload(data_dir)
+    assert preloaded is first
+    assert len(preloaded.base.catchments) == 15 and preloaded.analysis.threshold_km == settings.THRESHOLD_KM
+
+
+def test_shared_start_reports_a_missing_bundle(tmp_path: Path) -> None:
+    from esr_geo.errors import DataError
+
+    with pytest.raises(DataError, match=re.escape(str(tmp_path))):
+        maps.shared_start(tmp_path)
+
+
 def test_suggested_sites_are_a_layer_of_numbered_markers(analysis: Analysis) -> None:
     from esr_geo import scenario
 
