@@ -1,7 +1,7 @@
 """esr-geo: the planner's map (Streamlit). Widgets and layout only; the work is in esr_geo.
 
 Run with ``make run`` or ``.venv/bin/streamlit run app.py``. Every text comes from
-:mod:`esr_geo.i18n`; the map from :func:`esr_geo.maps.build_map`; the analysis from
+:mod:`esr_geo.i18n`; the map from :func:`esr_geo.maps.map_view`; the analysis from
 :mod:`esr_geo.analysis`. Loaders and analyses are cached, keyed on their inputs.
 """
 
@@ -734,12 +734,16 @@ def page() -> None:
     with left:
         from streamlit_folium import st_folium
 
-        fmap = maps.build_map(
+        view = maps.map_view(
             dated, lang=lang, on=day, colour_by=colour_by, layers=layers, selected=catchment, phase=choices["phase"],
-            suggestions=suggestion.to_frame() if suggestion is not None else None,
+            suggestions=suggestion.to_frame() if suggestion is not None else None, height_px=MAP_HEIGHT,
         )  # fmt: skip
-        # render=False: st_folium renders the map itself once more; the default would render it twice
-        result = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED, render=False)
+        # The base map stays in the browser; a change swaps its layers in place (no reload, the
+        # planner's pan and zoom are kept). render=False: st_folium renders the map once itself.
+        result = st_folium(
+            view.base, height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED, render=False,
+            feature_group_to_add=view.groups, layer_control=view.control, center=view.center, zoom=view.zoom,
+        )  # fmt: skip
         st.caption(t("map.help", lang))
         clicked = maps.clicked_catchment(result, base)
         if clicked and clicked != catchment:

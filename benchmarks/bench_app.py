@@ -14,7 +14,9 @@ Prints medians of:
      until the server answers, then from opening the page until the timeline heading shows,
      until the 15 catchments are drawn and until the page is complete (script run finished).
      ``streamlit run serve.py`` (what ``make run`` starts: data preloaded while the server
-     starts) is measured against ``streamlit run app.py`` (no preload) in the same run.
+     starts) is measured against ``streamlit run app.py`` (no preload) in the same run. Then,
+     in the same browser, re-renders after a new threshold: until the headline figures show it
+     and until the map's legend (inside the map, swapped in place) shows it.
 Targets (issue 4): first load < 5 s, re-render < 1 s, payload < 3 MB.
 """
 
@@ -113,6 +115,56 @@ def browser_first_visit(script: str) -> tuple[float, float, float, float]:
         proc.wait(timeout=30)
 
 
+def browser_rerenders(values: list[str]) -> list[tuple[float, float]]:
+    """In a browser on ``serve.py``: (figures, map) seconds after typing each new threshold."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    frame_sel = 'iframe[title="streamlit_folium.st_folium"]'
+    out = []
+    try:
+        for _ in range(2400):
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                break
+            time.sleep(0.05)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless=new", "--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(url)
+            frame = page.frame_locator(frame_sel)
+            expect(frame.locator("path.esr-catchment")).to_have_count(15, timeout=TIMEOUT * 1000)
+            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT * 1000)
+            box = page.get_by_test_id("stNumberInputField").first  # the sidebar's threshold
+            for km in values:
+                page.wait_for_timeout(500)
+                t0 = time.perf_counter()
+                box.fill(km)
+                box.press("Enter")
+                expect(page.get_by_text(f"People beyond {km} km")).to_be_visible(timeout=TIMEOUT * 1000)
+                figures = time.perf_counter() - t0
+                expect(frame.locator(".esr-legend")).to_contain_text(f"{km} km", timeout=TIMEOUT * 1000)
+                drawn = time.perf_counter() - t0
+                expect(frame.locator(".esr-legend")).to_have_count(1)  # the old legend left with its layers
+                expect(page.locator(frame_sel)).to_have_count(1)  # the map was updated, not reloaded
+                expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT * 1000)
+                out.append((figures, drawn))
+            browser.close()
+        return out
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
@@ -192,6 +244,12 @@ def main() -> None:
                 f"{_fmt([r[i] for r in runs_by['serve.py']])}; baseline app.py {base_:.2f} s "
                 f"{_fmt([r[i] for r in runs_by['app.py']])}; ratio {base_ / pre:.2f}x"
             )
+        values = ["40", "45", "35", "55", "60", "42", "38"][: max(repeat, 5)]
+        rerenders = browser_rerenders(values)
+        for i, label in enumerate(("headline figures updated", "map updated in place (legend)")):
+            runs = [r[i] for r in rerenders]
+            print(f"browser, re-render after a new threshold, {label}, median of {len(runs)}: "
+                  f"{statistics.median(runs):.2f} s {_fmt(runs)}")  # fmt: skip
 
 
 def _fmt(runs: list[float]) -> str:

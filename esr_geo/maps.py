@@ -789,7 +789,10 @@ def preload(data_dir: str | os.PathLike[str] | None = None) -> StartState:
     today = dt.date.today()
     dated = at_date(state.analysis, today)
     headline(dated, None)
-    map_html(build_map(dated, lang="en", on=today))
+    view = map_view(dated, lang="en", on=today)
+    for group in view.groups:
+        group.add_to(view.base)
+    map_html(view.base)
     return state
 
 
@@ -1116,16 +1119,7 @@ class PageStyle(MacroElement):
         self._name = "PageStyle"
 
 
-class Legend(MacroElement):
-    """An HTML legend drawn as a Leaflet control, inside the map (on screen and on paper).
-
-    Its title is a button that folds the legend away and back (for small screens).
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function(map){
+_LEGEND_CONTROL_JS = """
             var legend = L.control({position: {{ this.position|tojson }}});
             legend.onAdd = function(){
                 var div = L.DomUtil.create('div', 'esr-legend');
@@ -1143,6 +1137,21 @@ class Legend(MacroElement):
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
+"""
+
+
+class Legend(MacroElement):
+    """An HTML legend drawn as a Leaflet control, inside the map (on screen and on paper).
+
+    Its title is a button that folds the legend away and back (for small screens).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(map){"""
+        + _LEGEND_CONTROL_JS
+        + """
             legend.addTo(map);
         })({{ this._parent.get_name() }});
         {% endmacro %}
@@ -1155,6 +1164,35 @@ class Legend(MacroElement):
         self.html = html_text
         self.title = title
         self.position = position
+
+
+class LegendLayer(Legend):
+    """The legend as a Leaflet layer inside a ``FeatureGroup``: shown while the group is on the map.
+
+    The app swaps the map's layer groups in place (:func:`map_view`); a legend added this way
+    leaves the map with its group, so the old legend never lingers beside the new one.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(group){
+            var LegendLayer = L.Layer.extend({
+                onAdd: function(map){"""
+        + _LEGEND_CONTROL_JS
+        + """
+                    this._legend = legend;
+                    legend.addTo(map);
+                },
+                onRemove: function(map){
+                    if (this._legend) { map.removeControl(this._legend); this._legend = null; }
+                }
+            });
+            group.addLayer(new LegendLayer());
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
 
 
 def _esc(value: object) -> str:
@@ -1425,6 +1463,58 @@ def build_map(
         Catchment paths carry the CSS class :data:`CATCHMENT_CLASS` and their GeoJSON
         properties ``kind='catchment'`` and ``catchment_id`` (what a click returns).
     """
+    parts = _map_parts(
+        analysis, lang=lang, on=on, colour_by=colour_by, layers=layers, selected=selected, phase=phase,
+        tolerance_m=tolerance_m, suggestions=suggestions,
+    )  # fmt: skip
+    m = parts.base
+    for group in parts.groups:
+        group.add_to(m)
+    Legend(parts.legend_html, title=t("legend.title", lang), position="topright").add_to(m)
+    folium.LayerControl(collapsed=True, position="topleft").add_to(m)
+    m.fit_bounds(parts.bounds, padding=(10, 10))
+    use_offline_assets(m)
+    return m
+
+
+@dataclass
+class _Parts:
+    """A map taken apart: the base, the layers in drawing order, the legend and the view's bounds."""
+
+    base: folium.Map
+    groups: list[folium.FeatureGroup]
+    legend_html: str
+    bounds: list[list[float]]
+    extent: list[list[float]]
+
+
+def _base_map(lang: str) -> folium.Map:
+    """Return what every map shares: Leaflet's options, the background tiles, the CSS and panes.
+
+    It depends on the language only (the background's name in the layer control), so the app can
+    keep one map in the browser and swap its layers (see :func:`map_view`).
+    """
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.5, min_zoom=4, max_zoom=14)
+    folium.TileLayer(_OSM_URL, attr=_OSM_ATTR, name=t("layer.basemap", lang), overlay=True, control=True,
+                     opacity=0.7, max_zoom=19).add_to(m)  # fmt: skip
+    PageStyle().add_to(m)
+    folium.map.CustomPane(LABEL_PANE, z_index=640, pointer_events=False).add_to(m)
+    return m
+
+
+def _map_parts(
+    analysis: Analysis,
+    *,
+    lang: str,
+    on: dt.date | str | None,
+    colour_by: str,
+    layers: Iterable[str] | None,
+    selected: str | None,
+    phase: str | None,
+    tolerance_m: float | None,
+    suggestions: pd.DataFrame | None,
+) -> _Parts:
+    """Build the base map and every layer of :func:`build_map` (arguments as there)."""
     i18n.check_lang(lang)
     if colour_by not in COLOUR_BY:
         raise ValueError(f"colour_by must be one of {', '.join(COLOUR_BY)}; got {colour_by!r}.")
@@ -1436,10 +1526,8 @@ def build_map(
     cat_geo = display_catchments(analysis.base, tolerance_m)
     facts = catchment_facts(analysis, on=day, lang=lang).set_index("catchment_id")
 
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.5, min_zoom=4, max_zoom=14)
-    folium.TileLayer(_OSM_URL, attr=_OSM_ATTR, name=t("layer.basemap", lang), overlay=True, control=True,
-                     opacity=0.7, max_zoom=19).add_to(m)  # fmt: skip
-    PageStyle().add_to(m)
+    m = _base_map(lang)
+    groups: list[folium.FeatureGroup] = []
 
     # Catchments
     cat = cat_geo.assign(
@@ -1483,7 +1571,7 @@ def build_map(
             sticky=True,
         ),
     ).add_to(group)
-    group.add_to(m)
+    groups.append(group)
 
     # Service delivery zones (outlines; they do not catch clicks inside)
     if "zones" in shown and len(analysis.zones):
@@ -1514,13 +1602,14 @@ def build_map(
                 style="max-width:320px;white-space:normal",
             ),
         ).add_to(zgroup)
-        zgroup.add_to(m)
+        groups.append(zgroup)
 
     # The selected catchment: a thick outline that does not catch clicks
     if selected is not None:
         mask = (cat["catchment_id"] == selected).to_numpy()
         sel = cat[mask]
         if len(sel):
+            outline = folium.FeatureGroup(name=t("layer.selected", lang), control=False, show=True)
             folium.GeoJson(
                 _features(sel, [cat_geoms[i] for i in np.flatnonzero(mask)], ["catchment_id"]),
                 name=t("layer.selected", lang),
@@ -1532,7 +1621,8 @@ def build_map(
                     "className": SELECTED_CLASS,
                 },
                 control=False,
-            ).add_to(m)
+            ).add_to(outline)
+            groups.append(outline)
 
     # Threshold rings around in-person sites (optional; they do not catch clicks)
     if "rings" in shown:
@@ -1549,11 +1639,10 @@ def build_map(
                 fill=False,
                 interactive=False,
             ).add_to(rgroup)
-        rgroup.add_to(m)
+        groups.append(rgroup)
 
     # Catchment names, readable at every zoom (small catchments appear when zoomed in)
     if "labels" in shown:
-        folium.map.CustomPane(LABEL_PANE, z_index=640, pointer_events=False).add_to(m)
         lgroup = folium.FeatureGroup(name=t("layer.labels", lang), show=True)
         for rec in cat.itertuples():
             size = "esr-small" if rec.land_area_km2 < 5_000 else ("esr-medium" if rec.land_area_km2 < 15_000 else "")
@@ -1564,7 +1653,7 @@ def build_map(
                 keyboard=False,
                 pane=LABEL_PANE,
             ).add_to(lgroup)
-        lgroup.add_to(m)
+        groups.append(lgroup)
 
     # Communities beyond the threshold (circles sized by population) and reserves (grey squares)
     if "communities" in shown:
@@ -1592,7 +1681,7 @@ def build_map(
                     ],
                 ),
             ).add_to(cgroup)
-        cgroup.add_to(m)
+        groups.append(cgroup)
     if "reserves" in shown:
         res_gaps = _gap_frame(analysis, lang, exempt=True)
         rsgroup = folium.FeatureGroup(name=t("layer.reserves", lang), show=True)
@@ -1617,7 +1706,7 @@ def build_map(
                     ],
                 ),
             ).add_to(rsgroup)
-        rsgroup.add_to(m)
+        groups.append(rsgroup)
 
     # In-person sites, clustered when zoomed out, one marker shape per site type
     types = site_types(analysis)
@@ -1666,32 +1755,130 @@ def build_map(
                 on_each_feature=JsCode(_BIND_SITE_JS),
             ).add_to(cluster)
         cluster.add_to(sgroup)
-        sgroup.add_to(m)
+        groups.append(sgroup)
 
     # Suggested new sites (a scenario): numbered stars, above the existing sites
     if suggestions is not None and len(suggestions):
-        _suggestion_layer(suggestions, lang).add_to(m)
+        groups.append(_suggestion_layer(suggestions, lang))
 
-    Legend(
-        legend_html(
-            lang=lang,
-            colour_by=colour_by,
-            on=day,
-            layers=shown,
-            threshold_km=analysis.threshold_km,
-            site_types=types,
-            suggestions=suggestions is not None and len(suggestions) > 0,
-        ),
-        title=t("legend.title", lang),
-        position="topright",
-    ).add_to(m)
-    folium.LayerControl(collapsed=True, position="topleft").add_to(m)
+    legend = legend_html(
+        lang=lang,
+        colour_by=colour_by,
+        on=day,
+        layers=shown,
+        threshold_km=analysis.threshold_km,
+        site_types=types,
+        suggestions=suggestions is not None and len(suggestions) > 0,
+    )
     target = cat_geo[cat_geo["catchment_id"] == selected] if selected is not None else cat_geo
     if target.empty:
         target = cat_geo
-    m.fit_bounds(_bounds(target), padding=(10, 10))
-    use_offline_assets(m)
-    return m
+    return _Parts(base=m, groups=groups, legend_html=legend, bounds=_bounds(target), extent=_bounds(cat_geo))
+
+
+@dataclass
+class MapView:
+    """The map as the app sends it: a base kept in the browser and layers swapped into it.
+
+    Use with ``st_folium(view.base, feature_group_to_add=view.groups, layer_control=view.control,
+    center=view.center, zoom=view.zoom)``. streamlit-folium keys its map on the base's script,
+    which changes only with the language. A new date, threshold, filter or selection then
+    replaces the layers, the legend and the layer control inside the map that is already shown.
+    The browser does not reload the map, and the planner's pan and zoom are kept, except that
+    choosing a catchment moves the view to it.
+    """
+
+    base: folium.Map
+    groups: list[folium.FeatureGroup]
+    control: folium.LayerControl
+    center: tuple[float, float]
+    zoom: float
+
+
+def map_view(
+    analysis: Analysis,
+    *,
+    lang: str = "en",
+    on: dt.date | str | None = None,
+    colour_by: str = "phase",
+    layers: Iterable[str] | None = None,
+    selected: str | None = None,
+    phase: str | None = None,
+    tolerance_m: float | None = None,
+    suggestions: pd.DataFrame | None = None,
+    width_px: int = 800,
+    height_px: int = 640,
+) -> MapView:
+    """Draw an analysis as :func:`build_map` does, split for in-place updates in the app.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        A finished analysis.
+    lang, on, colour_by, layers, selected, phase, tolerance_m, suggestions : keyword-only
+        As for :func:`build_map`.
+    width_px, height_px : int, keyword-only
+        The map's expected size on screen in pixels, to choose the zoom that shows the selected
+        catchment (or all of Ontario) whole.
+
+    Returns
+    -------
+    MapView
+        The base (all of Ontario in view), the layer groups with the legend last, the layer
+        control, and the centre (latitude, longitude in degrees) and zoom level of the selection.
+    """
+    parts = _map_parts(
+        analysis, lang=lang, on=on, colour_by=colour_by, layers=layers, selected=selected, phase=phase,
+        tolerance_m=tolerance_m, suggestions=suggestions,
+    )  # fmt: skip
+    parts.base.fit_bounds(parts.extent, padding=(10, 10))
+    legend = folium.FeatureGroup(name=t("legend.title", lang), control=False, show=True)
+    LegendLayer(parts.legend_html, title=t("legend.title", lang), position="topright").add_to(legend)
+    groups = [*parts.groups, legend]
+    for elem in (parts.base, *groups):
+        use_offline_assets(elem)
+    center, zoom = fit_view(parts.bounds, width_px=width_px, height_px=height_px)
+    return MapView(
+        base=parts.base,
+        groups=groups,
+        control=folium.LayerControl(collapsed=True, position="topleft"),
+        center=center,
+        zoom=zoom,
+    )
+
+
+def fit_view(
+    bounds: Sequence[Sequence[float]], *, width_px: int, height_px: int, padding_px: int = 10
+) -> tuple[tuple[float, float], float]:
+    """Return the centre and the Leaflet zoom (in steps of 0.5, 4 to 14) that fit bounds on screen.
+
+    Parameters
+    ----------
+    bounds : [[south, west], [north, east]]
+        Latitudes and longitudes in degrees (WGS 84).
+    width_px, height_px : int, keyword-only
+        Size of the map on screen, in pixels.
+    padding_px : int, keyword-only
+        Margin kept free on each side, in pixels.
+
+    Returns
+    -------
+    tuple
+        ``((lat, lon), zoom)``: the centre in Web Mercator terms, and the largest zoom at which
+        the bounds fit (Leaflet's 256-pixel tiles).
+    """
+    (south, west), (north, east) = bounds
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    x_frac = max((east - west) / 360.0, 1e-9)
+    y_frac = max((merc(north) - merc(south)) / (2 * math.pi), 1e-9)
+    fit = min((width_px - 2 * padding_px) / (256 * x_frac), (height_px - 2 * padding_px) / (256 * y_frac))
+    zoom = min(max(math.floor(2 * math.log2(fit)) / 2, 4.0), 14.0)
+    mid = (merc(north) + merc(south)) / 2
+    lat = math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2)
+    return (round(lat, 5), round((west + east) / 2, 5)), zoom
 
 
 def map_html(m: folium.Map) -> str:
