@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,10 +71,13 @@ def timed_run(at: object, change: Callable[[], object] | None = None) -> float:
     return elapsed
 
 
-def browser_first_visit(script: str) -> tuple[float, float, float, float]:
-    """Start ``streamlit run <script>``; time a first visit: (server ready, page, map, complete) in s."""
-    from playwright.sync_api import expect, sync_playwright
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
+
+@contextlib.contextmanager
+def streamlit_server(script: str) -> Iterator[tuple[str, float]]:
+    """Run ``streamlit run <script>`` on a free port: yield (URL, seconds until it answered); stop it after."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -91,78 +94,63 @@ def browser_first_visit(script: str) -> tuple[float, float, float, float]:
             with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
                 break
             time.sleep(0.05)
-        ready = time.perf_counter() - t_start
-        args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
-            t0 = time.perf_counter()
-            page.goto(url, wait_until="domcontentloaded")
-            expect(page.get_by_text("Rollout timeline")).to_be_visible(timeout=TIMEOUT * 1000)
-            shown = time.perf_counter() - t0
-            frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-            expect(frame.locator("path.esr-catchment")).to_have_count(15, timeout=TIMEOUT * 1000)
-            drawn = time.perf_counter() - t0
-            expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=TIMEOUT * 1000)
-            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT * 1000)
-            complete = time.perf_counter() - t0
-            browser.close()
-        return ready, shown, drawn, complete
+        yield url, time.perf_counter() - t_start
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def browser_first_visit(script: str) -> tuple[float, float, float, float]:
+    """Start ``streamlit run <script>``; time a first visit: (server ready, page, map, complete) in s."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with streamlit_server(script) as (url, ready), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        t0 = time.perf_counter()
+        page.goto(url, wait_until="domcontentloaded")
+        expect(page.get_by_text("Rollout timeline")).to_be_visible(timeout=TIMEOUT * 1000)
+        shown = time.perf_counter() - t0
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        expect(frame.locator("path.esr-catchment")).to_have_count(15, timeout=TIMEOUT * 1000)
+        drawn = time.perf_counter() - t0
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=TIMEOUT * 1000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT * 1000)
+        complete = time.perf_counter() - t0
+        browser.close()
+    return ready, shown, drawn, complete
 
 
 def browser_rerenders(values: list[str]) -> list[tuple[float, float]]:
     """In a browser on ``serve.py``: (figures, map) seconds after typing each new threshold."""
     from playwright.sync_api import expect, sync_playwright
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
     frame_sel = 'iframe[title="streamlit_folium.st_folium"]'
     out = []
-    try:
-        for _ in range(2400):
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-            time.sleep(0.05)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless=new", "--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
-            page.goto(url)
-            frame = page.frame_locator(frame_sel)
-            expect(frame.locator("path.esr-catchment")).to_have_count(15, timeout=TIMEOUT * 1000)
+    with streamlit_server("serve.py") as (url, _ready), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(url)
+        frame = page.frame_locator(frame_sel)
+        expect(frame.locator("path.esr-catchment")).to_have_count(15, timeout=TIMEOUT * 1000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT * 1000)
+        box = page.get_by_test_id("stNumberInputField").first  # the sidebar's threshold
+        for km in values:
+            page.wait_for_timeout(500)
+            t0 = time.perf_counter()
+            box.fill(km)
+            box.press("Enter")
+            expect(page.get_by_text(f"People beyond {km} km")).to_be_visible(timeout=TIMEOUT * 1000)
+            figures = time.perf_counter() - t0
+            expect(frame.locator(".esr-legend")).to_contain_text(f"{km} km", timeout=TIMEOUT * 1000)
+            drawn = time.perf_counter() - t0
+            expect(frame.locator(".esr-legend")).to_have_count(1)  # the old legend left with its layers
+            expect(page.locator(frame_sel)).to_have_count(1)  # the map was updated, not reloaded
             expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT * 1000)
-            box = page.get_by_test_id("stNumberInputField").first  # the sidebar's threshold
-            for km in values:
-                page.wait_for_timeout(500)
-                t0 = time.perf_counter()
-                box.fill(km)
-                box.press("Enter")
-                expect(page.get_by_text(f"People beyond {km} km")).to_be_visible(timeout=TIMEOUT * 1000)
-                figures = time.perf_counter() - t0
-                expect(frame.locator(".esr-legend")).to_contain_text(f"{km} km", timeout=TIMEOUT * 1000)
-                drawn = time.perf_counter() - t0
-                expect(frame.locator(".esr-legend")).to_have_count(1)  # the old legend left with its layers
-                expect(page.locator(frame_sel)).to_have_count(1)  # the map was updated, not reloaded
-                expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT * 1000)
-                out.append((figures, drawn))
-            browser.close()
-        return out
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+            out.append((figures, drawn))
+        browser.close()
+    return out
 
 
 def main() -> None:
