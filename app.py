@@ -737,6 +737,7 @@ def page() -> None:
         view = maps.map_view(
             dated, lang=lang, on=day, colour_by=colour_by, layers=layers, selected=catchment, phase=choices["phase"],
             suggestions=suggestion.to_frame() if suggestion is not None else None, height_px=MAP_HEIGHT,
+            closed=tuple(st.session_state.get("close_sites", [])),
         )  # fmt: skip
         # The base map stays in the browser; a change swaps its layers in place (no reload, the
         # planner's pan and zoom are kept). render=False: st_folium renders the map once itself.

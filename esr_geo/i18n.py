@@ -439,6 +439,10 @@ TEXT: dict[str, _T] = {
     "layer.suggestions": {"en": "Suggested new sites", "fr": "Nouveaux lieux suggérés"},
     "legend.suggestion": {"en": "Suggested new site (rank)", "fr": "Nouveau lieu suggéré (rang)"},
     "popup.rank": {"en": "Rank", "fr": "Rang"},
+    "layer.closed": {"en": "Sites closed in the scenario", "fr": "Lieux fermés dans le scénario"},
+    "legend.closed": {"en": "In-person site closed in the scenario", "fr": "Lieu en personne fermé dans le scénario"},
+    "popup.scenario": {"en": "Scenario", "fr": "Scénario"},
+    "popup.closed": {"en": "closed (what-if)", "fr": "fermé (simulation)"},
     "popup.population_added": {"en": "People brought within reach", "fr": "Personnes rapprochées"},
     # footer
     "footer.title": {"en": "Data sources and attribution", "fr": "Sources des données et attribution"},

@@ -1062,6 +1062,9 @@ _CSS = """
 .esr-reserve{box-sizing:border-box;width:10px;height:10px;background:#7F7F7F;border:1px solid #fff;
  box-shadow:0 0 0 1px #555}
 .esr-suggestion-icon{background:none;border:none;filter:drop-shadow(0 0 1px #fff) drop-shadow(0 0 1px #fff)}
+.esr-closed-icon{background:none;border:none}
+.esr-closed{box-sizing:border-box;width:16px;height:16px;background:#fff;border:2px solid FAILC;border-radius:50%;
+ color:FAILC;font:bold 13px/12px Arial,Helvetica,sans-serif;text-align:center}
 .esr-star{width:26px;height:26px;background:#4B1D6B;color:#fff;font:bold 11px/28px Arial,Helvetica,sans-serif;
  text-align:center;clip-path:polygon(50% 0,61% 35%,98% 35%,68% 57%,79% 91%,50% 70%,21% 91%,32% 57%,2% 35%,39% 35%)}
 .esr-star.esr-star-legend{display:inline-block;width:16px;height:16px;font-size:8px;line-height:18px}
@@ -1089,7 +1092,7 @@ _CSS = """
 @media print{.leaflet-control-layers,.leaflet-control-zoom{display:none}
  .esr-legend{box-shadow:none;border:1px solid #555}}
 </style>
-"""
+""".replace("FAILC", FAIL_COLOUR)
 
 
 class PageStyle(MacroElement):
@@ -1210,6 +1213,7 @@ def legend_html(
     threshold_km: float,
     site_types: Sequence[str] = (),
     suggestions: bool = False,
+    closed: bool = False,
 ) -> str:
     """Return the legend's HTML for the layers drawn (every text from :mod:`esr_geo.i18n`)."""
     shown = set(layers)
@@ -1256,12 +1260,45 @@ def legend_html(
         )
     if gaps:
         parts.append(f"<section><h4>{_esc(t('legend.gaps', lang))}</h4>{''.join(gaps)}</section>")
+    if closed:
+        parts.append(
+            f"<section><div><span class='sym'><span class='esr-closed'>×</span></span>"
+            f"{_esc(t('legend.closed', lang))}</div></section>"
+        )
     if suggestions:
         parts.append(
             f"<section><div><span class='sym'><span class='esr-star esr-star-legend'>1</span></span>"
             f"{_esc(t('legend.suggestion', lang))}</div></section>"
         )
     return "".join(parts)
+
+
+def _closed_layer(sites: pd.DataFrame, lang: str) -> folium.FeatureGroup:
+    """Return in-person sites closed in a scenario (rows of ``_site_frame``) as their own layer."""
+    fields = [("name", "popup.name"), ("organisation", "popup.organisation"), ("type", "popup.type")]
+    fields += [("precision", "popup.precision"), ("catchment", "popup.catchment")]
+    scenario = (t("popup.scenario", lang), _esc(t("popup.closed", lang)))
+    frame = sites.assign(
+        popup=[
+            _popup_table([scenario, *((t(label, lang), str(rec[col])) for col, label in fields)])
+            for rec in sites.to_dict("records")
+        ]
+    )
+    group = folium.FeatureGroup(name=t("layer.closed", lang), show=True)
+    folium.GeoJson(
+        _points(frame, ["kind", "site_id", "name", "popup"]),
+        marker=folium.Marker(
+            icon=folium.DivIcon(
+                html="<div class='esr-closed'>×</div>",
+                icon_size=(16, 16),
+                icon_anchor=(8, 8),
+                class_name="esr-closed-icon",
+            ),
+            z_index_offset=500,
+        ),
+        on_each_feature=JsCode(_BIND_SITE_JS),
+    ).add_to(group)
+    return group
 
 
 def _suggestion_layer(suggestions: pd.DataFrame, lang: str) -> folium.FeatureGroup:
@@ -1350,6 +1387,7 @@ def _site_frame(analysis: Analysis, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "kind": "site",
+            "site_id": col("site_id").astype(str).to_numpy(),
             "site_type": site_type.fillna("").astype(str).to_numpy(),
             "name": [_esc(v) or unknown for v in col("name")],
             "organisation": [_esc(v) or unknown for v in organisation],
@@ -1430,6 +1468,7 @@ def build_map(
     phase: str | None = None,
     tolerance_m: float | None = None,
     suggestions: pd.DataFrame | None = None,
+    closed: Iterable[str] = (),
 ) -> folium.Map:
     """Draw an analysis as a Leaflet map that works offline.
 
@@ -1456,6 +1495,9 @@ def build_map(
         Suggested new sites (:meth:`esr_geo.scenario.SuggestionResult.to_frame`: ``rank``,
         ``name``, ``lon``, ``lat``, ``population_added``), drawn as numbered stars in their own
         toggleable layer, each with a popup of its rank, name and the people it adds.
+    closed : iterable of str, keyword-only
+        ``site_id`` of in-person sites closed in a what-if scenario: drawn apart (a circled ×
+        in their own layer, not clustered) with "closed" in their popup and a legend entry.
 
     Returns
     -------
@@ -1465,7 +1507,7 @@ def build_map(
     """
     parts = _map_parts(
         analysis, lang=lang, on=on, colour_by=colour_by, layers=layers, selected=selected, phase=phase,
-        tolerance_m=tolerance_m, suggestions=suggestions,
+        tolerance_m=tolerance_m, suggestions=suggestions, closed=closed,
     )  # fmt: skip
     m = parts.base
     for group in parts.groups:
@@ -1513,6 +1555,7 @@ def _map_parts(
     phase: str | None,
     tolerance_m: float | None,
     suggestions: pd.DataFrame | None,
+    closed: Iterable[str],
 ) -> _Parts:
     """Build the base map and every layer of :func:`build_map` (arguments as there)."""
     i18n.check_lang(lang)
@@ -1710,8 +1753,13 @@ def _map_parts(
 
     # In-person sites, clustered when zoomed out, one marker shape per site type
     types = site_types(analysis)
+    shut = {str(v) for v in closed}
+    any_closed = False
     if "sites" in shown:
         sframe = _site_frame(analysis, lang)
+        is_shut = sframe["site_id"].isin(shut).to_numpy()
+        any_closed = bool(is_shut.any())
+        shut_frame, sframe = sframe[is_shut], sframe[~is_shut]
         sgroup = folium.FeatureGroup(name=t("layer.sites", lang), show=True)
         cluster = MarkerCluster(
             options={
@@ -1756,6 +1804,8 @@ def _map_parts(
             ).add_to(cluster)
         cluster.add_to(sgroup)
         groups.append(sgroup)
+        if any_closed:
+            groups.append(_closed_layer(shut_frame, lang))
 
     # Suggested new sites (a scenario): numbered stars, above the existing sites
     if suggestions is not None and len(suggestions):
@@ -1769,6 +1819,7 @@ def _map_parts(
         threshold_km=analysis.threshold_km,
         site_types=types,
         suggestions=suggestions is not None and len(suggestions) > 0,
+        closed=any_closed,
     )
     target = cat_geo[cat_geo["catchment_id"] == selected] if selected is not None else cat_geo
     if target.empty:
@@ -1806,6 +1857,7 @@ def map_view(
     phase: str | None = None,
     tolerance_m: float | None = None,
     suggestions: pd.DataFrame | None = None,
+    closed: Iterable[str] = (),
     width_px: int = 800,
     height_px: int = 640,
 ) -> MapView:
@@ -1815,7 +1867,7 @@ def map_view(
     ----------
     analysis : Analysis
         A finished analysis.
-    lang, on, colour_by, layers, selected, phase, tolerance_m, suggestions : keyword-only
+    lang, on, colour_by, layers, selected, phase, tolerance_m, suggestions, closed : keyword-only
         As for :func:`build_map`.
     width_px, height_px : int, keyword-only
         The map's expected size on screen in pixels, to choose the zoom that shows the selected
@@ -1829,7 +1881,7 @@ def map_view(
     """
     parts = _map_parts(
         analysis, lang=lang, on=on, colour_by=colour_by, layers=layers, selected=selected, phase=phase,
-        tolerance_m=tolerance_m, suggestions=suggestions,
+        tolerance_m=tolerance_m, suggestions=suggestions, closed=closed,
     )  # fmt: skip
     parts.base.fit_bounds(parts.extent, padding=(10, 10))
     legend = folium.FeatureGroup(name=t("legend.title", lang), control=False, show=True)

@@ -408,3 +408,31 @@ def test_map_view_keeps_the_base_and_swaps_the_layers(analysis: Analysis) -> Non
     # the full map (report, downloads) is still one piece with its legend
     full = maps.build_map(analysis, lang="en", on="2024-06-01")
     assert any(isinstance(c, maps.Legend) and not isinstance(c, maps.LegendLayer) for c in full._children.values())
+
+
+def test_closed_sites_are_drawn_apart_with_a_legend_entry(analysis: Analysis) -> None:
+    site_id = str(analysis.sites.loc[analysis.sites["in_person"].astype(bool), "site_id"].iloc[0])
+    m = maps.build_map(analysis, lang="fr", on="2024-06-01", closed=[site_id])
+    (group,) = [
+        c
+        for c in m._children.values()
+        if isinstance(c, folium.FeatureGroup) and c.layer_name == i18n.t("layer.closed", "fr")
+    ]
+    (layer,) = [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+    (feature,) = layer.data["features"]
+    assert feature["properties"]["site_id"] == site_id
+    assert i18n.t("popup.closed", "fr") in feature["properties"]["popup"]
+    open_sites = sum(
+        len(g.data["features"])
+        for c in m._children.values()
+        if isinstance(c, folium.FeatureGroup) and c.layer_name == i18n.t("layer.sites", "fr")
+        for cluster in c._children.values()
+        for g in cluster._children.values()
+        if isinstance(g, folium.GeoJson)
+    )
+    assert open_sites == int(analysis.sites["in_person"].astype(bool).sum()) - 1  # drawn once, not twice
+    (legend,) = [c for c in m._children.values() if isinstance(c, maps.Legend)]
+    assert i18n.t("legend.closed", "fr") in legend.html
+    plain = maps.build_map(analysis, lang="fr", on="2024-06-01", closed=["no-such-site"])
+    (plain_legend,) = [c for c in plain._children.values() if isinstance(c, maps.Legend)]
+    assert i18n.t("legend.closed", "fr") not in plain_legend.html
