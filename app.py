@@ -28,12 +28,13 @@ if TYPE_CHECKING:
     from esr_geo.model import Base
     from esr_geo.scenario import ClosureResult, SuggestionResult
 
-# The geography, folium and the analysis engine are imported where first used, so that the page
-# starts drawing (title, date, rollout) before they are loaded on a server's first visit.
+# The geography, folium and the analysis engine are imported where first used, so that with
+# `streamlit run app.py` the page starts drawing (title, sidebar, date) before they are loaded on a
+# server's first visit. `streamlit run serve.py` (make run) has loaded them before that visit.
 
 _LOG = logging.getLogger("esr_geo.app")
 MAP_HEIGHT = 640
-RETURNED = ["last_active_drawing", "last_object_clicked_tooltip", "last_object_clicked"]
+RETURNED = ["last_active_drawing", "last_object_clicked_tooltip", "last_object_clicked", "last_object_clicked_count"]
 TABLE_KEYS = (
     "coverage_by_catchment",
     "coverage_by_zone",
@@ -618,9 +619,9 @@ def env_data_dir() -> str:
 def warm_up(data_dir: str) -> threading.Thread:
     """Start loading the geography and the default analysis in the background, once per bundle.
 
-    On a server's first visit the page draws what needs only the rollout table meanwhile; the
-    cached loaders' per-key locks make the page wait for (not repeat) this work. Errors are left
-    for the page to report.
+    On a server's first visit (``streamlit run app.py``, without ``serve.py``'s preload) the page
+    draws its sidebar and date meanwhile; the cached loaders' per-key locks make the page wait for
+    (not repeat) this work. Errors are left for the page to report.
     """
 
     def work() -> None:
@@ -644,7 +645,7 @@ def get_rollout() -> pd.DataFrame:
 
 
 def page() -> None:
-    """Draw the whole page: what needs only the rollout table first, the map when the data is in."""
+    """Draw the whole page: sidebar and date, then figures and map, then timeline, tables and downloads."""
     if "pending_catchment" in st.session_state:  # set by a click on the map, before the widget exists
         st.session_state["catchment"] = st.session_state.pop("pending_catchment")
     lang = str(st.session_state.get("lang", "en"))
@@ -683,11 +684,16 @@ def page() -> None:
     later = st.container()
     footer(lang)
 
+    drawn: list[list[Any]] = []
+
     def rollout_parts() -> list[Any]:
-        with timeline_box:
-            timeline(rollout, day, catchment, lang)
-        with tables_box:
-            return table_tabs(rollout, day, lang)
+        """Draw the timeline and the tables' tabs once; return the tabs."""
+        if not drawn:
+            with timeline_box:
+                timeline(rollout, day, catchment, lang)
+            with tables_box:
+                drawn.append(table_tabs(rollout, day, lang))
+        return drawn[0]
 
     with notices:
         try:
@@ -717,48 +723,56 @@ def page() -> None:
     if sites is None:
         st.sidebar.caption(t("side.demo_note", lang))
 
-    dated = maps.at_date(analysis, day)
-    ids = maps.selection_ids(dated, catchment=catchment, phase=choices["phase"])
-    if catchment:
-        scope = dict(zip(rollout["catchment_id"], rollout[f"catchment_{lang}"], strict=True))[catchment]
-    elif choices["phase"]:
-        scope = maps.phase_label(choices["phase"], lang)
-    else:
-        scope = t("side.all_catchments", lang)
-    with figures:
-        headline_row(dated, ids, scope, lang)
-    inputs = (data_dir, sites_key, zones_key, choices["threshold"], bool(skip_invalid), day.isoformat())
-    with adding:
-        suggestion = suggestion_panel(dated, inputs, lang)
-
-    with left:
-        from streamlit_folium import st_folium
-
-        view = maps.map_view(
-            dated, lang=lang, on=day, colour_by=colour_by, layers=layers, selected=catchment, phase=choices["phase"],
-            suggestions=suggestion.to_frame() if suggestion is not None else None, height_px=MAP_HEIGHT,
-            closed=tuple(st.session_state.get("close_sites", [])),
-        )  # fmt: skip
-        # The base map stays in the browser; a change swaps its layers in place (no reload, the
-        # planner's pan and zoom are kept). render=False: st_folium renders the map once itself.
-        result = st_folium(
-            view.base, height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED, render=False,
-            feature_group_to_add=view.groups, layer_control=view.control, center=view.center, zoom=view.zoom,
-        )  # fmt: skip
-        st.caption(t("map.help", lang))
-        clicked = maps.clicked_catchment(result, base)
-        if clicked and clicked != catchment:
-            st.session_state["pending_catchment"] = clicked
-            st.rerun()
-    with right:
-        st.markdown(f"#### {t('card.title', lang)}")
+    try:  # the rollout parts are drawn even if the map or a panel fails
+        dated = maps.at_date(analysis, day)
+        ids = maps.selection_ids(dated, catchment=catchment, phase=choices["phase"])
         if catchment:
-            show_card(maps.catchment_card(dated, catchment, on=day, lang=lang), lang)
-            st.button(t("card.close", lang), on_click=back_to_ontario, key="card_close")
+            scope = dict(zip(rollout["catchment_id"], rollout[f"catchment_{lang}"], strict=True))[catchment]
+        elif choices["phase"]:
+            scope = maps.phase_label(choices["phase"], lang)
         else:
-            st.info(t("card.pick", lang))
-    with closing:
-        closure_panel(dated, inputs, maps.clicked_site(result, dated), lang)
+            scope = t("side.all_catchments", lang)
+        with figures:
+            headline_row(dated, ids, scope, lang)
+        inputs = (data_dir, sites_key, zones_key, choices["threshold"], bool(skip_invalid), day.isoformat())
+        with adding:
+            suggestion = suggestion_panel(dated, inputs, lang)
+
+        with left:
+            from streamlit_folium import st_folium
+
+            view = maps.map_view(
+                dated, lang=lang, on=day, colour_by=colour_by, layers=layers, selected=catchment,
+                phase=choices["phase"],
+                suggestions=suggestion.to_frame() if suggestion is not None else None,
+                closed=tuple(st.session_state.get("close_sites", [])),
+            )  # fmt: skip
+            # The base map stays in the browser; a change swaps its layers in place (no reload, the
+            # planner's pan and zoom are kept). render=False: st_folium renders the map once itself.
+            result = st_folium(
+                view.base, height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED, render=False,
+                feature_group_to_add=view.groups, layer_control=view.control,
+            )  # fmt: skip
+            st.caption(t("map.help", lang))
+            # The map keeps returning its last click on every rerun: act on a click once, when it is new.
+            clicks = (result or {}).get("last_object_clicked_count")
+            fresh = clicks is not None and clicks != st.session_state.get("map_clicks_seen")
+            st.session_state["map_clicks_seen"] = clicks
+            clicked = maps.clicked_catchment(result, base) if fresh else None
+            if clicked and clicked != catchment:
+                st.session_state["pending_catchment"] = clicked
+                st.rerun()
+        with right:
+            st.markdown(f"#### {t('card.title', lang)}")
+            if catchment:
+                show_card(maps.catchment_card(dated, catchment, on=day, lang=lang), lang)
+                st.button(t("card.close", lang), on_click=back_to_ontario, key="card_close")
+            else:
+                st.info(t("card.pick", lang))
+        with closing:
+            closure_panel(dated, inputs, maps.clicked_site(result, dated), lang)
+    finally:
+        rollout_parts()
     tabs = rollout_parts()
 
     for tab, key in zip(tabs[1:], TABLE_KEYS, strict=True):

@@ -1827,23 +1827,77 @@ def _map_parts(
     return _Parts(base=m, groups=groups, legend_html=legend, bounds=_bounds(target), extent=_bounds(cat_geo))
 
 
+class ViewHooks(MacroElement):
+    """Keep the planner's view across in-place layer swaps (the app's map; see :func:`map_view`).
+
+    A Leaflet layer placed in the first layer group. Each time streamlit-folium swaps the groups:
+
+    - it empties streamlit-folium's list of swapped-out groups (otherwise kept in memory for good);
+    - it fits the map to ``bounds`` only when the selection (``key``) changed, using the map's real
+      size on screen, so a new date or threshold keeps the planner's pan and zoom;
+    - it hides again the layers the planner switched off in the layer control.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(group){
+            window.feature_group = [];
+            var ViewHooks = L.Layer.extend({
+                onAdd: function(map){
+                    if (!window.esrHidden) {
+                        window.esrHidden = {};
+                        var byPlanner = function(){
+                            return window.layer_control && window.layer_control._handlingClick;
+                        };
+                        map.on('overlayadd', function(e){ if (byPlanner()) { delete window.esrHidden[e.name]; } });
+                        map.on('overlayremove', function(e){ if (byPlanner()) { window.esrHidden[e.name] = true; } });
+                    }
+                    var key = {{ this.key|tojson }};
+                    if (window.esrFitKey !== key) {
+                        window.esrFitKey = key;
+                        map.fitBounds({{ this.bounds|tojson }}, {padding: [10, 10]});
+                    }
+                    setTimeout(function(){
+                        var control = window.layer_control;
+                        if (!control || !control._layers) { return; }
+                        control._layers.forEach(function(entry){
+                            if (entry.overlay && window.esrHidden[entry.name] && map.hasLayer(entry.layer)) {
+                                map.removeLayer(entry.layer);
+                            }
+                        });
+                    }, 0);
+                },
+                onRemove: function(){}
+            });
+            group.addLayer(new ViewHooks());
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, key: str, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "ViewHooks"
+        self.key = key
+        self.bounds = bounds
+
+
 @dataclass
 class MapView:
     """The map as the app sends it: a base kept in the browser and layers swapped into it.
 
-    Use with ``st_folium(view.base, feature_group_to_add=view.groups, layer_control=view.control,
-    center=view.center, zoom=view.zoom)``. streamlit-folium keys its map on the base's script,
-    which changes only with the language. A new date, threshold, filter or selection then
-    replaces the layers, the legend and the layer control inside the map that is already shown.
-    The browser does not reload the map, and the planner's pan and zoom are kept, except that
-    choosing a catchment moves the view to it.
+    Use with ``st_folium(view.base, feature_group_to_add=view.groups, layer_control=view.control)``.
+    streamlit-folium keys its map on the base's script, which changes only with the language. A
+    new date, threshold, filter or selection then replaces the layers, the legend and the layer
+    control inside the map that is already shown. The browser does not reload the map, and the
+    planner's pan and zoom and the layers they switched off are kept. Choosing a catchment (or
+    going back to all of Ontario) fits the view to it.
     """
 
     base: folium.Map
     groups: list[folium.FeatureGroup]
     control: folium.LayerControl
-    center: tuple[float, float]
-    zoom: float
 
 
 def map_view(
@@ -1858,8 +1912,6 @@ def map_view(
     tolerance_m: float | None = None,
     suggestions: pd.DataFrame | None = None,
     closed: Iterable[str] = (),
-    width_px: int = 800,
-    height_px: int = 640,
 ) -> MapView:
     """Draw an analysis as :func:`build_map` does, split for in-place updates in the app.
 
@@ -1869,68 +1921,26 @@ def map_view(
         A finished analysis.
     lang, on, colour_by, layers, selected, phase, tolerance_m, suggestions, closed : keyword-only
         As for :func:`build_map`.
-    width_px, height_px : int, keyword-only
-        The map's expected size on screen in pixels, to choose the zoom that shows the selected
-        catchment (or all of Ontario) whole.
 
     Returns
     -------
     MapView
-        The base (all of Ontario in view), the layer groups with the legend last, the layer
-        control, and the centre (latitude, longitude in degrees) and zoom level of the selection.
+        The base (all of Ontario in view), the layer groups (the first carries
+        :class:`ViewHooks`, the last the legend) and the layer control.
     """
     parts = _map_parts(
         analysis, lang=lang, on=on, colour_by=colour_by, layers=layers, selected=selected, phase=phase,
         tolerance_m=tolerance_m, suggestions=suggestions, closed=closed,
     )  # fmt: skip
     parts.base.fit_bounds(parts.extent, padding=(10, 10))
+    hooks = folium.FeatureGroup(name="esr-view", control=False, show=True)
+    ViewHooks(key=selected or "", bounds=parts.bounds).add_to(hooks)
     legend = folium.FeatureGroup(name=t("legend.title", lang), control=False, show=True)
     LegendLayer(parts.legend_html, title=t("legend.title", lang), position="topright").add_to(legend)
-    groups = [*parts.groups, legend]
+    groups = [hooks, *parts.groups, legend]
     for elem in (parts.base, *groups):
         use_offline_assets(elem)
-    center, zoom = fit_view(parts.bounds, width_px=width_px, height_px=height_px)
-    return MapView(
-        base=parts.base,
-        groups=groups,
-        control=folium.LayerControl(collapsed=True, position="topleft"),
-        center=center,
-        zoom=zoom,
-    )
-
-
-def fit_view(
-    bounds: Sequence[Sequence[float]], *, width_px: int, height_px: int, padding_px: int = 10
-) -> tuple[tuple[float, float], float]:
-    """Return the centre and the Leaflet zoom (in steps of 0.5, 4 to 14) that fit bounds on screen.
-
-    Parameters
-    ----------
-    bounds : [[south, west], [north, east]]
-        Latitudes and longitudes in degrees (WGS 84).
-    width_px, height_px : int, keyword-only
-        Size of the map on screen, in pixels.
-    padding_px : int, keyword-only
-        Margin kept free on each side, in pixels.
-
-    Returns
-    -------
-    tuple
-        ``((lat, lon), zoom)``: the centre in Web Mercator terms, and the largest zoom at which
-        the bounds fit (Leaflet's 256-pixel tiles).
-    """
-    (south, west), (north, east) = bounds
-
-    def merc(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    x_frac = max((east - west) / 360.0, 1e-9)
-    y_frac = max((merc(north) - merc(south)) / (2 * math.pi), 1e-9)
-    fit = min((width_px - 2 * padding_px) / (256 * x_frac), (height_px - 2 * padding_px) / (256 * y_frac))
-    zoom = min(max(math.floor(2 * math.log2(fit)) / 2, 4.0), 14.0)
-    mid = (merc(north) + merc(south)) / 2
-    lat = math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2)
-    return (round(lat, 5), round((west + east) / 2, 5)), zoom
+    return MapView(base=parts.base, groups=groups, control=folium.LayerControl(collapsed=True, position="topleft"))
 
 
 def map_html(m: folium.Map) -> str:

@@ -181,6 +181,7 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
             popup_close = frame.locator(".leaflet-popup-close-button")
             if popup_close.count():  # the site's popup closes by itself when its marker moves to the closed layer
                 popup_close.click()
+            page.locator(MAP_FRAME).scroll_into_view_if_needed()  # the closure panel below may have scrolled it away
             point = frame.locator("body").evaluate(_clear_point_js())
             assert point, "no uncovered point in any catchment"
             box = page.locator(MAP_FRAME).bounding_box()
@@ -194,6 +195,15 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
             expect(frame.locator(f"path.{maps.SELECTED_CLASS}")).to_have_count(1, timeout=MAP_TIMEOUT_MS)
             expect(frame.locator(f"path.{maps.CATCHMENT_CLASS}")).to_have_count(15)
 
+            # Back to all of Ontario: the map's last click (still reported by the map) must not
+            # choose the catchment again.
+            page.get_by_role("button", name="Back to all of Ontario").click()
+            expect(page.get_by_text("Figures for: All of Ontario")).to_be_visible(timeout=MAP_TIMEOUT_MS)
+            frame = _settled_map(page)
+            page.wait_for_timeout(1500)
+            expect(page.get_by_text("Figures for: All of Ontario")).to_be_visible()
+            expect(frame.locator(f"path.{maps.SELECTED_CLASS}")).to_have_count(0)
+
             # New sites: suggested sites appear on the map as numbered stars with a popup.
             page.get_by_role("button", name="Suggest sites").click()
             star = f".{maps.SUGGESTION_CLASS}-icon .esr-star"
@@ -202,7 +212,19 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
             stars = _settled_map(page).locator(star)
             expect(stars).to_have_count(3)
             expect(stars.first).to_have_text("1")
-            page.wait_for_timeout(1500)
+
+            # A layer switched off in the layer control stays off when the page changes the map.
+            frame = _settled_map(page)
+            frame.locator(".leaflet-control-layers").hover()
+            frame.locator(".leaflet-control-layers-overlays label", has_text="In-person sites").locator("input").click()
+            expect(frame.locator(".esr-cluster")).to_have_count(0)
+            page.get_by_role("button", name="Clear the suggestions").click()
+            expect(frame.locator(star)).to_have_count(0, timeout=MAP_TIMEOUT_MS)
+            frame = _settled_map(page)
+            page.wait_for_timeout(500)
+            expect(frame.locator(".esr-cluster")).to_have_count(0)
+            expect(frame.locator(".esr-closed-icon")).to_have_count(1)  # its own layer, still on
+            page.wait_for_timeout(1000)
             page.screenshot(path=str(shot), full_page=True)
             assert not errors, errors
         finally:

@@ -377,16 +377,6 @@ def test_closure_tables_are_translated(analysis: Analysis) -> None:
     assert "background-color" in styled
 
 
-def test_fit_view_worked_by_hand() -> None:
-    # 22.5 degrees of longitude is 1/16 of the world: 780 free pixels / (256 px / 16) = 48.75,
-    # log2(48.75) = 5.61, so zoom 5.5 (steps of 0.5); the 2-degree latitude span fits at 8.8.
-    center, zoom = maps.fit_view([[-1.0, -11.25], [1.0, 11.25]], width_px=800, height_px=640)
-    assert center == (0.0, 0.0) and zoom == 5.5
-    # A tiny area is capped at zoom 14, all of Ontario fits at 4 to 5.
-    assert maps.fit_view([[45.0, -75.0], [45.0001, -74.9999]], width_px=800, height_px=640)[1] == 14.0
-    assert maps.fit_view([[41.7, -95.2], [56.9, -74.3]], width_px=800, height_px=640)[1] in (4.0, 4.5, 5.0)
-
-
 def test_map_view_keeps_the_base_and_swaps_the_layers(analysis: Analysis) -> None:
     def base_script(view: maps.MapView) -> str:
         html = maps.map_html(view.base)
@@ -398,13 +388,18 @@ def test_map_view_keeps_the_base_and_swaps_the_layers(analysis: Analysis) -> Non
     assert base_script(first) == base_script(later)
     assert base_script(maps.map_view(analysis, lang="fr", on="2024-06-01")) != base_script(first)
     names = [g.layer_name for g in first.groups]
-    assert names[0] == i18n.t("layer.catchments", "en") and names[-1] == i18n.t("legend.title", "en")
+    assert names[1] == i18n.t("layer.catchments", "en") and names[-1] == i18n.t("legend.title", "en")
     (legend,) = [c for c in first.groups[-1]._children.values() if isinstance(c, maps.LegendLayer)]
     assert not first.groups[-1].control  # the legend group has no entry in the layer control
     assert "Status on 1 June 2022" in legend.html
-    # the view moves to a chosen catchment (Ottawa: about 45.3 N, 75.7 W), zoomed in further
-    (lat, lon), zoom = later.center, later.zoom
-    assert 44.9 < lat < 45.6 and -76.4 < lon < -75.2 and zoom >= first.zoom + 3
+    # the first group's hooks fit the view when the selection changes: all of Ontario, then Ottawa
+    (hooks,) = [c for c in first.groups[0]._children.values() if isinstance(c, maps.ViewHooks)]
+    (ottawa,) = [c for c in later.groups[0]._children.values() if isinstance(c, maps.ViewHooks)]
+    assert hooks.key == "" and ottawa.key == "ottawa" and not first.groups[0].control
+    (south, west), (north, east) = ottawa.bounds
+    assert 44.0 < south < north < 46.0 and -77.0 < west < east < -74.0  # the Ottawa catchment, around 45 N, 75.5 W
+    (s_all, w_all), (n_all, e_all) = hooks.bounds
+    assert s_all < 42.0 and n_all > 56.5 and w_all < -95.0 and e_all > -74.5  # all of Ontario
     # the full map (report, downloads) is still one piece with its legend
     full = maps.build_map(analysis, lang="en", on="2024-06-01")
     assert any(isinstance(c, maps.Legend) and not isinstance(c, maps.LegendLayer) for c in full._children.values())
