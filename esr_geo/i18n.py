@@ -324,9 +324,10 @@ TEXT: dict[str, _T] = {
     "scen.close_title": {"en": "What if sites close?", "fr": "Et si des lieux fermaient?"},
     "scen.close_intro": {
         "en": "Pick in-person sites to close: everyone whose nearest site closes is re-measured to the nearest "
-        "remaining one. The map and the rest of the page are unchanged.",
+        "remaining one. The map marks the closed sites; its figures and the rest of the page are unchanged.",
         "fr": "Choisissez des lieux en personne à fermer : toute personne dont le lieu le plus proche ferme est "
-        "mesurée de nouveau jusqu'au lieu restant le plus proche. La carte et le reste de la page ne changent pas.",
+        "mesurée de nouveau jusqu'au lieu restant le plus proche. La carte marque les lieux fermés; ses chiffres "
+        "et le reste de la page ne changent pas.",
     },
     "scen.close_pick": {"en": "Sites to close", "fr": "Lieux à fermer"},
     "scen.close_placeholder": {"en": "Choose one or more sites", "fr": "Choisissez un ou plusieurs lieux"},
@@ -396,7 +397,7 @@ TEXT: dict[str, _T] = {
     },
     "scen.k": {"en": "Number of new sites", "fr": "Nombre de nouveaux lieux"},
     "scen.scope": {"en": "Where", "fr": "Où"},
-    "scen.scope_all": {"en": "All of Ontario", "fr": "Toute l'Ontario"},
+    "scen.scope_all": {"en": "All of Ontario", "fr": "Tout l'Ontario"},
     "scen.scope_catchment": {"en": "Catchment: {name}", "fr": "Zone de desserte : {name}"},
     "scen.scope_zone": {"en": "Zone: {name}", "fr": "Zone : {name}"},
     "scen.fix_first": {"en": "Fix failing zones first", "fr": "Rendre conformes d'abord les zones non conformes"},
