@@ -134,16 +134,10 @@ def get_suggestions(
     inputs: tuple[object, ...], k: int, scope: str, fix_first: bool, _analysis: Analysis
 ) -> SuggestionResult:
     """Suggest ``k`` new sites in a scope ('', 'catchment:<id>' or 'zone:<name>') of the analysis of ``inputs``."""
-    from esr_geo import scenario
+    from esr_geo import maps, scenario
 
-    kind, _, value = scope.partition(":")
-    return scenario.suggest_sites(
-        _analysis,
-        k=k,
-        catchment=value if kind == "catchment" else None,
-        zone=value if kind == "zone" else None,
-        fix_failing_zones_first=fix_first,
-    )
+    catchment, zone = maps.scope_parts(scope)
+    return scenario.suggest_sites(_analysis, k=k, catchment=catchment, zone=zone, fix_failing_zones_first=fix_first)
 
 
 # --------------------------------------------------------------------------------------
@@ -363,9 +357,7 @@ def site_problems(choices: dict[str, Any], data_dir: str, lang: str) -> bool | N
 
 def headline_row(analysis: Analysis, ids: list[str] | None, scope: str, lang: str) -> None:
     """Show the headline figures of the selection as st.metric."""
-    from esr_geo import maps
-
-    fig = maps.headline(analysis, ids)
+    fig = analysis.summary(ids)
     km = i18n.fmt_km(analysis.threshold_km, lang)
     st.caption(t("metric.scope", lang, scope=scope))
     c1, c2, c3, c4 = st.columns(4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,22 +75,40 @@ class Analysis:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def summary(self) -> dict[str, float]:
-        """Return the headline figures for the province (persons, counts, percent)."""
-        pts = self.points
-        nonres = pts[~pts["is_reserve"]]
-        within = float(nonres.loc[nonres["within"], "population"].sum())
+    def summary(self, catchment_ids: Sequence[str] | None = None) -> dict[str, float]:
+        """Return the headline figures of the province or of some catchments.
+
+        Parameters
+        ----------
+        catchment_ids : sequence of str, optional
+            The catchments of a selection; ``None`` is the whole province.
+
+        Returns
+        -------
+        dict
+            ``population``, ``reserve_population`` and ``non_reserve_population`` (people),
+            ``pop_within_threshold`` and ``pop_beyond_threshold`` (non-reserve people),
+            ``pct_within_threshold`` (percent), ``in_person_sites``, ``zones`` and
+            ``zones_failing`` (counts), summed from the coverage tables.
+        """
+        cats = self.tables["coverage_by_catchment"]
         zones = self.tables["coverage_by_zone"]
+        if catchment_ids is not None:
+            ids = set(catchment_ids)
+            cats = cats[cats["catchment_id"].isin(ids)]
+            zones = zones[zones["catchment_id"].isin(ids)]
+        within = float(cats["pop_within_threshold"].sum())
+        nonres = float(cats["non_reserve_population"].sum())
         return {
-            "population": float(pts["population"].sum()),
-            "reserve_population": float(pts.loc[pts["is_reserve"], "population"].sum()),
-            "non_reserve_population": float(nonres["population"].sum()),
+            "population": float(cats["population"].sum()),
+            "reserve_population": float(cats["reserve_population_exempt"].sum()),
+            "non_reserve_population": nonres,
             "pop_within_threshold": within,
-            "pop_beyond_threshold": float(nonres["population"].sum()) - within,
-            "pct_within_threshold": 100 * within / max(float(nonres["population"].sum()), 1.0),
-            "in_person_sites": int(self.sites["in_person"].sum()),
+            "pop_beyond_threshold": nonres - within,
+            "pct_within_threshold": 100 * within / max(nonres, 1.0),
+            "in_person_sites": int(cats["in_person_sites"].sum()),
             "zones": len(zones),
-            "zones_failing": int((~zones["passes"]).sum()),
+            "zones_failing": int((~zones["passes"].astype(bool)).sum()),
         }
 
     def summary_sentence(self) -> str:

@@ -360,47 +360,6 @@ def selection_ids(analysis: Analysis, *, catchment: str | None = None, phase: st
     return None
 
 
-def headline(analysis: Analysis, catchment_ids: Sequence[str] | None = None) -> dict[str, float]:
-    """Return the headline figures of a selection, as :meth:`Analysis.summary` does for Ontario.
-
-    Parameters
-    ----------
-    analysis : Analysis
-        A finished analysis.
-    catchment_ids : sequence of str, optional
-        The catchments of the selection; ``None`` is the province (``Analysis.summary()``).
-
-    Returns
-    -------
-    dict
-        ``population``, ``reserve_population``, ``non_reserve_population``,
-        ``pop_within_threshold``, ``pop_beyond_threshold``, ``pct_within_threshold``,
-        ``in_person_sites``, ``zones`` and ``zones_failing``.
-    """
-    if catchment_ids is None:
-        return analysis.summary()
-    ids = set(catchment_ids)
-    pts = analysis.points[analysis.points["catchment_id"].isin(ids)]
-    nonres = pts[~pts["is_reserve"]]
-    within = float(nonres.loc[nonres["within"], "population"].sum())
-    total_nonres = float(nonres["population"].sum())
-    sites = analysis.sites
-    in_person = sites["in_person"].astype(bool) & sites["catchment_id"].isin(ids)
-    zones = analysis.tables["coverage_by_zone"]
-    zones = zones[zones["catchment_id"].isin(ids)]
-    return {
-        "population": float(pts["population"].sum()),
-        "reserve_population": float(pts.loc[pts["is_reserve"], "population"].sum()),
-        "non_reserve_population": total_nonres,
-        "pop_within_threshold": within,
-        "pop_beyond_threshold": total_nonres - within,
-        "pct_within_threshold": 100 * within / max(total_nonres, 1.0),
-        "in_person_sites": int(in_person.sum()),
-        "zones": len(zones),
-        "zones_failing": int((~zones["passes"].astype(bool)).sum()),
-    }
-
-
 def at_date(analysis: Analysis, on: dt.date | str | None) -> Analysis:
     """Return the analysis with its rollout statuses as of ``on`` (access figures unchanged).
 
@@ -788,7 +747,7 @@ def preload(data_dir: str | os.PathLike[str] | None = None) -> StartState:
     state = shared_start(data_dir)
     today = dt.date.today()
     dated = at_date(state.analysis, today)
-    headline(dated, None)
+    dated.summary()
     view = map_view(dated, lang="en", on=today)
     for group in view.groups:
         group.add_to(view.base)
@@ -1025,6 +984,12 @@ def scope_options(analysis: Analysis) -> list[str]:
     cats = analysis.base.catchments.sort_values("name_en")["catchment_id"].astype(str)
     zones = sorted(str(z) for z in analysis.zones["zone"].dropna().unique()) if len(analysis.zones) else []
     return ["", *(f"catchment:{c}" for c in cats), *(f"zone:{z}" for z in zones)]
+
+
+def scope_parts(option: str) -> tuple[str | None, str | None]:
+    """Return a scope option of :func:`scope_options` as ``(catchment, zone)`` for ``suggest_sites``."""
+    kind, _, value = option.partition(":")
+    return (value if kind == "catchment" else None), (value if kind == "zone" else None)
 
 
 def scope_label(option: str, analysis: Analysis, lang: str) -> str:

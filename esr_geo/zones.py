@@ -12,6 +12,7 @@ import pandas as pd
 from esr_geo import settings
 from esr_geo.data import polygonal
 from esr_geo.errors import InputError
+from esr_geo.i18n import zone_reason
 from esr_geo.model import Base
 from esr_geo.offices import FileKind, check_file, file_format, fold_header, read_table, read_vector
 
@@ -389,23 +390,23 @@ def evaluate_zones(
     out["pop_within_threshold"] = out["zone"].map(within).fillna(0.0)
     denom = out["non_reserve_population"].where(out["non_reserve_population"] > 0)
     out["pct_within_threshold"] = (100 * out["pop_within_threshold"] / denom).fillna(100.0)
-    reasons = []
-    for n_sites, pct, nonres_pop, within_pop in zip(
-        out["in_person_sites"].to_numpy(dtype=int),
-        out["pct_within_threshold"].to_numpy(dtype=float),
-        out["non_reserve_population"].to_numpy(dtype=float),
-        out["pop_within_threshold"].to_numpy(dtype=float),
-        strict=True,
-    ):
-        why = []
-        if n_sites < need_sites:
-            why.append(f"{n_sites} in-person site(s) inside the zone; at least {need_sites} required")
-        if pct < 100 * share - 1e-9:
-            why.append(
-                f"only {pct:.1f}% of non-reserve residents are within reach "
-                f"({nonres_pop - within_pop:,.0f} people beyond); at least {100 * share:.0f}% required"
-            )
-        reasons.append("; ".join(why))
+    reasons = [
+        zone_reason(
+            in_person_sites=int(n_sites),
+            pct_within=float(pct),
+            beyond=float(nonres_pop - within_pop),
+            min_sites=need_sites,
+            min_share=share,
+            lang="en",
+        )
+        for n_sites, pct, nonres_pop, within_pop in zip(
+            out["in_person_sites"].to_numpy(dtype=int),
+            out["pct_within_threshold"].to_numpy(dtype=float),
+            out["non_reserve_population"].to_numpy(dtype=float),
+            out["pop_within_threshold"].to_numpy(dtype=float),
+            strict=True,
+        )
+    ]
     out["reason"] = reasons
     out["passes"] = out["reason"] == ""
     return out

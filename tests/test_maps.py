@@ -183,15 +183,22 @@ def test_coverage_simplify_opens_no_gaps_or_overlaps(base: Base) -> None:
 
 
 def test_headline_matches_summary_and_filters(analysis: Analysis) -> None:
-    province = maps.headline(analysis)
-    assert province == analysis.summary()
-    every = maps.headline(analysis, list(analysis.base.catchments["catchment_id"]))
+    province = analysis.summary()
+    pts = analysis.points  # the same figures counted directly from the people and the sites
+    nonres = pts[~pts["is_reserve"]]
+    assert province["population"] == 14_223_942 and province["reserve_population"] == 54_808
+    assert province["pop_within_threshold"] == nonres.loc[nonres["within"], "population"].sum()
+    assert province["in_person_sites"] == int(analysis.sites["in_person"].sum())
+    every = analysis.summary(list(analysis.base.catchments["catchment_id"]))
     for key in ("population", "pop_within_threshold", "pop_beyond_threshold", "in_person_sites", "zones_failing"):
         assert every[key] == pytest.approx(province[key])
-    nw = maps.headline(analysis, maps.selection_ids(analysis, catchment="northwest"))
-    row = analysis.tables["coverage_by_catchment"].set_index("catchment_id").loc["northwest"]
-    assert nw["pop_beyond_threshold"] == row["pop_beyond_threshold"]
-    assert nw["in_person_sites"] == row["in_person_sites"]
+    nw = analysis.summary(maps.selection_ids(analysis, catchment="northwest"))
+    nw_pts = nonres[nonres["catchment_id"] == "northwest"]
+    assert nw["pop_beyond_threshold"] == nw_pts.loc[~nw_pts["within"], "population"].sum()
+    sites = analysis.sites
+    assert nw["in_person_sites"] == int(
+        (sites["in_person"].astype(bool) & (sites["catchment_id"] == "northwest")).sum()
+    )
     phase3 = maps.selection_ids(analysis, phase="Phase 3")
     assert sorted(phase3 or []) == ["northeast", "northwest", "toronto"]
     assert maps.selection_ids(analysis) is None
@@ -431,3 +438,11 @@ def test_closed_sites_are_drawn_apart_with_a_legend_entry(analysis: Analysis) ->
     plain = maps.build_map(analysis, lang="fr", on="2024-06-01", closed=["no-such-site"])
     (plain_legend,) = [c for c in plain._children.values() if isinstance(c, maps.Legend)]
     assert i18n.t("legend.closed", "fr") not in plain_legend.html
+
+
+def test_scope_options_round_trip_to_suggest_arguments(analysis: Analysis) -> None:
+    options = maps.scope_options(analysis)
+    assert maps.scope_parts(options[0]) == (None, None)
+    assert maps.scope_parts("catchment:northwest") == ("northwest", None)
+    assert maps.scope_parts("zone:Rainy River") == (None, "Rainy River")
+    assert {"catchment:northwest", "zone:Rainy River"} <= set(options)
