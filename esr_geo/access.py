@@ -160,7 +160,7 @@ def thresholds_for(
         unknown = sorted(set(by_class) - valid)
         if unknown:
             raise InputError(
-                f"threshold_km_by_class names unknown class(es) {', '.join(unknown)}; "
+                f"The per-class thresholds (--threshold-class) name unknown class(es) {', '.join(unknown)}; "
                 f"valid classes: {', '.join(sorted(valid))}."
             )
         classes = np.asarray(remoteness_class, dtype=object)
@@ -176,7 +176,7 @@ def check_threshold(km: float, *, name: str = "threshold_km") -> float:
     except (TypeError, ValueError) as exc:
         raise InputError(f"{name} must be a number of kilometres; got {km!r}.") from exc
     if not np.isfinite(value) or value <= 0 or value > 2000:
-        raise InputError(f"{name} must be between 0 and 2,000 km; got {km!r}.")
+        raise InputError(f"{name} must be more than 0 and at most 2,000 km; got {km!r}.")
     return value
 
 

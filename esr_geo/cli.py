@@ -244,6 +244,8 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     result = close_sites(analysis, args.close)
     written = write_closure(result, args.out, force=args.force)
     sys.stdout.write(result.summary_sentence() + "\n")
+    for note in analysis.notes:  # e.g. the rows --skip-invalid left out
+        sys.stdout.write(f"Note: {note}\n")
     return _wrote(written, args.out)
 
 
@@ -264,7 +266,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     )
     written = write_suggestions(result, args.out, force=args.force)
     sys.stdout.write(_frame_out(result.to_frame(), "table"))
-    for note in result.notes:
+    for note in [*analysis.notes, *result.notes]:  # the input's notes (e.g. rows left out), then the method's
         sys.stdout.write(f"Note: {note}\n")
     return _wrote(written, args.out)
 

@@ -83,22 +83,34 @@ def bundle_path(name: str, data_dir: PathLike | None = None) -> Path:
     root = settings.data_dir(data_dir)
     path = root / BUNDLE_FILES[name]
     if not path.is_file():
-        raise DataError(_missing_message(root, [BUNDLE_FILES[name]]))
+        raise DataError(_missing_message(root, [BUNDLE_FILES[name]], given=data_dir is not None))
     return path
 
 
-def _missing_message(root: Path, missing: list[str]) -> str:
-    source = (
-        f"the {settings.DATA_DIR_ENV} environment variable"
-        if os.environ.get(settings.DATA_DIR_ENV)
-        else "the default location ../shared/data beside the repository"
-    )
-    expected = ", ".join(BUNDLE_FILES.values())
+def _missing_message(root: Path, missing: list[str], *, given: bool) -> str:
+    if given:
+        source = "the folder given (--data-dir on the command line)"
+        fix = (
+            "Check that path: it must be the bundle's data folder, the one holding the files above "
+            f"(or leave it out to use {settings.DATA_DIR_ENV} or ../shared/data)."
+        )
+    else:
+        source = (
+            f"the {settings.DATA_DIR_ENV} environment variable"
+            if os.environ.get(settings.DATA_DIR_ENV)
+            else "the default location ../shared/data beside the repository"
+        )
+        fix = (
+            f"Point esr-geo at the bundle with `export {settings.DATA_DIR_ENV}=/path/to/data` "
+            "(or --data-dir on the command line)."
+        )
+    state = "does not exist" if not root.is_dir() else "is missing or incomplete"
+    expected = ""
+    if len(missing) < len(BUNDLE_FILES):
+        expected = f" Expected these files: {', '.join(BUNDLE_FILES.values())}."
     return (
-        f"The Ontario data bundle in {root} (from {source}) is missing or incomplete: "
-        f"{len(missing)} file(s) not found: {', '.join(missing)}. Expected these files: "
-        f"{expected}. Point esr-geo at the bundle with "
-        f"`export {settings.DATA_DIR_ENV}=/path/to/data` (or --data-dir on the command line)."
+        f"The Ontario data bundle in {root} (from {source}) {state}: "
+        f"{len(missing)} file(s) not found: {', '.join(missing)}.{expected} {fix}"
     )
 
 
@@ -113,7 +125,7 @@ def require_bundle(data_dir: PathLike | None = None) -> Path:
     root = settings.data_dir(data_dir)
     missing = [rel for rel in BUNDLE_FILES.values() if not (root / rel).is_file()]
     if missing:
-        raise DataError(_missing_message(root, missing))
+        raise DataError(_missing_message(root, missing, given=data_dir is not None))
     return root
 
 

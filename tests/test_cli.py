@@ -130,7 +130,7 @@ def test_report_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_
 
 def test_report_bad_options(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
     code, _, err = run(capsys, "report", "--out", str(tmp_path), "--threshold-km", "-3", "--data-dir", str(data_dir))
-    assert code == 2 and "--threshold-km must be between 0 and 2,000 km" in err
+    assert code == 2 and "--threshold-km must be more than 0 and at most 2,000 km" in err
     code, _, err = run(
         capsys, "report", "--out", str(tmp_path), "--threshold-class", "far", "--data-dir", str(data_dir)
     )

@@ -155,3 +155,12 @@ def test_malformed_remoteness_index_is_not_turned_into_blank(bundle_copy: Path) 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=r"Index_of_remoteness must hold numbers; not a number on row 2 \('0,1355'\)"):
         data.load_remoteness(bundle_copy)
+
+
+def test_missing_bundle_given_on_the_command_line_says_so(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as err:
+        data.require_bundle(tmp_path / "nope")
+    msg = str(err.value)
+    assert f"{tmp_path / 'nope'} (from the folder given (--data-dir on the command line)) does not exist" in msg
+    assert "9 file(s) not found" in msg and "Expected these files" not in msg  # listed once, not twice
+    assert "Check that path" in msg
