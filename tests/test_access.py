@@ -119,7 +119,7 @@ def test_thresholds_per_class() -> None:
     assert km.tolist() == [50.0, 120.0, 50.0]
     with pytest.raises(InputError, match="unknown class"):
         access.thresholds_for(classes, threshold_km=50, threshold_km_by_class={"far": 10})
-    with pytest.raises(InputError, match="between 0 and 2,000 km"):
+    with pytest.raises(InputError, match="more than 0 and at most 2,000 km"):
         access.thresholds_for(classes, threshold_km=-5)
 
 
