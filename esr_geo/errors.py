@@ -1,8 +1,77 @@
-"""Exception classes raised by esr-geo for bad data and bad user input."""
+"""Exception classes raised by esr-geo for bad data and bad user input, and safe quoting.
+
+Messages are bounded: an error lists at most :data:`MAX_LISTED` problems (the full list
+stays on :attr:`InputError.problems`), and any value taken from a user's file is quoted
+with :func:`shown`, which removes control characters and cuts long text.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+
+#: Problems spelled out in an error's message; the rest are counted ("and 2,990 more").
+MAX_LISTED = 20
+#: Characters of a value from a user's file quoted in a message (longer text is cut).
+MAX_SHOWN_CHARS = 60
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    r"""Return ``text`` with every control character (except newline) as a visible escape.
+
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. a message naming a file whose name holds an ANSI escape.
+
+    Returns
+    -------
+    str
+        The same text with ``'\\x1b'`` in place of ESC, ``'\\x00'`` for NUL, etc.
+    """
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(value: object, *, limit: int = MAX_SHOWN_CHARS) -> str:
+    """Quote a value from a user's file for a message: printable, at most ``limit`` characters.
+
+    Parameters
+    ----------
+    value : object
+        A cell, header or name as read.
+    limit : int, keyword-only
+        Most characters kept; longer text is cut and its length given.
+
+    Returns
+    -------
+    str
+        ``'Kenora'`` quoted, or ``'aaaa…' (20,000 characters)`` for long text.
+    """
+    text = printable(str(value))
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
+def named(label: object, *, limit: int = 120) -> str:
+    r"""Return a file name for a message: printable, unquoted, at most ``limit`` characters.
+
+    Parameters
+    ----------
+    label : object
+        A file's display name (an upload's original name, or a path).
+    limit : int, keyword-only
+        Most characters kept; a longer name is cut with an ellipsis.
+
+    Returns
+    -------
+    str
+        ``sites.csv``, or ``sites\x1b[31m.csv`` for a name holding an escape character.
+    """
+    text = printable(str(label))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class EsrGeoError(ValueError):
@@ -25,13 +94,18 @@ class InputError(EsrGeoError):
     message : str
         One-paragraph explanation.
     problems : iterable of str, optional
-        Every individual problem found, so that all of them can be shown at once.
+        Every individual problem found, so that all of them can be shown at once. The
+        message lists the first :data:`MAX_LISTED` and counts the others; all are kept
+        in :attr:`problems`.
     """
 
     def __init__(self, message: str, problems: Iterable[str] | None = None) -> None:
         self.problems = list(problems or [])
         full = message
         if self.problems:
-            full = message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+            listed = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+            if len(self.problems) > MAX_LISTED:
+                listed.append(f"  - and {len(self.problems) - MAX_LISTED:,} more")
+            full = message + "\n" + "\n".join(listed)
         super().__init__(full)
         self.summary = message

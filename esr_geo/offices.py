@@ -1,25 +1,19 @@
 """Reading, validating and locating lists of in-person service sites (provider offices).
 
-The file readers (:func:`check_file`, :func:`read_table`, :func:`vector_source`,
-:func:`read_vector`, :func:`fold_header`) are shared with :mod:`esr_geo.zones`.
+The files are read by :mod:`esr_geo.readers` (shared with :mod:`esr_geo.zones`), which
+treats every file as hostile; this module checks the rows of a site list.
 """
 
 from __future__ import annotations
 
-import io
-import math
-import numbers
 import os
 import re
 import sqlite3
 import unicodedata
-import warnings
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -29,11 +23,10 @@ import shapely
 from scipy.spatial import cKDTree
 
 from esr_geo import data, settings
-from esr_geo.errors import DataError, InputError
+from esr_geo.errors import DataError, InputError, shown
+from esr_geo.readers import FileKind, as_text, check_file, file_format, fold_header, read_table, read_vector
 
 if TYPE_CHECKING:
-    from openpyxl.workbook.workbook import Workbook
-
     from esr_geo.model import Base
 
 PathLike = str | os.PathLike[str]
@@ -120,7 +113,6 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 ACCEPTED_FORMATS = (
     "CSV (.csv), Excel workbook (.xlsx), GeoJSON (.geojson or .json), GeoPackage (.gpkg) or a zipped shapefile (.zip)"
 )
-_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".geojson": "vector", ".json": "vector", ".gpkg": "vector", ".zip": "zip"}
 
 _TRUE = frozenset({"true", "yes", "1", "oui"})
 _FALSE = frozenset({"false", "no", "0", "non"})
@@ -250,7 +242,7 @@ def demo_sites(base: Base) -> SiteLoad:
         If the bundle file is missing or any of its rows is invalid.
     """
     raw = data.load_service_canada_sites(base.data_dir)
-    frame = _as_text(raw)
+    frame = as_text(raw)
     mapping = {
         "site_id": "site_id",
         "name": "name",
@@ -416,67 +408,8 @@ def locate_sites(sites: gpd.GeoDataFrame, *, base: Base) -> gpd.GeoDataFrame:
 
 
 # --------------------------------------------------------------------------------------
-# Reading files (shared with esr_geo.zones)
+# Reading site files (the readers themselves are in esr_geo.readers, shared with esr_geo.zones)
 
-
-@dataclass(frozen=True)
-class FileKind:
-    """How the shared file readers name one kind of input file in their messages.
-
-    The readers (:func:`check_file`, :func:`read_table`, :func:`vector_source` and
-    :func:`read_vector`) are the same for every kind of file; only the wording of their
-    messages and the size limit differ. Every text is a clause without a final full stop.
-
-    Attributes
-    ----------
-    noun : str
-        Names the file at the start of a message, e.g. ``'Site file'``.
-    no_rows : str
-        What a table with only a header lacks, e.g. ``'no sites'``.
-    rows_fix : str
-        How to fill a table that has only a header.
-    empty_fix : str
-        How to fill an empty file.
-    layer_fix : str
-        How to fill a vector file without layers or features.
-    shapes : str
-        What the features are, plural (``'points'``, ``'polygons'``).
-    layer : str
-        The one layer a zipped shapefile should hold, e.g. ``'the site layer'``.
-    guide : str
-        Where the file format is described, e.g. ``'see data/offices/README.md'``.
-    formats : str
-        The accepted formats, for messages about unreadable files.
-    size_fix : str
-        How to make an oversized file smaller (a full sentence).
-    max_mb_setting : str
-        Name of the :mod:`esr_geo.settings` constant holding the size limit, in megabytes
-        (read when a file is checked, so that it can be changed at run time).
-    """
-
-    noun: str
-    no_rows: str
-    rows_fix: str
-    empty_fix: str
-    layer_fix: str
-    shapes: str
-    layer: str
-    guide: str
-    formats: str
-    size_fix: str
-    max_mb_setting: str
-
-    @property
-    def max_mb(self) -> float:
-        """The size limit of this kind of file, in megabytes (10**6 bytes)."""
-        return float(getattr(settings, self.max_mb_setting))
-
-    def limit_text(self) -> str:
-        """Return ``'the limit for a site file is 25 MB'`` (for this kind of file)."""
-        return f"the limit for a {self.noun.lower()} is {self.max_mb:g} MB"
-
-
-#: Message wording and size limit of site files.
 SITE_FILE = FileKind(
     noun="Site file",
     no_rows="no sites",
@@ -508,430 +441,6 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def fold_header(text: str) -> str:
-    """Fold a column header for matching: no accents, lower case, letters and digits only.
-
-    Parameters
-    ----------
-    text : str
-        A header as written, e.g. ``'Code Postal'``, ``'postal_code'`` or ``'CSD-UID'``.
-
-    Returns
-    -------
-    str
-        ``'codepostal'``, ``'postalcode'``, ``'csduid'``: spaces, ``_``, ``-``, ``.`` and
-        every other sign removed, so that spellings of one header compare equal.
-    """
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
-
-
-def file_format(path: PathLike, label: str | None = None) -> str | None:
-    """Return the format of an input file from its extension.
-
-    Parameters
-    ----------
-    path : path-like
-        The file (possibly a temporary file without a meaningful extension).
-    label : str, optional
-        Display name of the file; its extension wins when it is a known one (an upload's
-        original name).
-
-    Returns
-    -------
-    str or None
-        ``'csv'``, ``'xlsx'``, ``'vector'`` (GeoJSON, GeoPackage), ``'zip'`` (zipped
-        shapefile) or None for any other extension.
-    """
-    by_label = _SUFFIXES.get(Path(label).suffix.lower()) if label else None
-    return by_label or _SUFFIXES.get(Path(path).suffix.lower())
-
-
-def check_file(path: PathLike, label: str | None = None, *, kind: FileKind = SITE_FILE) -> None:
-    """Check that an input file exists, is a file, is not empty and is within the size limit.
-
-    Nothing is read: the size limit (``kind.max_mb`` megabytes) is checked on the file's
-    size on disk, so that an oversized file is refused at once.
-
-    Parameters
-    ----------
-    path : path-like
-        The file.
-    label : str, optional
-        Display name of the file in messages; ``None`` uses the file name of ``path``.
-    kind : FileKind, keyword-only
-        The kind of file (message wording and size limit); default :data:`SITE_FILE`.
-
-    Raises
-    ------
-    InputError
-        If the file is missing, not a file, 0 bytes, or larger than the limit.
-    """
-    path = Path(path)
-    label = label or path.name
-    if not path.exists():
-        raise InputError(f"{kind.noun} {label} not found ({path}). Check the path and the file name.")
-    if not path.is_file():
-        raise InputError(
-            f"{kind.noun} {label} ({path}) is not a file. Give the path of the {kind.noun.lower()} itself."
-        )
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(f"{kind.noun} {label} is empty (0 bytes). {_cap(kind.empty_fix)}; {kind.guide}.")
-    if size > kind.max_mb * 1_000_000:
-        raise InputError(f"{kind.noun} {label} is {size / 1_000_000:.1f} MB; {kind.limit_text()}. {kind.size_fix}")
-
-
-def read_table(path: PathLike, label: str | None = None, *, kind: FileKind = SITE_FILE) -> pd.DataFrame:
-    """Read a CSV or Excel table as text, with spreadsheet row numbers.
-
-    CSV: UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252 (Latin-1 as a last resort);
-    comma, semicolon or tab separated (decided on the header line). Excel ``.xlsx``: the
-    first sheet, values as displayed for numbers (``3582``, not ``3582.0``). Other
-    extensions (e.g. ``.txt``) are read as CSV. Blank rows above the header are skipped;
-    completely blank rows below it are dropped but keep their numbers.
-
-    Parameters
-    ----------
-    path : path-like
-        The file.
-    label : str, optional
-        Display name of the file in messages (its extension decides CSV or Excel when it
-        is a known one); ``None`` uses the file name of ``path``.
-    kind : FileKind, keyword-only
-        The kind of file (message wording and size limit); default :data:`SITE_FILE`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One text column per header (headers stripped; a repeated header gets ``.1``, ``.2``;
-        a blank Excel header becomes ``'column C'``), blank cells ``''``. The index, named
-        ``row``, is the spreadsheet row number: the header's row + 1 for the first data row
-        (row 2 when the header is on the first line); each line of a CSV counts as one row,
-        except the line breaks inside a quoted cell.
-
-    Raises
-    ------
-    InputError
-        If the file is missing, too large, empty, cannot be parsed, or has a header but no
-        rows.
-    """
-    path = Path(path)
-    label = label or path.name
-    check_file(path, label, kind=kind)
-    if file_format(path, label) == "xlsx":
-        frame, rows = _read_xlsx(path, label, kind)
-    else:
-        frame, rows = _read_csv(path, label, kind)
-    if len(frame.columns):
-        blank = np.all(np.char.str_len(np.char.strip(frame.to_numpy(dtype=str))) == 0, axis=1)
-    else:
-        blank = np.ones(len(frame), dtype=bool)
-    if blank.all():
-        raise InputError(
-            f"{kind.noun} {label} has a header row but {kind.no_rows}. {_cap(kind.rows_fix)}; {kind.guide}."
-        )
-    frame = frame[~blank].copy()
-    frame.index = pd.Index(rows[~blank], dtype="int64", name="row")
-    return frame
-
-
-def vector_source(path: PathLike, label: str | None = None, *, kind: FileKind = SITE_FILE) -> str:
-    """Check a vector file and return the path to give to pyogrio (GDAL).
-
-    A zipped shapefile (``.zip``) is checked without extracting anything: it must be a
-    valid zip archive holding exactly one shapefile, no member name may point outside the
-    archive (``../x.shp``, ``/tmp/x.shp``, ``C:x.shp``), and its unzipped size must be
-    within ``kind.max_mb`` megabytes. It is then read in place through GDAL's ``/vsizip/``.
-
-    Parameters
-    ----------
-    path : path-like
-        A GeoJSON, GeoPackage or shapefile (``.shp`` beside its other files), or a zip.
-    label : str, optional
-        Display name of the file in messages (its extension decides when it is a known
-        one); ``None`` uses the file name of ``path``.
-    kind : FileKind, keyword-only
-        The kind of file (message wording and size limit); default :data:`SITE_FILE`.
-
-    Returns
-    -------
-    str
-        ``/vsizip/{...}/member.shp`` for a zip, else the file's path.
-
-    Raises
-    ------
-    InputError
-        If the file is missing, too large, or a zip that is broken, unsafe, too large once
-        unzipped, or not exactly one shapefile.
-    """
-    path = Path(path)
-    label = label or path.name
-    check_file(path, label, kind=kind)
-    if file_format(path, label) == "zip":
-        return _zip_target(path, label, kind)
-    return str(path)
-
-
-def read_vector(path: PathLike, label: str | None = None, *, kind: FileKind = SITE_FILE) -> pd.DataFrame:
-    """Read the first layer of a vector file, checked as :func:`vector_source` does.
-
-    Parameters
-    ----------
-    path : path-like
-        A GeoJSON, GeoPackage, shapefile or zipped shapefile.
-    label : str, optional
-        Display name of the file in messages; ``None`` uses the file name of ``path``.
-    kind : FileKind, keyword-only
-        The kind of file (message wording and size limit); default :data:`SITE_FILE`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A geopandas.GeoDataFrame in the file's own CRS (a plain DataFrame for a layer
-        without geometry), attributes as read. The index, named ``row``, numbers the
-        features as spreadsheet rows: feature 1 is row 2 (row 1 being the header of the
-        attribute table).
-
-    Raises
-    ------
-    InputError
-        If :func:`vector_source` refuses the file, it cannot be read, has no layer or no
-        feature, or has geometries but no coordinate reference system.
-    """
-    import pyogrio
-
-    path = Path(path)
-    label = label or path.name
-    target = vector_source(path, label, kind=kind)
-    zipped = target.startswith("/vsizip/")
-    if zipped:
-        what = "a zipped shapefile"
-    elif path.suffix.lower() == ".shp":
-        what = "a shapefile"
-    else:
-        what = "a GeoJSON or GeoPackage file"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # GDAL notes on benign quirks of the file
-            layers = pyogrio.list_layers(target)
-            if len(layers) == 0:
-                raise InputError(f"{kind.noun} {label} has no layers. {_cap(kind.layer_fix)}; {kind.guide}.")
-            frame = pyogrio.read_dataframe(target, layer=str(layers[0][0]))
-    except InputError:
-        raise
-    except Exception as exc:  # pyogrio raises several unrelated types for broken files
-        raise InputError(
-            f"{kind.noun} {label} could not be read as {what} ({exc}). Check that it opens in a GIS "
-            f"(e.g. QGIS), or use one of these formats: {kind.formats}."
-        ) from exc
-    if len(frame) == 0:
-        raise InputError(f"{kind.noun} {label} has no features. {_cap(kind.layer_fix)}; {kind.guide}.")
-    has_geometry = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
-    if has_geometry and frame.crs is None and frame.geometry.notna().any():
-        if zipped:
-            fix = "include the .prj file in the zip"
-        elif path.suffix.lower() == ".shp":
-            fix = "keep the .prj file beside the .shp file"
-        else:
-            fix = "assign the layer's coordinate reference system in your GIS and save it again"
-        raise InputError(
-            f"{kind.noun} {label} declares no coordinate reference system, so its {kind.shapes} cannot be "
-            f"placed; {fix} (WGS 84, EPSG:4326, is the usual choice)."
-        )
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
-    return frame
-
-
-def _decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-#: A line that is blank in a spreadsheet: nothing but spaces, separators and empty quotes.
-_BLANK_LINE = re.compile(r'[\s,;"]*')
-
-
-def _read_csv(path: Path, label: str, kind: FileKind) -> tuple[pd.DataFrame, np.ndarray]:
-    try:
-        text = _decode(path.read_bytes())
-    except UnicodeDecodeError as exc:  # only a malformed UTF-16 file gets here
-        raise InputError(f"{kind.noun} {label} is not readable text ({exc}). Save it as CSV UTF-8.") from exc
-    lines = text.split("\n")
-    skip = 0
-    while skip < len(lines) and _BLANK_LINE.fullmatch(lines[skip]):
-        skip += 1
-    if skip == len(lines):
-        raise InputError(f"{kind.noun} {label} is empty (no header, no rows). {_cap(kind.empty_fix)}; {kind.guide}.")
-    first = lines[skip]
-    sep = ","
-    if "," not in first:
-        if ";" in first:
-            sep = ";"
-        elif "\t" in first:
-            sep = "\t"
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, skiprows=skip, dtype=str, keep_default_na=False, skip_blank_lines=False
-        )
-    except pd.errors.ParserError as exc:
-        raise InputError(
-            f"{kind.noun} {label} could not be read as CSV: {str(exc).strip()}. Put values that contain a comma "
-            "in double quotes (spreadsheet programs do this when saving as CSV)."
-        ) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise InputError(f"{kind.noun} {label} is empty. {_cap(kind.empty_fix)}; {kind.guide}.") from exc
-    frame = frame.fillna("")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    # Row numbers: the header is on line skip + 1, so the first data row is skip + 2.
-    return frame, np.arange(len(frame), dtype="int64") + skip + 2
-
-
-def _cell_text(value: Any) -> str:
-    """Return a cell value as text, without float artefacts (``3582.0`` -> ``'3582'``)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, numbers.Integral):
-        return str(int(value))
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isnan(number):
-            return ""
-        if number.is_integer() and abs(number) < 1e15:
-            return str(int(number))
-        return repr(number)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {col: [_cell_text(v) for v in frame[col].tolist()] for col in frame.columns},
-        index=pd.RangeIndex(len(frame)),
-        columns=list(frame.columns),
-        dtype=object,
-    ).astype(str)
-
-
-def _unique_headers(headers: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for h in headers:
-        if h in seen:
-            seen[h] += 1
-            out.append(f"{h}.{seen[h]}")
-        else:
-            seen[h] = 0
-            out.append(h)
-    return out
-
-
-def _read_xlsx(path: Path, label: str, kind: FileKind) -> tuple[pd.DataFrame, np.ndarray]:
-    import openpyxl
-
-    # Opened as a stream: openpyxl refuses a file name without an Excel extension (a temporary
-    # upload), and the file handle is closed however reading ends.
-    with path.open("rb") as stream:
-        try:
-            book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises zipfile, KeyError and its own types for bad files
-            raise InputError(
-                f"{kind.noun} {label} could not be opened as an Excel workbook ({type(exc).__name__}: {exc}). "
-                "Save it again from the spreadsheet program as .xlsx, or as CSV."
-            ) from exc
-        frame, rows = _sheet_table(book, label, kind)
-    return frame, rows
-
-
-def _sheet_table(book: Workbook, label: str, kind: FileKind) -> tuple[pd.DataFrame, np.ndarray]:
-    from openpyxl.utils import get_column_letter
-
-    try:
-        sheet = book.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)  # from row 1, blank rows included
-        skip = 0
-        header = None
-        for candidate in rows_iter:
-            if any(_cell_text(v).strip() for v in candidate):
-                header = candidate
-                break
-            skip += 1
-        body = [list(r) for r in rows_iter]
-    finally:
-        book.close()
-    if header is None:
-        raise InputError(
-            f"{kind.noun} {label} is empty (its first sheet has no cells). Put the table in the first sheet: "
-            f"{kind.empty_fix}; {kind.guide}."
-        )
-    width = max([len(header)] + [len(r) for r in body])
-    names = [_cell_text(v).strip() for v in header] + [""] * (width - len(header))
-    names = _unique_headers([n or f"column {get_column_letter(i + 1)}" for i, n in enumerate(names)])
-    cells = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in body]
-    frame = pd.DataFrame(cells, columns=names, dtype=object).astype(str) if cells else pd.DataFrame(columns=names)
-    return frame, np.arange(len(frame), dtype="int64") + skip + 2
-
-
-def _unsafe_member(member: str) -> bool:
-    name = member.replace("\\", "/")
-    return name.startswith("/") or bool(re.match(r"[A-Za-z]:", name)) or ".." in PurePosixPath(name).parts
-
-
-def _zip_target(path: Path, label: str, kind: FileKind) -> str:
-    """Check a zipped shapefile and return its GDAL ``/vsizip/`` path (nothing is extracted)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(
-            f"{kind.noun} {label} is not a valid zip archive ({exc}). Zip the shapefile's .shp, .shx, .dbf and "
-            ".prj files together."
-        ) from exc
-    unsafe = [i.filename for i in infos if _unsafe_member(i.filename)]
-    if unsafe:
-        raise InputError(
-            f"{kind.noun} {label} was refused: it contains file names that point outside the archive "
-            f"({', '.join(repr(u) for u in unsafe[:5])}). Zip the shapefile's files again, at the top level of "
-            "the archive."
-        )
-    total = sum(i.file_size for i in infos)
-    if total > kind.max_mb * 1_000_000:
-        raise InputError(
-            f"{kind.noun} {label} unzips to {total / 1_000_000:.1f} MB; {kind.limit_text()}. {kind.size_fix}"
-        )
-    shps = [
-        i.filename
-        for i in infos
-        if i.filename.lower().endswith(".shp")
-        and not i.filename.startswith("__MACOSX/")
-        and not PurePosixPath(i.filename).name.startswith("._")
-    ]
-    if not shps:
-        listed = ", ".join(i.filename for i in infos[:10]) or "nothing"
-        raise InputError(
-            f"{kind.noun} {label} is a zip archive without a shapefile (it holds {listed}). A zipped shapefile "
-            "needs the .shp, .shx, .dbf and .prj files of one layer."
-        )
-    if len(shps) > 1:
-        raise InputError(
-            f"{kind.noun} {label} holds {len(shps)} shapefiles ({', '.join(shps[:5])}); zip only {kind.layer}."
-        )
-    return f"/vsizip/{{{path.resolve()}}}/{shps[0]}"
-
-
 def _read_sites_table(path: Path, label: str) -> _Table:
     frame = read_table(path, label, kind=SITE_FILE)
     rows = frame.index.to_numpy(dtype="int64")
@@ -950,7 +459,7 @@ def _read_sites_vector(path: Path, label: str) -> _Table:
             geometry = gpd.GeoSeries(geoms.to_crs(settings.DISPLAY_CRS).to_numpy(), crs=settings.DISPLAY_CRS)
     else:
         attrs = pd.DataFrame(frame)
-    text = _as_text(attrs)
+    text = as_text(attrs)
     if geometry is not None:
         geometry.index = text.index
     return _Table(frame=text, rows=rows, geometry=geometry)
@@ -1006,9 +515,9 @@ def _map_columns(columns: list[str], label: str, *, has_geometry: bool) -> dict[
             "or 'postal_code' (also accepted: lat/lon, y/x, Postal Code, code postal)"
         )
     if problems:
-        shown = ", ".join(repr(c) for c in columns[:30]) or "none"
+        found_cols = ", ".join(shown(c) for c in columns[:30]) or "none"
         raise InputError(
-            f"Site file {label} does not have the columns of a site list (found: {shown}); {_FIX_TEMPLATE}.",
+            f"Site file {label} does not have the columns of a site list (found: {found_cols}); {_FIX_TEMPLATE}.",
             problems,
         )
     return {canon: cols[0] for canon, cols in found.items()}
@@ -1186,6 +695,37 @@ def _ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return _EARTH_RADIUS_M * np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
 
 
+#: Text fields of a site list, checked for length and control characters.
+_TEXT_FIELDS = ("site_id", "name", "organisation", "address", "city", "postal_code", "site_type", "catchment")
+_CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"  # tab and line breaks are kept
+
+
+def _check_text(probs: _Problems, texts: dict[str, pd.Series]) -> None:
+    """Add a row error for every text cell that is too long or holds a control character."""
+    for canon, values in texts.items():
+        _check_one_text(probs, canon, values)
+
+
+def _check_one_text(probs: _Problems, canon: str, values: pd.Series) -> None:
+    limit = settings.UPLOAD_ID_MAX_CHARS if canon == "site_id" else settings.UPLOAD_TEXT_MAX_CHARS
+    lengths = values.str.len().to_numpy()
+    probs.add(
+        lengths > limit,
+        canon,
+        "error",
+        lambda i: f"{canon} is {lengths[i]:,} characters long; at most {limit:,} are accepted",
+        lambda i: f"shorten the {canon} to {limit:,} characters or fewer",
+    )
+    control = values.str.contains(_CONTROL_CHARS, regex=True).to_numpy() & (lengths <= limit)
+    probs.add(
+        control,
+        canon,
+        "error",
+        lambda i: f"{canon} holds a control character ({shown(values[i])})",
+        lambda i: "remove the invisible character (retype the cell)",
+    )
+
+
 class _Problems:
     """Collects problems by row position; messages are built only for the rows concerned."""
 
@@ -1239,8 +779,9 @@ def _validate(
     name = text("name")
     given_id = text("site_id")
     site_id = given_id.where(given_id != "", "row-" + pd.Series(rows).astype(str))
-    label_of = name.where(name != "", given_id).to_numpy(dtype=object)
+    label_of = name.where(name != "", given_id).str.slice(0, 60).to_numpy(dtype=object)
     probs = _Problems(rows, label_of)
+    _check_text(probs, {canon: text(canon) for canon in mapping if canon in _TEXT_FIELDS})
 
     # --- name ---------------------------------------------------------------------------
     probs.add(
@@ -1260,7 +801,7 @@ def _validate(
         bad_ip,
         "in_person",
         "error",
-        lambda i: f"in_person is {ip_text[i]!r}, which is neither yes nor no",
+        lambda i: f"in_person is {shown(ip_text[i])}, which is neither yes nor no",
         lambda i: "write true or false (also accepted: yes/no, 1/0, oui/non), or leave it blank for an in-person site",
     )
 
@@ -1317,14 +858,14 @@ def _validate(
         lat_given & np.isnan(lat_v),
         "latitude",
         "error",
-        lambda i: f"latitude {lat_t[i]!r} is not a number",
+        lambda i: f"latitude {shown(lat_t[i])} is not a number",
         lambda i: "write decimal degrees, e.g. 43.6532 (not degrees, minutes and seconds)",
     )
     probs.add(
         lon_given & np.isnan(lon_v),
         "longitude",
         "error",
-        lambda i: f"longitude {lon_t[i]!r} is not a number",
+        lambda i: f"longitude {shown(lon_t[i])} is not a number",
         lambda i: "write decimal degrees, e.g. -79.3832 (not degrees, minutes and seconds)",
     )
     both = lat_given & lon_given & ~np.isnan(lat_v) & ~np.isnan(lon_v)
@@ -1422,14 +963,14 @@ def _validate(
         need & (pc_kind == "malformed"),
         "postal_code",
         "error",
-        lambda i: f"malformed postal code {pc_code[i]!r}: it is not letter-digit-letter digit-letter-digit",
+        lambda i: f"malformed postal code {shown(pc_code[i])}: it is not letter-digit-letter digit-letter-digit",
         lambda i: "write the postal code like K7L 3N6, or give latitude and longitude instead",
     )
     probs.add(
         coords_tried & (pc_kind == "malformed"),
         "postal_code",
         "warning",
-        lambda i: f"malformed postal code {pc_code[i]!r} (the site is placed by its coordinates)",
+        lambda i: f"malformed postal code {shown(pc_code[i])} (the site is placed by its coordinates)",
         lambda i: "write the postal code like K7L 3N6, or leave it blank",
     )
     full_rows = need & (pc_kind == "full")
@@ -1565,7 +1106,7 @@ def _validate(
         (decl_text != "").to_numpy() & (declared == ""),
         "catchment",
         "error",
-        lambda i: f"catchment {decl_text[i]!r} is not one of the 15 EST catchments",
+        lambda i: f"catchment {shown(decl_text[i])} is not one of the 15 EST catchments",
         lambda i: f"use a catchment id ({valid_ids}) or its English or French name, or leave it blank",
     )
     # An approximate location (postal-area centre, community) may fall in a neighbouring catchment.
@@ -1604,7 +1145,7 @@ def _validate(
         dup_id,
         "site_id",
         "error",
-        lambda i: f"duplicate site: site_id {sid[i]!r} is already used on row {rows[first_pos[i]]}",
+        lambda i: f"duplicate site: site_id {shown(sid[i])} is already used on row {rows[first_pos[i]]}",
         lambda i: "give each site its own site_id, or remove the repeated row",
     )
     name_key = name.str.lower().str.split().str.join(" ").to_numpy(dtype=object)

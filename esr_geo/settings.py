@@ -147,3 +147,12 @@ BORDER_WARNING_KM = 1.0
 #: Largest zones file accepted, in megabytes (10**6 bytes), checked before parsing; for a
 #: zipped shapefile the limit also applies to the unzipped total.
 ZONES_FILE_MAX_MB = 100
+
+#: Uploads (site, zones and candidate files): at most this many data rows or features ...
+UPLOAD_MAX_ROWS = 100_000
+#: ... this many columns in the header ...
+UPLOAD_MAX_COLUMNS = 200
+#: ... and, in a site list, at most this many characters in a name, organisation, address,
+#: city or other text field, and this many in a site id (longer is a row error).
+UPLOAD_TEXT_MAX_CHARS = 200
+UPLOAD_ID_MAX_CHARS = 64

@@ -8,13 +8,14 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from esr_geo import settings
 from esr_geo.data import polygonal
-from esr_geo.errors import InputError
+from esr_geo.errors import InputError, shown
 from esr_geo.i18n import zone_reason
 from esr_geo.model import Base
-from esr_geo.offices import FileKind, check_file, file_format, fold_header, read_table, read_vector
+from esr_geo.readers import FileKind, check_file, file_format, fold_header, read_table, read_vector
 
 PathLike = str | os.PathLike[str]
 
@@ -22,7 +23,7 @@ PathLike = str | os.PathLike[str]
 DEFAULT_ZONE_CATCHMENTS: tuple[str, ...] = ("northeast", "northwest")
 ZONE_COLUMNS = ["zone_id", "zone", "catchment_id", "basis", "members", "geometry"]
 #: Accepted headers of the zone name and census subdivision code columns, folded as
-#: :func:`esr_geo.offices.fold_header` folds them (``'Zone Name'`` -> ``'zonename'``), in
+#: :func:`esr_geo.readers.fold_header` folds them (``'Zone Name'`` -> ``'zonename'``), in
 #: order of preference.
 _NAME_HEADERS = ("zone", "zonename", "name", "zoneid", "nom", "zonenom", "nomdelazone")
 _CSD_HEADERS = ("csduid", "csd", "csdcode", "censussubdivision", "sdridu", "sdr")
@@ -149,6 +150,24 @@ def read_zones(path: PathLike, *, base: Base, name: str | None = None) -> gpd.Ge
     raise InputError(f"Zones file {label}: unsupported format {suffix or '(none)'}. Use {ZONE_FORMATS}; {_ZONE_GUIDE}.")
 
 
+def _overlaps(geoms: gpd.GeoSeries, names: np.ndarray, *, min_km2: float = 1.0) -> list[str]:
+    """List the pairs of zones that overlap by more than ``min_km2`` km² (planar, analysis CRS).
+
+    Only pairs whose bounding boxes meet are intersected (an STR-tree query), so thousands
+    of zones are checked in about the time of their number, not of its square.
+    """
+    arr = np.asarray(geoms.to_numpy(), dtype=object)
+    left, right = shapely.STRtree(arr).query(arr, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    areas = shapely.area(shapely.intersection(arr[left], arr[right])) / 1e6
+    return [
+        f"{shown(names[i])} and {shown(names[j])} overlap by {a:,.1f} km²"
+        for i, j, a in zip(left, right, areas, strict=True)
+        if a > min_km2
+    ]
+
+
 def _zones_from_table(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame:
     raw = read_table(path, label, kind=ZONES_FILE)
     csd_col = _pick(list(raw.columns), _CSD_HEADERS)
@@ -156,8 +175,8 @@ def _zones_from_table(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame
     if csd_col is None or zone_col is None:
         raise InputError(
             f"Zones file {label} needs a census subdivision column (CSDUID) and a zone name column "
-            f"(zone); found: {', '.join(repr(c) for c in raw.columns) or 'no columns'}. Rename the two columns "
-            f"CSDUID and zone; {_ZONE_GUIDE}."
+            f"(zone); found: {', '.join(shown(c) for c in list(raw.columns)[:30]) or 'no columns'}. Rename the "
+            f"two columns CSDUID and zone; {_ZONE_GUIDE}."
         )
     codes = raw[csd_col].str.strip()
     names = raw[zone_col].str.strip()
@@ -167,9 +186,14 @@ def _zones_from_table(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame
     for row, code, zone in zip(raw.index, codes, names, strict=True):
         if not zone:
             problems.append(f"row {row}: zone name is empty; write the zone's name.")
+        elif len(zone) > settings.UPLOAD_TEXT_MAX_CHARS:
+            problems.append(
+                f"row {row}: zone name is {len(zone):,} characters long; shorten it to "
+                f"{settings.UPLOAD_TEXT_MAX_CHARS} or fewer."
+            )
         if code not in known:
             problems.append(
-                f"row {row}: {code!r} is not a 2021 Ontario census subdivision code; write the 7-digit CSDUID "
+                f"row {row}: {shown(code)} is not a 2021 Ontario census subdivision code; write the 7-digit CSDUID "
                 "(e.g. 3553005)."
             )
         elif code in seen:
@@ -208,9 +232,9 @@ def _zones_from_polygons(path: Path, *, base: Base, label: str) -> gpd.GeoDataFr
         )
     zone_col = _pick([c for c in frame.columns if c != frame.geometry.name], _NAME_HEADERS)
     if zone_col is None:
-        shown = ", ".join(repr(c) for c in frame.columns if c != frame.geometry.name) or "none"
+        found = ", ".join(shown(c) for c in list(frame.columns)[:30] if c != frame.geometry.name) or "none"
         raise InputError(
-            f"Zones file {label} needs a zone name column (zone or name); found: {shown}. Add a column 'zone' "
+            f"Zones file {label} needs a zone name column (zone or name); found: {found}. Add a column 'zone' "
             "with each polygon's zone."
         )
     problems = []
@@ -219,6 +243,11 @@ def _zones_from_polygons(path: Path, *, base: Base, label: str) -> gpd.GeoDataFr
         where = f"row {row} (feature {row - 1})"
         if pd.isna(zone) or not str(zone).strip():
             problems.append(f"{where}: zone name is empty; write the zone's name.")
+        elif len(str(zone).strip()) > settings.UPLOAD_TEXT_MAX_CHARS:
+            problems.append(
+                f"{where}: zone name is {len(str(zone).strip()):,} characters long; shorten it to "
+                f"{settings.UPLOAD_TEXT_MAX_CHARS} or fewer."
+            )
         if gtype is None or pd.isna(gtype):
             problems.append(f"{where}: the feature has no geometry; draw its polygon or delete the feature.")
         elif gtype not in ("Polygon", "MultiPolygon"):
@@ -232,14 +261,7 @@ def _zones_from_polygons(path: Path, *, base: Base, label: str) -> gpd.GeoDataFr
     frame = frame.assign(zone=frame[zone_col].astype(str).str.strip()).to_crs(settings.ANALYSIS_CRS)
     dissolved = frame[["zone", "geometry"]].dissolve(by="zone").reset_index()
     geoms = polygonal(dissolved.geometry)
-    overlaps = []
-    for i in range(len(geoms)):
-        for j in range(i + 1, len(geoms)):
-            area = geoms.iloc[i].intersection(geoms.iloc[j]).area / 1e6
-            if area > 1.0:
-                overlaps.append(
-                    f"{dissolved['zone'].iloc[i]} and {dissolved['zone'].iloc[j]} overlap by {area:,.1f} km²"
-                )
+    overlaps = _overlaps(geoms, dissolved["zone"].astype(str).to_numpy())
     if overlaps:
         raise InputError(f"Zones file {label}: zones must not overlap (each person belongs to one zone).", overlaps)
     zones = gpd.GeoDataFrame(

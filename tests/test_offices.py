@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -16,13 +15,14 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from esr_geo import data, export, offices, settings
+from esr_geo import data, export, settings
 from esr_geo.errors import InputError
 from esr_geo.model import Base
 from esr_geo.offices import (
     DEMO_LABEL,
     PROBLEM_COLUMNS,
     SITE_COLUMNS,
+    SITE_FILE,
     TEMPLATE_COLUMNS,
     SiteLoad,
     SiteValidationError,
@@ -30,10 +30,9 @@ from esr_geo.offices import (
     locate_sites,
     normalise_postal_code,
     read_sites,
-    read_table,
     validate_sites,
-    vector_source,
 )
+from esr_geo.readers import fold_header, read_table, read_vector
 
 FIXTURES = Path(__file__).parent / "fixtures" / "offices"
 TEXT_COLUMNS = [c for c in SITE_COLUMNS if c not in ("in_person", "source_row", "snapped_km", "lon", "lat", "geometry")]
@@ -195,7 +194,7 @@ def test_xlsx_upload_under_a_temporary_name(tmp_path: Path, base: Base) -> None:
 
 def test_shared_readers(tmp_path: Path) -> None:
     path = write(tmp_path, "\n Name ;Lat\nA;1\n;\nB;2\n", encoding="utf-16")
-    table = read_table(path, "sites.csv")
+    table = read_table(path, "sites.csv", kind=SITE_FILE)
     assert table.index.name == "row" and table.index.tolist() == [3, 5]  # blank line 1; blank row 4 dropped
     assert list(table.columns) == ["Name", "Lat"] and table.values.tolist() == [["A", "1"], ["B", "2"]]
     parts = _shapefile(tmp_path / "shp")
@@ -203,9 +202,11 @@ def test_shared_readers(tmp_path: Path) -> None:
     with zipfile.ZipFile(archive, "w") as zf:
         for p in parts:
             zf.write(p, p.name)
-    assert vector_source(archive) == f"/vsizip/{{{archive.resolve()}}}/sites.shp"
-    assert vector_source(tmp_path / "shp" / "sites.shp") == str(tmp_path / "shp" / "sites.shp")
-    assert offices.fold_header(" Code-Postal ") == offices.fold_header("code_postal") == "codepostal"
+    zipped = read_vector(archive, kind=SITE_FILE)
+    loose = read_vector(tmp_path / "shp" / "sites.shp", kind=SITE_FILE)
+    assert_geodataframe_equal(zipped, loose)
+    assert zipped.index.tolist() == list(range(2, len(zipped) + 2))
+    assert fold_header(" Code-Postal ") == fold_header("code_postal") == "codepostal"
 
 
 def test_geojson(base: Base) -> None:
@@ -228,7 +229,10 @@ def test_geopackage_is_reprojected(tmp_path: Path, base: Base) -> None:
     frame = gpd.GeoDataFrame({"name": ["Kingston"]}, geometry=pts.to_crs(settings.ANALYSIS_CRS))
     frame.to_file(tmp_path / "sites.gpkg", layer="sites")
     gpd.GeoDataFrame({"name": ["Other layer"]}, geometry=pts).to_file(tmp_path / "sites.gpkg", layer="zzz_second")
-    load = validate_sites(tmp_path / "sites.gpkg", base=base)
+    with pytest.raises(InputError, match=r"sites\.gpkg holds 2 layers \('sites', 'zzz_second'\); esr-geo reads one"):
+        validate_sites(tmp_path / "sites.gpkg", base=base)  # never the first layer without a word
+    frame.to_file(tmp_path / "one.gpkg", layer="sites")
+    load = validate_sites(tmp_path / "one.gpkg", base=base)
     assert load.ok
     assert load.sites["name"].tolist() == ["Kingston"]
     assert load.sites["lat"].iloc[0] == pytest.approx(KINGSTON[0], abs=1e-9)
@@ -304,7 +308,7 @@ def test_zip_without_shapefile_is_refused(tmp_path: Path, base: Base) -> None:
     archive = tmp_path / "sites.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("sites.csv", "name,latitude,longitude\n")
-    with pytest.raises(InputError, match=r"sites\.zip is a zip archive without a shapefile \(it holds sites\.csv\)"):
+    with pytest.raises(InputError, match=r"sites\.zip is a zip archive without a shapefile \(it holds 'sites\.csv'\)"):
         validate_sites(archive, base=base)
 
 
@@ -876,30 +880,33 @@ def test_empty_geojson(tmp_path: Path, base: Base) -> None:
 
 def test_broken_files(tmp_path: Path, base: Base) -> None:
     bad_xlsx = write(tmp_path, "name\nnot a workbook\n", name="fake.xlsx")
-    with pytest.raises(InputError, match=r"fake\.xlsx could not be opened as an Excel workbook"):
+    with pytest.raises(InputError, match=r"fake\.xlsx is not an Excel \.xlsx workbook: its content does not match"):
         validate_sites(bad_xlsx, base=base)
     bad_json = write(tmp_path, "{not json", name="bad.geojson")
-    with pytest.raises(InputError, match=r"bad\.geojson could not be read as a GeoJSON or GeoPackage file"):
+    with pytest.raises(InputError, match=r"bad\.geojson is not valid JSON"):
         validate_sites(bad_json, base=base)
     bad_zip = write(tmp_path, "not a zip", name="bad.zip")
     with pytest.raises(InputError, match=r"bad\.zip is not a valid zip archive"):
         validate_sites(bad_zip, base=base)
     ragged = write(tmp_path, "name,latitude,longitude\nA,44.2,-76.5\nB, Inc,44.2,-76.5\n", name="ragged.csv")
-    with pytest.raises(InputError, match=r"ragged\.csv could not be read as CSV: .*line 3.*double quotes"):
+    with pytest.raises(InputError, match=r"(?s)ragged\.csv: 1 row\(s\) have more values.*quotes.*row 3 has 4 values"):
         validate_sites(ragged, base=base)
 
 
-def test_oversized_file_is_refused_before_parsing(tmp_path: Path, base: Base) -> None:
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path, base: Base, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "huge.csv"
     row = b"Some site,44.2312,-76.486\n"
     with path.open("wb") as f:
         f.write(b"name,latitude,longitude\n")
         f.write(row * (50_000_000 // len(row) + 1))
     assert path.stat().st_size > 50_000_000
-    start = time.perf_counter()
+
+    def no_read(self: Path) -> bytes:
+        raise AssertionError(f"{self} was read although it is over the size limit")
+
+    monkeypatch.setattr(Path, "read_bytes", no_read)
     with pytest.raises(InputError) as info:
         validate_sites(path, base=base)
-    assert time.perf_counter() - start < 0.5
     assert str(info.value).startswith("Site file huge.csv is 50.0 MB; the limit for a site file is 25 MB.")
 
 
@@ -978,7 +985,8 @@ def test_reading_does_not_touch_the_file(base: Base) -> None:
     assert path.read_bytes() == before
 
 
-def test_ten_thousand_sites_in_a_few_seconds(tmp_path: Path, base: Base) -> None:
+def test_ten_thousand_sites(tmp_path: Path, base: Base) -> None:
+    # How long this takes is measured in benchmarks/bench_uploads.py, not here.
     rng = np.random.default_rng(1)
     n = 10_000
     lat = rng.uniform(45.0, 46.0, n).round(5)  # inland eastern / central Ontario
@@ -987,9 +995,7 @@ def test_ten_thousand_sites_in_a_few_seconds(tmp_path: Path, base: Base) -> None
     frame["latitude"], frame["longitude"] = lat, lon
     frame["postal_code"] = "K7L 0A1"
     frame.to_csv(tmp_path / "big.csv", index=False)
-    start = time.perf_counter()
     load = validate_sites(tmp_path / "big.csv", base=base)
-    assert time.perf_counter() - start < 5.0
     assert load.n_rows == n
     assert len(load.sites) == n - int((load.problems["severity"] == "error").sum())
     assert len(load.sites) > 9_000
