@@ -51,8 +51,8 @@ def shown(value: object, *, limit: int = MAX_SHOWN_CHARS) -> str:
     """
     text = printable(str(value))
     if len(text) <= limit:
-        return repr(text)
-    return f"{text[:limit]!r}… ({len(text):,} characters)"
+        return f"'{text}'"
+    return f"'{text[:limit]}'… ({len(text):,} characters)"
 
 
 def named(label: object, *, limit: int = 120) -> str:

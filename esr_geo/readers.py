@@ -278,7 +278,7 @@ def check_file(path: PathLike, label: str | None = None, *, kind: FileKind) -> N
     """
     path = Path(path)
     label = label or path.name
-    if str(path).replace("\\", "/").lower().startswith("/vsi") or re.match(r"[a-z][a-z0-9+.-]*://", str(path)):
+    if str(path).replace("\\", "/").lower().startswith("/vsi") or re.match(r"[a-z][a-z0-9+.-]+:/", str(path), re.I):
         raise InputError(
             f"{kind.noun} {named(label)} was refused: only files on this computer can be read, not virtual or "
             "network paths. Save the file locally and give its path."

@@ -159,7 +159,8 @@ def _overlaps(geoms: gpd.GeoSeries, names: np.ndarray, *, min_km2: float = 1.0) 
     arr = np.asarray(geoms.to_numpy(), dtype=object)
     left, right = shapely.STRtree(arr).query(arr, predicate="intersects")
     keep = left < right
-    left, right = left[keep], right[keep]
+    order = np.lexsort((right[keep], left[keep]))
+    left, right = left[keep][order], right[keep][order]
     areas = shapely.area(shapely.intersection(arr[left], arr[right])) / 1e6
     return [
         f"{shown(names[i])} and {shown(names[j])} overlap by {a:,.1f} km²"

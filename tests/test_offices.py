@@ -1082,3 +1082,18 @@ def test_locate_sites_needs_a_crs(base: Base) -> None:
     sites = gpd.GeoDataFrame({"label": ["a"]}, geometry=[shapely.Point(KINGSTON[1], KINGSTON[0])])
     with pytest.raises(InputError, match="no coordinate reference system"):
         locate_sites(sites, base=base)
+
+
+def test_long_and_invisible_text_is_a_row_error(tmp_path: Path, base: Base) -> None:
+    long_name = "Kenora " * 3_000  # 21,000 characters: copied into every result row, it would take gigabytes
+    path = write(
+        tmp_path,
+        f"site_id,name,latitude,longitude\nS1,{long_name},49.77,-94.49\nS2,Dry\x07den,49.78,-92.8\n"
+        f"{'X' * 65},Sioux Lookout,50.1,-91.92\nS4,\"Red\nLake\",51.02,-93.83\n",
+    )
+    load = validate_sites(path, base=base)
+    assert problem_keys(load) == [(2, "name", "error"), (3, "name", "error"), (4, "site_id", "error")]
+    assert problem_text(load, 2, "name") == "name is 20,999 characters long; at most 200 are accepted"
+    assert problem_text(load, 3, "name") == "name holds a control character ('Dry\\x07den')"
+    assert load.problems["site"].str.len().max() <= 60
+    assert load.sites["name"].tolist() == ["Red\nLake"]  # a line break inside a quoted cell is fine
