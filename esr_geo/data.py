@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import logging
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,13 @@ from esr_geo import settings
 from esr_geo.errors import DataError
 
 PathLike = str | os.PathLike[str]
+
+_LOG = logging.getLogger(__name__)
+
+#: What reading a damaged file can raise: OSError (incl. gzip.BadGzipFile: not gzip, CRC
+#: failed), EOFError (a truncated .gz), zlib.error (damaged compressed data), ValueError
+#: (incl. UnicodeDecodeError and pandas' ParserError and EmptyDataError).
+READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error, ValueError)
 
 #: Bundle files, relative to the data directory, with what each must contain.
 BUNDLE_FILES: dict[str, str] = {
@@ -133,11 +143,46 @@ def require_bundle(data_dir: PathLike | None = None) -> Path:
 # Generic readers
 
 
+def unreadable(path: Path, exc: BaseException, *, expected: str) -> DataError:
+    """Return the :class:`DataError` for a file that could not be read (damaged, not text, ...).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    exc : BaseException
+        What reading it raised (one of :data:`READ_ERRORS`, or a GDAL error).
+    expected : str
+        What the file should be, e.g. ``"a UTF-8 CSV file with a header row"``.
+
+    Returns
+    -------
+    DataError
+        Naming the file, what is wrong with it, what was expected and the fix.
+    """
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
+        return DataError(
+            f"Could not open {path} ({detail}); expected {expected}. "
+            "Check that the file exists and is readable, or restore it from the bundle."
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        what = f"is corrupt or not UTF-8 text ({exc.reason} at byte {exc.start:,})"
+    elif isinstance(exc, pd.errors.EmptyDataError):
+        what = "is empty (truncated or corrupt)"
+    elif isinstance(exc, EOFError | zlib.error | gzip.BadGzipFile):
+        what = f"is truncated or corrupt: its compressed data is damaged ({detail})"
+    else:
+        what = f"is truncated or corrupt ({detail})"
+    return DataError(f"{path} {what}; expected {expected}. Restore the file from the bundle (copy it again).")
+
+
 def _read_csv(path: Path, *, required: list[str], dtype: dict[str, Any]) -> pd.DataFrame:
+    kind = "a gzip-compressed UTF-8 CSV file" if path.name.endswith(".gz") else "a UTF-8 CSV file"
     try:
-        frame = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""])
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise DataError(f"Could not read {path}: {exc}. Restore the file from the bundle.") from exc
+        frame = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], encoding="utf-8")
+    except READ_ERRORS as exc:
+        raise unreadable(path, exc, expected=f"{kind} with the header {', '.join(required)}, ...") from exc
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise DataError(
@@ -210,8 +255,8 @@ def polygonal(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
 def _read_polygons(path: Path, *, required: list[str], expected_crs: str) -> gpd.GeoDataFrame:
     try:
         frame = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several unrelated types for broken files
-        raise DataError(f"Could not read {path}: {exc}. Restore the file from the bundle.") from exc
+    except Exception as exc:  # pyogrio raises several unrelated types (DataSourceError, ...) for broken files
+        raise unreadable(path, exc, expected="a GeoPackage (SQLite) file of polygons") from exc
     if frame.crs is None:
         raise DataError(f"{path} declares no coordinate reference system; expected {expected_crs}.")
     if frame.crs != expected_crs:
@@ -483,6 +528,13 @@ def check_bundle(data_dir: PathLike | None = None) -> BundleReport:
             report.files.append(FileCheck(name, root / BUNDLE_FILES[name], len(frame), describe(frame)))
         except DataError as exc:
             report.files.append(FileCheck(name, root / BUNDLE_FILES[name], 0, str(exc), ok=False))
+        except Exception as exc:  # a check must report every file, even one its loader did not foresee
+            _LOG.exception("Unexpected error while checking %s", root / BUNDLE_FILES[name])
+            detail = (
+                f"Unexpected error while checking {root / BUNDLE_FILES[name]}: {type(exc).__name__}: {exc}. "
+                "The file may be damaged: restore it from the bundle; if the error remains, report it."
+            )
+            report.files.append(FileCheck(name, root / BUNDLE_FILES[name], 0, detail, ok=False))
 
     run(
         "census_divisions",

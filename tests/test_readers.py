@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import re
 import shutil
 import sqlite3
@@ -73,7 +74,7 @@ def test_vrt_as_a_loose_shp_is_refused(tmp_path: Path) -> None:
 
 @pytest.fixture
 def loopback_server() -> Iterator[tuple[str, list[str]]]:
-    """A web server on 127.0.0.1 that records every request it gets."""
+    """Serve on 127.0.0.1 and record every request (none may arrive)."""
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -82,7 +83,7 @@ def loopback_server() -> Iterator[tuple[str, list[str]]]:
             self.send_response(404)
             self.end_headers()
 
-        do_HEAD = do_GET
+        do_HEAD = do_GET  # noqa: N815 (the name http.server looks up)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -105,8 +106,8 @@ def test_network_sources_are_never_requested(tmp_path: Path, loopback_server: tu
         (tmp_path / name).write_text(vrt)
         with pytest.raises(InputError):
             read_vector(tmp_path / name, kind=SITE_FILE)
-    crs_link = '{"type": "FeatureCollection", "crs": {"type": "link", "properties": {"href": "%s/crs"}}, "features": []}'
-    (tmp_path / "link.geojson").write_text(crs_link % url)
+    doc = {"type": "FeatureCollection", "crs": {"type": "link", "properties": {"href": f"{url}/crs"}}, "features": []}
+    (tmp_path / "link.geojson").write_text(json.dumps(doc))
     with pytest.raises(InputError, match=r"'crs' member is not a named coordinate reference system"):
         read_vector(tmp_path / "link.geojson", kind=SITE_FILE)
     for path in (f"/vsicurl/{url}/sites.geojson", f"{url}/sites.csv"):
