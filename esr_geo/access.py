@@ -224,8 +224,9 @@ def measure_access(
     site_cid = in_person["catchment_id"].to_numpy()[pos]
     return pd.DataFrame(
         {
-            "nearest_site_id": in_person["site_id"].to_numpy()[pos],
-            "nearest_site": in_person["name"].to_numpy()[pos],
+            # Categoricals: each site's id and name are stored once, not once per person.
+            "nearest_site_id": _per_site(in_person["site_id"], pos),
+            "nearest_site": _per_site(in_person["name"], pos),
             "nearest_site_catchment": site_cid,
             "distance_km": dist,
             "threshold_km": limit,
@@ -234,3 +235,31 @@ def measure_access(
         },
         index=places.index,
     )
+
+
+def _per_site(values: pd.Series, pos: np.ndarray) -> pd.Categorical:
+    """Return ``values[pos]`` as a categorical: one copy of each site's text, an integer code per row."""
+    codes, uniques = pd.factorize(values.astype(str).to_numpy(dtype=object))
+    return compact_categories(pd.Categorical.from_codes(codes[pos], categories=pd.Index(uniques, dtype=object)))
+
+
+def compact_categories(values: pd.Categorical | pd.Series) -> pd.Categorical:
+    """Return a per-person site column with only the categories in use, in alphabetical order.
+
+    The nearest-site columns of the per-person tables are categoricals, so that a site's
+    name is stored once however many people it serves; compacting them makes two tables
+    with the same values equal whatever sites were considered.
+
+    Parameters
+    ----------
+    values : pandas.Categorical or pandas.Series
+        A categorical of site ids or names (one per person).
+
+    Returns
+    -------
+    pandas.Categorical
+        The same values, categories restricted to those used and sorted.
+    """
+    cat = pd.Categorical(values)
+    used = cat.remove_unused_categories()
+    return used.reorder_categories(sorted(used.categories, key=str))

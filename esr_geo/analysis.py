@@ -384,7 +384,8 @@ def _by_csd(a: Analysis) -> pd.DataFrame:
     zone_pop = pts.dropna(subset=["zone"]).groupby(["CSDUID", "zone"])["population"].sum().reset_index()
     zone_top = zone_pop.sort_values(["CSDUID", "population"], ascending=[True, False]).drop_duplicates("CSDUID")
     zone = zone_top.set_index("CSDUID")["zone"]
-    by_site = pts.groupby(["CSDUID", "nearest_site"])["population"].sum().reset_index()
+    by_site = pts.groupby(["CSDUID", "nearest_site"], observed=True)["population"].sum().reset_index()
+    by_site["nearest_site"] = by_site["nearest_site"].astype(str)  # ties go to the first name alphabetically
     by_site = by_site.sort_values(["CSDUID", "population", "nearest_site"], ascending=[True, False, True])
     main_site = by_site.drop_duplicates("CSDUID").set_index("CSDUID")["nearest_site"]
     names = a.base.catchments.set_index("catchment_id")["name_en"]

@@ -42,7 +42,13 @@ def load_definition(path: PathLike | None = None) -> pd.DataFrame:
     path = Path(path) if path is not None else settings.PROJECT_DATA_DIR / CATCHMENTS_FILE
     if not path.is_file():
         raise DataError(f"Catchment definition {path} not found; it ships with the repository.")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, EOFError, ValueError) as exc:  # incl. UnicodeDecodeError and pandas' ParserError
+        raise DataError(
+            f"Could not read the catchment definition {path}: {exc}. Expected a UTF-8 CSV file with the "
+            f"header {','.join(COLUMNS)}; restore it from the repository."
+        ) from exc
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(f"{path} lacks the column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}.")
@@ -154,7 +160,7 @@ def build_catchments(
     definition = definition if definition is not None else load_definition()
     from esr_geo.rollout import load_rollout
 
-    rollout = rollout if rollout is not None else load_rollout()
+    rollout = rollout if rollout is not None else load_rollout(definition=definition)
     work = cds[["CDUID", "LANDAREA", "geometry"]].copy()
     work["catchment_id"] = assign_cds(work, definition)
     pop = cd_population.set_index("CDUID")["POP2021"]

@@ -182,7 +182,7 @@ def _read_csv(path: Path, *, required: list[str], dtype: dict[str, Any]) -> pd.D
     try:
         frame = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], encoding="utf-8")
     except READ_ERRORS as exc:
-        raise unreadable(path, exc, expected=f"{kind} with the header {', '.join(required)}, ...") from exc
+        raise unreadable(path, exc, expected=f"{kind} whose header includes {', '.join(required)}") from exc
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise DataError(
@@ -190,6 +190,36 @@ def _read_csv(path: Path, *, required: list[str], dtype: dict[str, Any]) -> pd.D
             "Restore the file from the bundle."
         )
     return frame
+
+
+def count_rows(name: str, data_dir: PathLike | None = None) -> int:
+    """Count the data rows of a bundle CSV file (``.csv`` or ``.csv.gz``) without parsing it.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`BUNDLE_FILES` naming a CSV file.
+    data_dir : path-like, optional
+        Bundle directory; ``None`` uses :func:`esr_geo.settings.data_dir`.
+
+    Returns
+    -------
+    int
+        Non-blank lines after the header: the rows :func:`pandas.read_csv` would give when no
+        field holds a line break (true of every bundle CSV).
+
+    Raises
+    ------
+    DataError
+        If the file is missing, truncated or corrupt.
+    """
+    path = bundle_path(name, data_dir)
+    try:
+        with gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb") as handle:
+            lines = sum(1 for line in handle if not line.isspace())
+    except READ_ERRORS as exc:
+        raise unreadable(path, exc, expected="a CSV file with a header row") from exc
+    return max(lines - 1, 0)
 
 
 def _numeric(frame: pd.DataFrame, column: str, path: Path, *, blank_ok: bool) -> pd.Series:

@@ -76,13 +76,93 @@ def _parse_month(value: object, *, path: Path, row: int, column: str, problems: 
     return stamp
 
 
-def load_rollout(path: PathLike | None = None) -> pd.DataFrame:
+def _read_table(path: Path) -> pd.DataFrame:
+    """Read the rollout CSV as text, keeping each record's spreadsheet row number in the index."""
+    if not path.is_file():
+        raise DataError(f"Rollout table {path} not found; it ships with the repository in data/.")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False)
+    except (OSError, EOFError, ValueError) as exc:  # incl. UnicodeDecodeError and pandas' ParserError
+        raise DataError(
+            f"Could not read rollout table {path}: {exc}. Expected a UTF-8 CSV file with the header "
+            f"{','.join(COLUMNS)}; save it again as CSV (UTF-8) or restore it from the repository."
+        ) from exc
+    missing = [c for c in COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataError(
+            f"Rollout table {path} lacks the column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}."
+        )
+    raw = raw.fillna("")
+    raw.index = pd.RangeIndex(2, len(raw) + 2)  # spreadsheet rows: the header is row 1
+    # rows left empty (a blank line, or only commas) are not catchments
+    return raw[(raw.map(lambda v: str(v).strip()) != "").any(axis=1)]
+
+
+def _check_row(rec: dict[str, str], *, path: Path, row: int, problems: list[str]) -> dict[str, object]:
+    """Check one record (problems are appended) and return it with the dates parsed."""
+    if not rec["catchment_id"].strip():
+        problems.append(f"{path.name} row {row}: catchment_id is empty.")
+    if rec["phase"] not in PHASES:
+        problems.append(f"{path.name} row {row}: phase {rec['phase']!r} is not one of {', '.join(PHASES)}.")
+    dates = {
+        c: _parse_month(rec[c], path=path, row=row, column=c, problems=problems)
+        for c in ("planning_start", "planning_end", "ies_start")
+    }
+    ps, pe, ies = dates["planning_start"], dates["planning_end"], dates["ies_start"]
+    if (ps is None) != (pe is None):
+        problems.append(f"{path.name} row {row}: give both planning_start and planning_end, or neither.")
+    if ps is not None and pe is not None and pe < ps:
+        problems.append(f"{path.name} row {row}: planning_end {rec['planning_end']} is before planning_start.")
+    if pe is not None and ies is not None and ies <= pe:
+        problems.append(
+            f"{path.name} row {row}: ies_start {rec['ies_start']} must come after planning_end {rec['planning_end']}."
+        )
+    return {
+        **{c: rec[c].strip() for c in COLUMNS},
+        **{k: (v if v is not None else pd.NaT) for k, v in dates.items()},
+    }
+
+
+def _check_ids(rows: list[int], ids: list[str], *, path: Path, definition: pd.DataFrame, problems: list[str]) -> bool:
+    """Check that every catchment of the definition has exactly one row; return True if one is unknown or missing.
+
+    ``ids`` are the stripped ``catchment_id`` values, on the spreadsheet ``rows`` given.
+    """
+    valid = list(definition["catchment_id"])
+    first: dict[str, int] = {}
+    wrong = False
+    for row, cid in zip(rows, ids, strict=True):
+        if not cid:
+            continue  # reported by _check_row
+        if cid not in valid:
+            problems.append(f"{path.name} row {row}: catchment_id {cid!r} is not a catchment id (valid ids below).")
+            wrong = True
+        elif cid in first:
+            problems.append(
+                f"{path.name} row {row}: catchment_id {cid!r} appears more than once (also on row {first[cid]}); "
+                "give each catchment exactly one row."
+            )
+        else:
+            first[cid] = row
+    names = dict(zip(definition["catchment_id"], definition["name_en"], strict=True))
+    for cid in valid:
+        if cid not in first:
+            problems.append(f"{path.name}: no row for catchment {cid!r} ({names[cid]}); add one.")
+            wrong = True
+    return wrong
+
+
+def load_rollout(path: PathLike | None = None, *, definition: pd.DataFrame | PathLike | None = None) -> pd.DataFrame:
     """Load and validate the rollout table.
 
     Parameters
     ----------
     path : path-like, optional
         The CSV; ``None`` uses ``data/rollout.csv`` in the repository.
+    definition : pandas.DataFrame or path-like, optional, keyword-only
+        The catchment definition the table must match (as from
+        :func:`esr_geo.catchments.load_definition`, or the path of its CSV); ``None`` uses
+        ``data/boundaries/catchments.csv``.
 
     Returns
     -------
@@ -94,51 +174,31 @@ def load_rollout(path: PathLike | None = None) -> pd.DataFrame:
     Raises
     ------
     DataError
-        Listing every problem at once, each with its row number.
+        Listing every problem at once, each with its spreadsheet row number (the header is
+        row 1): malformed values, and any catchment id that is not in the definition, is
+        missing or appears more than once.
     """
+    from esr_geo.catchments import CATCHMENTS_FILE, load_definition
+
     path = Path(path) if path is not None else settings.PROJECT_DATA_DIR / ROLLOUT_FILE
-    if not path.is_file():
-        raise DataError(f"Rollout table {path} not found; it ships with the repository in data/.")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise DataError(f"Could not read rollout table {path}: {exc}.") from exc
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataError(
-            f"Rollout table {path} lacks the column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}."
-        )
+    if isinstance(definition, pd.DataFrame):
+        source = "the catchment definition"
+    else:
+        given = Path(definition) if definition is not None else settings.PROJECT_DATA_DIR / CATCHMENTS_FILE
+        source = str(given)
+        definition = load_definition(given)
+    raw = _read_table(path)
+    numbers = [int(i) for i in raw.index]
     problems: list[str] = []
-    rows = []
-    for i, rec in enumerate(raw.to_dict("records"), start=2):
-        cid = rec["catchment_id"].strip()
-        if not cid:
-            problems.append(f"{path.name} row {i}: catchment_id is empty.")
-        if rec["phase"] not in PHASES:
-            problems.append(f"{path.name} row {i}: phase {rec['phase']!r} is not one of {', '.join(PHASES)}.")
-        dates = {
-            c: _parse_month(rec[c], path=path, row=i, column=c, problems=problems)
-            for c in ("planning_start", "planning_end", "ies_start")
-        }
-        ps, pe, ies = dates["planning_start"], dates["planning_end"], dates["ies_start"]
-        if (ps is None) != (pe is None):
-            problems.append(f"{path.name} row {i}: give both planning_start and planning_end, or neither.")
-        if ps is not None and pe is not None and pe < ps:
-            problems.append(f"{path.name} row {i}: planning_end {rec['planning_end']} is before planning_start.")
-        if pe is not None and ies is not None and ies <= pe:
-            problems.append(
-                f"{path.name} row {i}: ies_start {rec['ies_start']} must come after planning_end {rec['planning_end']}."
-            )
-        rows.append(
-            {
-                **{c: rec[c].strip() for c in COLUMNS},
-                **{k: (v if v is not None else pd.NaT) for k, v in dates.items()},
-            }
-        )
+    records = raw[COLUMNS].to_dict("records")
+    rows = [
+        _check_row({c: str(rec[c]) for c in COLUMNS}, path=path, row=row, problems=problems)
+        for row, rec in zip(numbers, records, strict=True)
+    ]
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    dup = frame["catchment_id"][frame["catchment_id"].duplicated()]
-    for cid in dup:
-        problems.append(f"{path.name}: catchment_id {cid!r} appears more than once.")
+    ids = [str(r["catchment_id"]) for r in rows]
+    if _check_ids(numbers, ids, path=path, definition=definition, problems=problems):
+        problems.append(f"Valid catchment ids (from {source}): {', '.join(definition['catchment_id'])}.")
     if problems:
         raise DataError(
             f"Rollout table {path} has {len(problems)} problem(s); fix the rows named:\n"

@@ -42,7 +42,7 @@ from scipy.spatial import cKDTree
 from esr_geo import __version__, settings
 from esr_geo._io import neutralise_formulas, write_files
 from esr_geo._solver import cbc_solver
-from esr_geo.access import _EPS, _R_KM, GEOD, SiteIndex, _unit_vectors, measure_access
+from esr_geo.access import _EPS, _R_KM, GEOD, SiteIndex, _unit_vectors, compact_categories, measure_access
 from esr_geo.analysis import Analysis, build_tables
 from esr_geo.errors import InputError
 
@@ -232,7 +232,12 @@ def _remeasure(
             index=index,
         )
         for col in _ACCESS_COLUMNS:
-            out.loc[affected, col] = part[col].to_numpy()
+            if isinstance(out[col].dtype, pd.CategoricalDtype):  # the nearest site's id and name
+                merged = np.array(out[col].astype(object), dtype=object)
+                merged[affected] = part[col].astype(object).to_numpy()
+                out[col] = compact_categories(pd.Series(merged, dtype=object))
+            else:
+                out.loc[affected, col] = part[col].to_numpy()
         out["within"] = out["within"].astype(bool)
         out["other_catchment"] = out["other_catchment"].astype(bool)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -150,6 +151,18 @@ def read_zones(path: PathLike, *, base: Base, name: str | None = None) -> gpd.Ge
     raise InputError(f"Zones file {label}: unsupported format {suffix or '(none)'}. Use {ZONE_FORMATS}; {_ZONE_GUIDE}.")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _bad_name(zone: str) -> str | None:
+    """Say what is wrong with a zone name (too long, an invisible character), or None."""
+    if len(zone) > settings.UPLOAD_TEXT_MAX_CHARS:
+        return f"zone name is {len(zone):,} characters long; shorten it to {settings.UPLOAD_TEXT_MAX_CHARS} or fewer."
+    if _CONTROL.search(zone):
+        return f"zone name {shown(zone)} holds an invisible control character; retype it."
+    return None
+
+
 def _overlaps(geoms: gpd.GeoSeries, names: np.ndarray, *, min_km2: float = 1.0) -> list[str]:
     """List the pairs of zones that overlap by more than ``min_km2`` km² (planar, analysis CRS).
 
@@ -187,11 +200,8 @@ def _zones_from_table(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame
     for row, code, zone in zip(raw.index, codes, names, strict=True):
         if not zone:
             problems.append(f"row {row}: zone name is empty; write the zone's name.")
-        elif len(zone) > settings.UPLOAD_TEXT_MAX_CHARS:
-            problems.append(
-                f"row {row}: zone name is {len(zone):,} characters long; shorten it to "
-                f"{settings.UPLOAD_TEXT_MAX_CHARS} or fewer."
-            )
+        elif (bad := _bad_name(zone)) is not None:
+            problems.append(f"row {row}: {bad}")
         if code not in known:
             problems.append(
                 f"row {row}: {shown(code)} is not a 2021 Ontario census subdivision code; write the 7-digit CSDUID "
@@ -244,11 +254,8 @@ def _zones_from_polygons(path: Path, *, base: Base, label: str) -> gpd.GeoDataFr
         where = f"row {row} (feature {row - 1})"
         if pd.isna(zone) or not str(zone).strip():
             problems.append(f"{where}: zone name is empty; write the zone's name.")
-        elif len(str(zone).strip()) > settings.UPLOAD_TEXT_MAX_CHARS:
-            problems.append(
-                f"{where}: zone name is {len(str(zone).strip()):,} characters long; shorten it to "
-                f"{settings.UPLOAD_TEXT_MAX_CHARS} or fewer."
-            )
+        elif (bad := _bad_name(str(zone).strip())) is not None:
+            problems.append(f"{where}: {bad}")
         if gtype is None or pd.isna(gtype):
             problems.append(f"{where}: the feature has no geometry; draw its polygon or delete the feature.")
         elif gtype not in ("Polygon", "MultiPolygon"):

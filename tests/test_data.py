@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import logging
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -164,3 +167,89 @@ def test_missing_bundle_given_on_the_command_line_says_so(tmp_path: Path) -> Non
     assert f"{tmp_path / 'nope'} (from the folder given (--data-dir on the command line)) does not exist" in msg
     assert "9 file(s) not found" in msg and "Expected these files" not in msg  # listed once, not twice
     assert "Check that path" in msg
+
+
+def _one_file(tmp_path: Path, data_dir: Path, name: str) -> Path:
+    """Copy one bundle file into tmp_path (the loaders need only their own file) and return it."""
+    rel = data.BUNDLE_FILES[name]
+    (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(data_dir / rel, tmp_path / rel))
+
+
+def _zero_bytes(at: int) -> Callable[[bytes], bytes]:
+    return lambda b: b[:at] + b"\0" * 16 + b[at + 16 :]
+
+
+@pytest.mark.parametrize(
+    ("name", "damage", "expected"),
+    [
+        # EOFError: the gzip stream ends early
+        ("dissemination_block_points", lambda b: b[: len(b) // 2], "truncated or corrupt: its compressed data"),
+        # zlib.error: the deflate data is damaged
+        ("dissemination_block_points", _zero_bytes(1000), "truncated or corrupt: its compressed data"),
+        # gzip.BadGzipFile: the CRC at the end is wrong, or there is no gzip header at all
+        ("dissemination_block_points", lambda b: b[:-8] + b"\0" * 8, "truncated or corrupt: its compressed data"),
+        ("dissemination_block_points", lambda b: b"DBUID,X,Y\n", "truncated or corrupt: its compressed data"),
+        # pandas ParserError: damage that decompresses into text with the wrong number of fields
+        ("dissemination_block_points", _zero_bytes(50_000), "truncated or corrupt (Error tokenizing data"),
+        # UnicodeDecodeError
+        ("dissemination_area_population", lambda b: b[:200] + b"\xff\xfe" + b[202:], "is corrupt or not UTF-8 text"),
+        # pandas EmptyDataError
+        ("census_divisions_population", lambda b: b"", "is empty (truncated or corrupt)"),
+        # pyogrio DataSourceError (a RuntimeError)
+        ("census_subdivisions", lambda b: b[: len(b) // 2], "database disk image is malformed"),
+        ("census_divisions", lambda b: b"hello" * 100, "is truncated or corrupt"),
+    ],
+)
+def test_damaged_file_is_a_data_error_naming_it(
+    tmp_path: Path, data_dir: Path, name: str, damage: Callable[[bytes], bytes], expected: str
+) -> None:
+    path = _one_file(tmp_path, data_dir, name)
+    path.write_bytes(damage(path.read_bytes()))
+    loader = {
+        "dissemination_block_points": data.load_block_points,
+        "dissemination_area_population": data.load_da_population,
+        "census_divisions_population": data.load_cd_population,
+        "census_subdivisions": data.load_census_subdivisions,
+        "census_divisions": data.load_census_divisions,
+    }[name]
+    with pytest.raises(DataError) as err:
+        loader(tmp_path)
+    msg = str(err.value)
+    assert msg.startswith(str(path)), msg
+    assert expected in msg
+    assert "truncated or corrupt" in msg or "not UTF-8" in msg
+    assert "Restore the file from the bundle" in msg
+
+
+def test_truncated_block_points_fail_the_check_without_crashing(bundle_copy: Path) -> None:
+    path = bundle_copy / data.BUNDLE_FILES["dissemination_block_points"]
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2])
+    report = data.check_bundle(bundle_copy)
+    failed = [f for f in report.files if not f.ok]
+    assert [f.name for f in failed] == ["dissemination_block_points"]
+    text = report.to_text()
+    assert f"[FAIL] statcan/dissemination_block_points_2021.csv.gz: 0 rows. {path} is truncated or corrupt" in text
+    assert "Unexpected error" not in text
+    with pytest.raises(DataError, match="is truncated or corrupt"):
+        data.count_rows("dissemination_block_points", bundle_copy)
+
+
+def test_count_rows_matches_the_loader(data_dir: Path) -> None:
+    assert data.count_rows("dissemination_block_points", data_dir) == 137_843
+    assert data.count_rows("census_divisions_population", data_dir) == 49
+
+
+def test_check_reports_an_unforeseen_error_as_a_failed_file(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(root: Path) -> None:
+        raise TypeError("boom")
+
+    monkeypatch.setattr(data, "load_sac", broken)
+    with caplog.at_level(logging.ERROR, logger="esr_geo.data"):
+        report = data.check_bundle(data_dir)
+    assert [f.name for f in report.files if not f.ok] == ["statistical_area_classification"]
+    assert "Unexpected error while checking" in report.to_text() and "TypeError: boom" in report.to_text()
+    assert "Unexpected error while checking" in caplog.text

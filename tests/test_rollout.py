@@ -125,3 +125,72 @@ def test_malformed_rows_reported_together(tmp_path: Path) -> None:
     assert "row 4: planning_end 2020-12 is before planning_start" in msg
     assert "row 4: ies_start 2020-12 must come after planning_end" in msg
     assert "row 5: give both planning_start and planning_end" in msg
+
+
+def _project_rollout() -> list[str]:
+    return (rollout.settings.PROJECT_DATA_DIR / "rollout.csv").read_text(encoding="utf-8").splitlines()
+
+
+def _write(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "rollout.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+VALID_IDS = "durham, york, toronto, peel, halton"  # the start of the list, in the definition's order
+
+
+def test_unknown_catchment_id_is_refused(tmp_path: Path) -> None:
+    lines = _project_rollout()
+    assert lines[4].startswith("halton,")
+    lines[4] = "halton-hills" + lines[4][len("halton") :]
+    path = _write(tmp_path, lines)
+    with pytest.raises(DataError) as err:
+        rollout.load_rollout(path)
+    msg = str(err.value)
+    assert str(path) in msg
+    assert "rollout.csv row 5: catchment_id 'halton-hills' is not a catchment id" in msg
+    assert "rollout.csv: no row for catchment 'halton' (Halton)" in msg
+    assert f"Valid catchment ids (from {rollout.settings.PROJECT_DATA_DIR / 'boundaries' / 'catchments.csv'}): " in msg
+    assert VALID_IDS in msg
+
+
+def test_missing_catchment_is_refused(tmp_path: Path) -> None:
+    lines = [line for line in _project_rollout() if not line.startswith("toronto,")]
+    with pytest.raises(DataError, match=r"rollout\.csv: no row for catchment 'toronto' \(Toronto\); add one") as err:
+        rollout.load_rollout(_write(tmp_path, lines))
+    assert VALID_IDS in str(err.value)
+
+
+def test_duplicate_catchment_is_refused(tmp_path: Path) -> None:
+    lines = _project_rollout()
+    lines.append(lines[3])  # peel again, on row 17
+    with pytest.raises(DataError) as err:
+        rollout.load_rollout(_write(tmp_path, lines))
+    msg = str(err.value)
+    assert "has 1 problem(s)" in msg
+    assert "rollout.csv row 17: catchment_id 'peel' appears more than once (also on row 4)" in msg
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_number(tmp_path: Path) -> None:
+    lines = _project_rollout()
+    lines[2:2] = ["", ",,,,,,,,,"]  # rows 3 and 4 left empty in a spreadsheet
+    assert len(rollout.load_rollout(_write(tmp_path, lines))) == 15
+    lines[5] = lines[5].replace("Prototype", "Phase 9")  # peel, now on row 6
+    with pytest.raises(DataError, match=r"rollout\.csv row 6: phase 'Phase 9'"):
+        rollout.load_rollout(_write(tmp_path, lines))
+
+
+def test_rollout_is_checked_against_the_definition_given(tmp_path: Path) -> None:
+    definition = tmp_path / "catchments.csv"
+    definition.write_text("catchment_id,name_en,name_fr,cduids\nnorth,North,Nord,3560\nsouth,South,Sud,3520\n")
+    table = tmp_path / "two.csv"
+    table.write_text(
+        ",".join(rollout.COLUMNS) + "\n"
+        "north,North,Nord,Phase 3,,,,,,\n"
+        "south,South,Sud,Phase 1,s,s,2022-04,2023-03,2023-04,\n",
+        encoding="utf-8",
+    )
+    assert list(rollout.load_rollout(table, definition=definition)["catchment_id"]) == ["north", "south"]
+    with pytest.raises(DataError, match=rf"Valid catchment ids \(from {definition}\): north, south\."):
+        rollout.load_rollout(definition=definition)  # the project's table has other ids

@@ -302,3 +302,15 @@ def test_polygon_zones_without_crs(base: Base, tmp_path: Path) -> None:
         frame.to_file(tmp_path / "nocrs.gpkg")
     with pytest.raises(InputError, match=r"nocrs\.gpkg declares no coordinate reference system, so its polygons"):
         zones.read_zones(tmp_path / "nocrs.gpkg", base=base)
+
+
+def test_long_or_invisible_zone_names_are_refused(base: Base, tmp_path: Path) -> None:
+    path = tmp_path / "zones.csv"
+    path.write_text(f"CSDUID,zone\n3553005,{'N' * 201}\n3552093,North\x07east\n3560010,{'x' * 100_000}\n")
+    with pytest.raises(InputError) as info:
+        zones.read_zones(path, base=base)
+    assert info.value.problems[:2] == [
+        "row 2: zone name is 201 characters long; shorten it to 200 or fewer.",
+        "row 3: zone name 'North\\x07east' holds an invisible control character; retype it.",
+    ]
+    assert len(str(info.value)) < 2_000  # the 100,000-character name is counted, not echoed
