@@ -1,8 +1,16 @@
-"""The ``esr-geo`` command line: rollout, catchments, data checks, reports and exports."""
+r"""The ``esr-geo`` command line: rollout, catchments, data checks, reports and exports.
+
+Every message is printed with its control characters made visible (``\x1b``), so a file
+name holding an ANSI escape cannot recolour or rewrite the terminal. When standard output
+is a pipe closed early (``esr-geo report ... | head -1``), the command stops quietly with
+exit status 141 (128 + SIGPIPE, what a shell reports for ``yes | head -1``); files it had
+already written stay written.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -14,11 +22,61 @@ from pathlib import Path
 import pandas as pd
 
 from esr_geo import __version__, settings
-from esr_geo.errors import EsrGeoError
+from esr_geo.errors import EsrGeoError, printable
 
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
+#: Standard output was closed early (128 + SIGPIPE, as a shell reports for ``yes | head -1``).
+EXIT_PIPE = 141
+
+
+class _StdoutClosedError(Exception):
+    """Standard output is a pipe whose reader has gone (e.g. ``| head -1``)."""
+
+
+def _clean(text: str) -> str:
+    r"""Return ``text`` with every control character except newline as a visible escape (``\x1b``)."""
+    return printable(text).replace("\t", "\\t")
+
+
+def _out(text: str) -> None:
+    """Print ``text`` on standard output; a closed pipe raises :class:`_StdoutClosedError`."""
+    try:
+        sys.stdout.write(text)
+    except BrokenPipeError as exc:
+        raise _StdoutClosedError from exc
+
+
+def _err(text: str) -> None:
+    """Print a message on standard error, control characters made visible; a closed stderr is ignored."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(_clean(text))
+        sys.stderr.flush()
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError as exc:
+        raise _StdoutClosedError from exc
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush cannot fail again.
+
+    This is the advice of the Python documentation (``signal`` module, "Note on SIGPIPE").
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (e.g. under a test): nothing left to flush at exit
+    finally:
+        os.close(devnull)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,7 +84,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"esr-geo: error: {message}. Run '{self.prog} --help' for the options.\n")
+        self.exit(EXIT_USAGE, _clean(f"esr-geo: error: {message}. Run '{self.prog} --help' for the options.\n"))
 
 
 def _frame_out(frame: pd.DataFrame, fmt: str) -> str:
@@ -74,7 +132,7 @@ def _cmd_rollout(args: argparse.Namespace) -> int:
     table = statuses_on(load_rollout(args.rollout), on=args.date, lang=args.lang)
     if args.format == "table":
         table = table.drop(columns=["status"]).rename(columns=_ROLLOUT_HEADERS[args.lang])
-    sys.stdout.write(_frame_out(table, args.format))
+    _out(_frame_out(table, args.format))
     return EXIT_OK
 
 
@@ -91,7 +149,7 @@ def _cmd_catchments(args: argparse.Namespace) -> int:
         frame[col] = frame[col].dt.strftime("%Y-%m").fillna(TBA_TEXT["en"] if args.format == "table" else "")
     frame["land_area_km2"] = frame["land_area_km2"].round(1)
     frame["density_per_km2"] = frame["density_per_km2"].round(2)
-    sys.stdout.write(_frame_out(frame, args.format))
+    _out(_frame_out(frame, args.format))
     return EXIT_OK
 
 
@@ -99,7 +157,7 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
     from esr_geo.data import check_bundle
 
     report = check_bundle(args.data_dir)
-    sys.stdout.write(report.to_text() + "\n")
+    _out(report.to_text() + "\n")
     return EXIT_OK if report.ok else EXIT_USAGE
 
 
@@ -174,9 +232,9 @@ def _analysis_from_args(args: argparse.Namespace) -> object:
 def _wrote(written: list[Path], folder: Path | None) -> int:
     """Print what was written (names within ``folder``, else full paths) and return success."""
     where = f" to {folder}" if folder is not None else ""
-    sys.stdout.write(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''}{where}:\n")
+    _out(_clean(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''}{where}:\n"))
     for path in written:
-        sys.stdout.write(f"  {path.name if folder is not None else path}\n")
+        _out(_clean(f"  {path.name if folder is not None else path}\n"))
     return EXIT_OK
 
 
@@ -187,9 +245,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     analysis = _analysis_from_args(args)
     assert isinstance(analysis, Analysis)
     written = write_report(analysis, args.out, force=args.force)
-    sys.stdout.write(analysis.summary_sentence() + "\n")
+    args.written = written  # for an honest message should anything fail after this
+    _out(analysis.summary_sentence() + "\n")
     for note in analysis.notes:
-        sys.stdout.write(f"Note: {note}\n")
+        _out(_clean(f"Note: {note}\n"))
     return _wrote(written, args.out)
 
 
@@ -202,15 +261,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     n_warn = len(load.problems) - n_err
     rows = len(load.sites) + len(load.dropped)
     if len(load.problems):
-        sys.stdout.write(_frame_out(load.problems, args.format))
+        _out(_frame_out(load.problems, args.format))
     if n_err:
-        sys.stderr.write(
+        _err(
             f"esr-geo: {args.path.name}: {n_err} problem(s) in {len(load.dropped)} of {rows} row(s); "
             f"{len(load.sites)} row(s) are valid. Fix the rows listed, or run the report with --skip-invalid "
             "to go ahead without them.\n"
         )
         return EXIT_USAGE
-    sys.stdout.write(f"{args.path.name}: {rows} site(s), all valid ({n_warn} warning(s)).\n")
+    _out(_clean(f"{args.path.name}: {rows} site(s), all valid ({n_warn} warning(s)).\n"))
     return EXIT_OK
 
 
@@ -222,8 +281,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     analysis = _analysis_from_args(args)
     assert isinstance(analysis, Analysis)
     written = export_layers(analysis, args.out, fmt=args.format, crs=args.crs, force=args.force)
+    args.written = written  # for an honest message should anything fail after this
     for note in analysis.notes:
-        sys.stdout.write(f"Note: {note}\n")
+        _out(_clean(f"Note: {note}\n"))
     return _wrote(written, None)
 
 
@@ -235,7 +295,7 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     analysis = _analysis_from_args(args)
     assert isinstance(analysis, Analysis)
     if args.list_sites:
-        sys.stdout.write(_frame_out(list_sites(analysis), "csv"))
+        _out(_frame_out(list_sites(analysis), "csv"))
         return EXIT_OK
     if not args.close:
         raise InputError("Name at least one site to close with --close ID (see the ids with --list-sites).")
@@ -243,9 +303,10 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
         raise InputError("Give --out DIR, the folder for the before/after tables and the summary.")
     result = close_sites(analysis, args.close)
     written = write_closure(result, args.out, force=args.force)
-    sys.stdout.write(result.summary_sentence() + "\n")
+    args.written = written  # for an honest message should anything fail after this
+    _out(result.summary_sentence() + "\n")
     for note in analysis.notes:  # e.g. the rows --skip-invalid left out
-        sys.stdout.write(f"Note: {note}\n")
+        _out(_clean(f"Note: {note}\n"))
     return _wrote(written, args.out)
 
 
@@ -265,9 +326,10 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         fix_failing_zones_first=args.fix_failing_zones,
     )
     written = write_suggestions(result, args.out, force=args.force)
-    sys.stdout.write(_frame_out(result.to_frame(), "table"))
+    args.written = written  # for an honest message should anything fail after this
+    _out(_frame_out(result.to_frame(), "table"))
     for note in [*analysis.notes, *result.notes]:  # the input's notes (e.g. rows left out), then the method's
-        sys.stdout.write(f"Note: {note}\n")
+        _out(_clean(f"Note: {note}\n"))
     return _wrote(written, args.out)
 
 
@@ -415,33 +477,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _failure_note(args: argparse.Namespace) -> str:
+    """Say whether output files were written before a failure."""
+    written = getattr(args, "written", None)
+    if written:
+        return f"The {len(written)} output file(s) had been written already."
+    return "Nothing was written."
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the chosen command; errors become a message and an exit status (see :func:`main`)."""
+    try:
+        code = int(args.func(args))
+        _flush_stdout()
+        return code
+    except EsrGeoError as exc:
+        _err(f"esr-geo: {exc}\n")
+        if getattr(exc, "needs_force", False):
+            _err("esr-geo: to replace the existing files, run again with --force.\n")
+        return EXIT_USAGE
+    except FileNotFoundError as exc:
+        _err(f"esr-geo: file not found: {exc.filename or exc}. Check the path and try again.\n")
+        return EXIT_USAGE
+    except PermissionError as exc:
+        _err(f"esr-geo: permission denied: {exc.filename or exc}. Choose a folder you can write to.\n")
+        return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``esr-geo`` command and return its exit status.
 
-    Errors that esr-geo raises on purpose (bad data, bad input) print their message and
-    return 2; unexpected errors print a short note (the traceback only with ``--debug``).
+    Errors that esr-geo raises on purpose (bad data, bad input, an output that cannot be
+    written) print their message and return 2; unexpected errors print a short note (the
+    traceback only with ``--debug``) and return 1. A closed standard output (``| head``)
+    returns 141 quietly. Every message has its control characters made visible.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
-    except EsrGeoError as exc:
-        sys.stderr.write(f"esr-geo: {exc}\n")
-        return EXIT_USAGE
-    except FileNotFoundError as exc:
-        sys.stderr.write(f"esr-geo: file not found: {exc.filename or exc}. Check the path and try again.\n")
-        return EXIT_USAGE
-    except PermissionError as exc:
-        sys.stderr.write(f"esr-geo: permission denied: {exc.filename or exc}. Choose a folder you can write to.\n")
-        return EXIT_USAGE
+        return _run(args)
+    except _StdoutClosedError:
+        _silence_stdout()
+        return EXIT_PIPE
     except KeyboardInterrupt:
-        sys.stderr.write("esr-geo: interrupted; nothing was written.\n")
+        _err(f"esr-geo: interrupted. {_failure_note(args)}\n")
         return 130
     except Exception as exc:
         if args.debug or os.environ.get("ESR_GEO_DEBUG"):
-            traceback.print_exc()
-        sys.stderr.write(
-            f"esr-geo: unexpected error ({type(exc).__name__}: {exc}). Nothing was written. "
+            _err(traceback.format_exc())
+        _err(
+            f"esr-geo: unexpected error ({type(exc).__name__}: {exc}). {_failure_note(args)} "
             "Run again with --debug to see the details and report them to the esr-geo team.\n"
         )
         return EXIT_FAIL

@@ -60,7 +60,7 @@ from esr_geo import __version__, settings
 from esr_geo._io import atomic_path, check_targets, neutralise_formulas, write_folder
 from esr_geo.analysis import Analysis, gis_layers
 from esr_geo.data import ATTRIBUTIONS
-from esr_geo.errors import DataError, InputError
+from esr_geo.errors import DataError, InputError, printable
 from esr_geo.report import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS, method_notes
 
 PathLike = str | os.PathLike[str]
@@ -1160,20 +1160,47 @@ def _write_docs(
     (stage / README_NAME).write_text(readme, encoding="utf-8")
 
 
-_FILE_SUFFIXES = (".zip", ".gpkg", ".geojson", ".json", ".csv", ".shp", ".txt")
+#: Name endings taken as a file (not a folder) when an export path does not exist yet.
+_FILE_SUFFIXES = (
+    ".zip", ".gpkg", ".geojson", ".json", ".csv", ".shp", ".txt", ".xlsx", ".xls", ".html", ".htm",
+    ".kml", ".kmz", ".pdf", ".gz", ".tar", ".7z", ".dbf", ".tif", ".tiff", ".parquet", ".xml", ".md",
+)  # fmt: skip
+#: Formats written as one file: the file's extension, its name inside a folder, and a label.
+_SINGLE_FILE = {"shp": (".zip", SHP_ZIP_NAME, "shapefile"), "gpkg": (".gpkg", GPKG_NAME, "GeoPackage")}
 
 
 def _target(out: Path, fmt: str) -> Path:
-    if fmt == "shp":
-        return out if out.suffix.lower() == ".zip" and not out.is_dir() else out / SHP_ZIP_NAME
-    if fmt == "gpkg":
-        return out if out.suffix.lower() == ".gpkg" and not out.is_dir() else out / GPKG_NAME
-    if out.suffix.lower() in _FILE_SUFFIXES and not out.is_dir():
+    """Return the file (shp, gpkg) or folder (geojson, csv) that ``out`` means for ``fmt``.
+
+    The rule: an existing folder is written into; for shp and gpkg a path ending in ``.zip`` /
+    ``.gpkg`` is the file to write; any other path is a new folder to create, unless it is an
+    existing file (or device) or its name ends in a file extension (``.txt``, ``.csv``, ...):
+    those are refused rather than turned into a folder of that name.
+    """
+    single = _SINGLE_FILE.get(fmt)
+    if os.path.isdir(out):  # noqa: PTH112 (Path.is_dir raises on a too-long name; this says False)
+        return out / single[1] if single else out
+    suffix = out.suffix.lower()
+    if single and suffix == single[0]:
+        return out
+    exists = os.path.lexists(out)
+    if not exists and suffix not in _FILE_SUFFIXES:
+        return out / single[1] if single else out
+    shown = printable(str(out))
+    kind = "file" if os.path.isfile(out) else "device or special file"  # noqa: PTH113 (see above)
+    why = f"{shown} is an existing {kind}, not a folder" if exists else f"{shown} ends in {printable(out.suffix)}"
+    folder = f"e.g. {printable(str(out.with_suffix('')))}" if out.suffix else "(an existing one, or a new one)"
+    if single:
+        ext, name, label = single
         raise InputError(
-            f"--out {out}: --format {fmt} writes a folder (one file per layer plus {FIELDS_NAME} and "
-            f"{README_NAME}), not a single {out.suffix} file. Give a folder, e.g. --out {out.with_suffix('')}."
+            f"The {label} export is written as one {ext} file (a path ending in {ext}) or into a folder "
+            f"(as {name}); {why}. Nothing was written. Give a path ending in {ext} "
+            f"(e.g. {printable(out.with_suffix(ext).name)}) or a folder."
         )
-    return out
+    raise InputError(
+        f"The {fmt} export writes a folder (one file per layer plus {FIELDS_NAME} and {README_NAME}), "
+        f"not a single file; {why}. Nothing was written. Give a folder, {folder}."
+    )
 
 
 def export_layers(
@@ -1225,7 +1252,7 @@ def export_layers(
     target_crs = resolve_crs(crs)
     target = _target(Path(out).expanduser(), fmt)
     if fmt in ("shp", "gpkg"):
-        if target.is_dir():
+        if os.path.isdir(target):  # noqa: PTH112 (see _target)
             raise InputError(f"--out {target} is a folder; give the .{fmt if fmt == 'gpkg' else 'zip'} file to write.")
         check_targets([target], force=force)
         layers = _prepared(analysis)

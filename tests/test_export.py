@@ -488,7 +488,7 @@ def test_format_and_out_are_checked(export_analysis: Analysis, tmp_path: Path) -
 def test_existing_file_needs_force(export_analysis: Analysis, tmp_path: Path) -> None:
     target = tmp_path / "layers.gpkg"
     target.write_bytes(b"an analyst's own file")
-    with pytest.raises(InputError, match=r"layers\.gpkg.*--force"):
+    with pytest.raises(InputError, match=r"layers\.gpkg.*replace existing files"):
         export.export_layers(export_analysis, target, fmt="gpkg")
     assert target.read_bytes() == b"an analyst's own file"
     export.export_layers(export_analysis, target, fmt="gpkg", force=True)
@@ -499,7 +499,7 @@ def test_existing_file_needs_force(export_analysis: Analysis, tmp_path: Path) ->
 def test_existing_folder_files_need_force(export_analysis: Analysis, tmp_path: Path) -> None:
     (tmp_path / "catchments.csv").write_text("planner's own table", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(InputError, match=r"catchments\.csv.*--force"):
+    with pytest.raises(InputError, match=r"catchments\.csv.*replace existing files"):
         export.export_layers(export_analysis, tmp_path, fmt="csv")
     assert (tmp_path / "catchments.csv").read_text(encoding="utf-8") == "planner's own table"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catchments.csv", "notes.txt"]

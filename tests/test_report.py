@@ -32,7 +32,7 @@ def test_write_report(analysis: Analysis, tmp_path: Path) -> None:
 
 def test_report_refuses_to_overwrite(analysis: Analysis, tmp_path: Path) -> None:
     (tmp_path / "report.html").write_text("planner's own file", encoding="utf-8")
-    with pytest.raises(InputError, match=r"already exist.*--force"):
+    with pytest.raises(InputError, match=r"already exist.*replace existing files"):
         report.write_report(analysis, tmp_path)
     assert (tmp_path / "report.html").read_text(encoding="utf-8") == "planner's own file"
     assert not (tmp_path / "coverage_by_zone.csv").exists()  # nothing half-written
