@@ -488,7 +488,7 @@ def analyse(
         notes.append(f"Sites are the {load.source}: community-level locations, not a provider's office list.")
     if len(load.dropped):
         notes.append(
-            f"{len(load.dropped)} invalid row(s) of {load.source} were left out (--skip-invalid): "
+            f"{len(load.dropped)} invalid row(s) of {load.source} were left out (skipped as invalid): "
             + "; ".join(f"row {r.row}: {r.reason}" for r in load.dropped.itertuples())
         )
     warnings = load.problems[load.problems["severity"] == "warning"] if len(load.problems) else load.problems

@@ -485,6 +485,21 @@ def _failure_note(args: argparse.Namespace) -> str:
     return "Nothing was written."
 
 
+#: The command-line option of each library parameter an error may name (see ``EsrGeoError.parameter``).
+_FLAGS = {
+    "data_dir": "--data-dir (or the ESR_GEO_DATA_DIR environment variable)",
+    "crs": "--crs",
+    "fmt": "--format",
+    "out": "--out",
+    "skip_invalid": "--skip-invalid",
+    "threshold_km": "--threshold-km",
+    "threshold_km_by_class": "--threshold-class",
+    "candidates": "--candidates",
+    "offices": "--offices",
+    "zones": "--zones",
+}
+
+
 def _run(args: argparse.Namespace) -> int:
     """Run the chosen command; errors become a message and an exit status (see :func:`main`)."""
     try:
@@ -493,6 +508,9 @@ def _run(args: argparse.Namespace) -> int:
         return code
     except EsrGeoError as exc:
         _err(f"esr-geo: {exc}\n")
+        flag = _FLAGS.get(exc.parameter or "")
+        if flag:
+            _err(f"esr-geo: on the command line, that is {flag}.\n")
         if getattr(exc, "needs_force", False):
             _err("esr-geo: to replace the existing files, run again with --force.\n")
         return EXIT_USAGE

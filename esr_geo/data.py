@@ -93,13 +93,13 @@ def bundle_path(name: str, data_dir: PathLike | None = None) -> Path:
     root = settings.data_dir(data_dir)
     path = root / BUNDLE_FILES[name]
     if not path.is_file():
-        raise DataError(_missing_message(root, [BUNDLE_FILES[name]], given=data_dir is not None))
+        raise DataError(_missing_message(root, [BUNDLE_FILES[name]], given=data_dir is not None), parameter="data_dir")
     return path
 
 
 def _missing_message(root: Path, missing: list[str], *, given: bool) -> str:
     if given:
-        source = "the folder given (--data-dir on the command line)"
+        source = "the data folder given"
         fix = (
             "Check that path: it must be the bundle's data folder, the one holding the files above "
             f"(or leave it out to use {settings.DATA_DIR_ENV} or ../shared/data)."
@@ -111,8 +111,8 @@ def _missing_message(root: Path, missing: list[str], *, given: bool) -> str:
             else "the default location ../shared/data beside the repository"
         )
         fix = (
-            f"Point esr-geo at the bundle with `export {settings.DATA_DIR_ENV}=/path/to/data` "
-            "(or --data-dir on the command line)."
+            f"Point esr-geo at the bundle with the {settings.DATA_DIR_ENV} environment variable "
+            "(e.g. `export ESR_GEO_DATA_DIR=/path/to/data`), or give the data folder."
         )
     state = "does not exist" if not root.is_dir() else "is missing or incomplete"
     expected = ""
@@ -135,7 +135,7 @@ def require_bundle(data_dir: PathLike | None = None) -> Path:
     root = settings.data_dir(data_dir)
     missing = [rel for rel in BUNDLE_FILES.values() if not (root / rel).is_file()]
     if missing:
-        raise DataError(_missing_message(root, missing, given=data_dir is not None))
+        raise DataError(_missing_message(root, missing, given=data_dir is not None), parameter="data_dir")
     return root
 
 

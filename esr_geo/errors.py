@@ -79,11 +79,26 @@ class EsrGeoError(ValueError):
 
     The message is written for a planner: it names the file or parameter, what was
     expected and how to fix it. The command line and the app show it without a traceback.
+    ``parameter`` names the library parameter at fault, if any (see :class:`InputError`).
     """
+
+    parameter: str | None = None
 
 
 class DataError(EsrGeoError):
-    """The data bundle, or a project data file, is missing or not what was expected."""
+    """The data bundle, or a project data file, is missing or not what was expected.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, naming the file and how to restore it.
+    parameter : str, keyword-only, optional
+        The library parameter that chose the file (e.g. ``'data_dir'``).
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class InputError(EsrGeoError):
@@ -97,9 +112,14 @@ class InputError(EsrGeoError):
         Every individual problem found, so that all of them can be shown at once. The
         message lists the first :data:`MAX_LISTED` and counts the others; all are kept
         in :attr:`problems`.
+    parameter : str, keyword-only, optional
+        The library parameter at fault (e.g. ``'threshold_km_by_class'``, ``'crs'``,
+        ``'skip_invalid'`` for "go ahead without the invalid rows"). The message names it in
+        plain words only; the command line and the app each add how their users set it.
     """
 
-    def __init__(self, message: str, problems: Iterable[str] | None = None) -> None:
+    def __init__(self, message: str, problems: Iterable[str] | None = None, *, parameter: str | None = None) -> None:
+        self.parameter = parameter
         self.problems = list(problems or [])
         full = message
         if self.problems:

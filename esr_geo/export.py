@@ -60,7 +60,7 @@ from esr_geo import __version__, settings
 from esr_geo._io import atomic_path, check_targets, neutralise_formulas, write_folder
 from esr_geo.analysis import Analysis, gis_layers
 from esr_geo.data import ATTRIBUTIONS
-from esr_geo.errors import DataError, InputError, printable
+from esr_geo.errors import DataError, InputError, printable, shown
 from esr_geo.report import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS, method_notes
 
 PathLike = str | os.PathLike[str]
@@ -391,26 +391,30 @@ def resolve_crs(crs: str | int | None = None) -> CRS:
     Raises
     ------
     InputError
-        Naming ``--crs``, the value and an example of a valid code.
+        Naming the CRS given, and an example of a valid code (``parameter='crs'``).
     """
-    example = "e.g. --crs 3161 (NAD83 / Ontario MNR Lambert, the default) or --crs EPSG:3347"
+    example = "e.g. 3161 (NAD83 / Ontario MNR Lambert, the default) or EPSG:3347"
     if crs is None or (isinstance(crs, str) and not crs.strip()):
         return CRS.from_user_input(settings.EXPORT_CRS)
     match = None if isinstance(crs, bool) else re.fullmatch(r"(?:EPSG:)?(\d+)", str(crs).strip(), re.IGNORECASE)
     if match is None:
-        raise InputError(f"--crs (crs) {crs!r} is not an EPSG code. Give an EPSG code, {example}.")
+        raise InputError(
+            f"The export CRS {shown(crs)} is not an EPSG code. Give an EPSG code, {example}.", parameter="crs"
+        )
     code = int(match.group(1))
     try:
         out = CRS.from_epsg(code)
     except CRSError:
         raise InputError(
-            f"--crs (crs) {crs!r}: EPSG:{code} is not a known coordinate reference system. "
-            f"Give an EPSG code, {example}."
+            f"The export CRS {shown(crs)}: EPSG:{code} is not a known coordinate reference system. "
+            f"Give an EPSG code, {example}.",
+            parameter="crs",
         ) from None
     if not (out.is_projected or out.is_geographic) or len(out.axis_info) != 2:
         raise InputError(
-            f"--crs (crs) {crs!r}: EPSG:{code} ({out.name}) is a {out.type_name}, not a 2D map coordinate "
-            f"reference system. Give a projected or geographic one, {example}."
+            f"The export CRS {shown(crs)}: EPSG:{code} ({out.name}) is a {out.type_name}, not a 2D map coordinate "
+            f"reference system. Give a projected or geographic one, {example}.",
+            parameter="crs",
         )
     return out
 
@@ -423,7 +427,10 @@ def _crs_label(crs: CRS) -> str:
 def _check_format(fmt: str) -> str:
     key = str(fmt).strip().lower()
     if key not in FORMATS:
-        raise InputError(f"--format (fmt) {fmt!r} is not an export format; choose one of: {', '.join(FORMATS)}.")
+        raise InputError(
+            f"The export format {shown(fmt)} is not one esr-geo writes; choose one of: {', '.join(FORMATS)}.",
+            parameter="fmt",
+        )
     return key
 
 
@@ -707,8 +714,9 @@ def _project(frame: gpd.GeoDataFrame, crs: CRS, layer: str) -> gpd.GeoDataFrame:
     bounds = out.total_bounds
     if not np.isfinite(bounds).all():
         raise InputError(
-            f"--crs (crs): {_crs_label(crs)} cannot represent layer {layer} (coordinates are infinite there). "
-            "Choose a CRS that covers Ontario, e.g. --crs 3161."
+            f"The export CRS {_crs_label(crs)} cannot represent layer {layer} (coordinates are infinite there). "
+            "Choose a CRS that covers Ontario, e.g. EPSG:3161.",
+            parameter="crs",
         )
     return out
 
@@ -1253,7 +1261,10 @@ def export_layers(
     target = _target(Path(out).expanduser(), fmt)
     if fmt in ("shp", "gpkg"):
         if os.path.isdir(target):  # noqa: PTH112 (see _target)
-            raise InputError(f"--out {target} is a folder; give the .{fmt if fmt == 'gpkg' else 'zip'} file to write.")
+            raise InputError(
+                f"The output {target} is a folder; give the .{fmt if fmt == 'gpkg' else 'zip'} file to write.",
+                parameter="out",
+            )
         check_targets([target], force=force)
         layers = _prepared(analysis)
         with atomic_path(target, force=force) as tmp:
@@ -1265,7 +1276,7 @@ def export_layers(
     requested = None if crs is None or (isinstance(crs, str) and not crs.strip()) else crs
     if requested is not None:
         why = "GeoJSON is always WGS 84 (EPSG:4326, RFC 7946)" if fmt == "geojson" else "CSV tables have no geometry"
-        _LOG.warning("--crs %s does not apply to --format %s: %s.", requested, fmt, why)
+        _LOG.warning("The export CRS %s does not apply to the %s format: %s.", requested, fmt, why)
     layers = _prepared(analysis)
     ext = ".geojson" if fmt == "geojson" else ".csv"
     names = [f"{layer}{ext}" for layer in layers] + [FIELDS_NAME, README_NAME]

@@ -437,6 +437,39 @@ def evaluate_zones(
             strict=True,
         )
     ]
+    short_sites, short_share = zone_shortfalls(
+        out["in_person_sites"].to_numpy(), out["pct_within_threshold"].to_numpy(), min_sites=need_sites, min_share=share
+    )
     out["reason"] = reasons
-    out["passes"] = out["reason"] == ""
+    out["passes"] = ~(short_sites | short_share)
     return out
+
+
+def zone_shortfalls(
+    in_person_sites: np.ndarray, pct_within: np.ndarray, *, min_sites: int, min_share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Apply the zone pass rule: the one place it is written.
+
+    A zone passes when it has at least ``min_sites`` in-person sites inside it and at least
+    ``min_share`` of its non-reserve residents within the threshold.
+
+    Parameters
+    ----------
+    in_person_sites : array of int
+        In-person sites inside each zone.
+    pct_within : array of float
+        Share (0-100) of each zone's non-reserve residents within the threshold.
+    min_sites : int, keyword-only
+        Required in-person sites.
+    min_share : float, keyword-only
+        Required share, 0-1.
+
+    Returns
+    -------
+    tuple of two bool arrays
+        ``short_of_sites`` and ``short_of_share`` for each zone; a zone passes when both
+        are False.
+    """
+    sites = np.asarray(in_person_sites, dtype=float)
+    pct = np.asarray(pct_within, dtype=float)
+    return sites < min_sites, pct < 100 * min_share - 1e-9

@@ -164,7 +164,7 @@ def test_missing_bundle_given_on_the_command_line_says_so(tmp_path: Path) -> Non
     with pytest.raises(DataError) as err:
         data.require_bundle(tmp_path / "nope")
     msg = str(err.value)
-    assert f"{tmp_path / 'nope'} (from the folder given (--data-dir on the command line)) does not exist" in msg
+    assert f"{tmp_path / 'nope'} (from the data folder given) does not exist" in msg
     assert "9 file(s) not found" in msg and "Expected these files" not in msg  # listed once, not twice
     assert "Check that path" in msg
 

@@ -470,14 +470,14 @@ def test_csv_neutralises_formulas(export_analysis: Analysis, tmp_path: Path) -> 
 
 @pytest.mark.parametrize("crs", [999999, "EPSG:999999", "not-a-code", 5703])
 def test_unknown_crs_is_refused(export_analysis: Analysis, tmp_path: Path, crs: object) -> None:
-    with pytest.raises(InputError, match=r"--crs.*(999999|not-a-code|5703).*3161") as err:
+    with pytest.raises(InputError, match=r"export CRS.*(999999|not-a-code|5703).*3161") as err:
         export.export_layers(export_analysis, tmp_path / "x.gpkg", fmt="gpkg", crs=crs)  # type: ignore[arg-type]
     assert "e.g." in str(err.value)
     assert not list(tmp_path.iterdir())
 
 
 def test_format_and_out_are_checked(export_analysis: Analysis, tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"--format.*kml.*shp, gpkg, geojson, csv"):
+    with pytest.raises(InputError, match=r"export format 'kml'.*shp, gpkg, geojson, csv"):
         export.export_layers(export_analysis, tmp_path, fmt="kml")
     with pytest.raises(InputError, match="writes a folder"):
         export.export_layers(export_analysis, tmp_path / "layers.zip", fmt="geojson")

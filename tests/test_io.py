@@ -486,3 +486,16 @@ def test_cli_escapes_control_characters(capsys: pytest.CaptureFixture[str], tmp_
 
 def test_cli_clean_keeps_newlines_only() -> None:
     assert cli._clean("a\tb\x1b[0m\nc\x00") == "a\\tb\\x1b[0m\nc\\x00"
+
+
+def test_library_messages_name_parameters_and_the_cli_names_its_flag(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from esr_geo.export import resolve_crs
+
+    with pytest.raises(InputError) as info:
+        resolve_crs("not-a-code")
+    assert info.value.parameter == "crs" and "--" not in str(info.value)
+    code = cli.main(["data", "check", "--data-dir", str(tmp_path / "nowhere")])
+    err = capsys.readouterr().err
+    assert code == 2 and "on the command line, that is --data-dir" in err
