@@ -104,26 +104,12 @@ def _frame_out(frame: pd.DataFrame, fmt: str) -> str:
 # Commands
 
 
-_ROLLOUT_HEADERS = {
-    "en": {
-        "catchment_id": "id",
-        "catchment": "Catchment",
-        "phase": "Phase",
-        "ssm": "SSM",
-        "planning_period": "Planning and transition",
-        "ies_start": "IES start",
-        "status_label": "Status",
-    },
-    "fr": {
-        "catchment_id": "id",
-        "catchment": "Zone de desserte",
-        "phase": "Phase",
-        "ssm": "GSS",
-        "planning_period": "Planification et transition",
-        "ies_start": "Début des SEI",
-        "status_label": "Statut",
-    },
-}
+def _rollout_headers(lang: str) -> dict[str, str]:
+    """Column headers of the rollout table in ``lang`` (the page's own, from :mod:`esr_geo.i18n`)."""
+    from esr_geo import i18n
+
+    cols = ("catchment_id", "catchment", "phase", "ssm", "planning_period", "ies_start", "status_label")
+    return {c: i18n.COLUMNS[c][lang] for c in cols}
 
 
 def _cmd_rollout(args: argparse.Namespace) -> int:
@@ -131,7 +117,7 @@ def _cmd_rollout(args: argparse.Namespace) -> int:
 
     table = statuses_on(load_rollout(args.rollout), on=args.date, lang=args.lang)
     if args.format == "table":
-        table = table.drop(columns=["status"]).rename(columns=_ROLLOUT_HEADERS[args.lang])
+        table = table.drop(columns=["status"]).rename(columns=_rollout_headers(args.lang))
     _out(_frame_out(table, args.format))
     return EXIT_OK
 

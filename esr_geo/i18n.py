@@ -12,11 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from esr_geo.errors import InputError
-from esr_geo.rollout import STATUS_LABELS, STATUSES, TBA_TEXT
-
-LANGS: tuple[str, ...] = ("en", "fr")
-LANG_NAMES: dict[str, str] = {"en": "English", "fr": "français"}
+from esr_geo.rollout import LANGS, STATUS_LABELS, STATUSES, TBA_TEXT, check_lang
 
 _T = dict[str, str]
 
@@ -562,13 +558,6 @@ COLUMNS: dict[str, _T] = {
 }
 for _col, _labels in COLUMNS.items():
     TEXT[f"col.{_col}"] = _labels
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is ``'en'`` or ``'fr'``, else raise :class:`InputError`."""
-    if lang not in LANGS:
-        raise InputError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}.")
-    return lang
 
 
 def t(key: str, lang: str, **fields: object) -> str:

@@ -54,7 +54,8 @@ PHASE_LABELS = {
     "en": {p: p for p in PHASES},
     "fr": {"Prototype": "Prototype", "Phase 1": "Phase 1", "Phase 2": "Phase 2", "Phase 3": "Phase 3"},
 }
-LANGS = ("en", "fr")
+#: The languages of every text esr-geo writes (the one home of this list; i18n re-exports it).
+LANGS: tuple[str, ...] = ("en", "fr")
 
 
 def check_lang(lang: str) -> str:
