@@ -64,6 +64,19 @@ ATTRIBUTIONS: tuple[str, ...] = (
 )
 
 
+#: The coordinate reference system each bundle file is in: a fact of the file, checked when it
+#: is read (never a setting; the analysis reprojects to ``settings.ANALYSIS_CRS``). The block
+#: points' ``X``/``Y`` columns are in this CRS; the First Nations and Service Canada latitude
+#: and longitude are NAD83(CSRS) and WGS 84, the same to well under a metre in Ontario.
+SOURCE_CRS: dict[str, str] = {
+    "census_divisions": "EPSG:3347",
+    "census_subdivisions": "EPSG:4326",
+    "block_points": "EPSG:3347",
+    "first_nations": "EPSG:4326",
+    "service_canada_offices": "EPSG:4326",
+}
+
+
 def attribution_text(*, sep: str = "\n") -> str:
     """Return every required data attribution joined by ``sep``."""
     return sep.join(ATTRIBUTIONS)
@@ -314,7 +327,9 @@ def load_census_divisions(data_dir: PathLike | None = None) -> gpd.GeoDataFrame:
         ``CDUID`` (text), ``CDNAME``, ``CDTYPE``, ``LANDAREA`` (km²) and valid MultiPolygons.
     """
     path = bundle_path("census_divisions", data_dir)
-    frame = _read_polygons(path, required=["CDUID", "CDNAME", "CDTYPE", "LANDAREA"], expected_crs=settings.ANALYSIS_CRS)
+    frame = _read_polygons(
+        path, required=["CDUID", "CDNAME", "CDTYPE", "LANDAREA"], expected_crs=SOURCE_CRS["census_divisions"]
+    )
     frame["CDUID"] = frame["CDUID"].astype(str)
     _check_rows(frame, path, settings.ONTARIO_CD_COUNT)
     _check_unique(frame, "CDUID", path)
@@ -348,7 +363,9 @@ def load_census_subdivisions(data_dir: PathLike | None = None) -> gpd.GeoDataFra
         Reproject (e.g. to EPSG:3347) before measuring.
     """
     path = bundle_path("census_subdivisions", data_dir)
-    frame = _read_polygons(path, required=["CSDUID", "CSDNAME", "CSDTYPE", "CDUID"], expected_crs=settings.DISPLAY_CRS)
+    frame = _read_polygons(
+        path, required=["CSDUID", "CSDNAME", "CSDTYPE", "CDUID"], expected_crs=SOURCE_CRS["census_subdivisions"]
+    )
     _check_rows(frame, path, settings.ONTARIO_CSD_COUNT)
     _check_unique(frame, "CSDUID", path)
     bad = frame[frame["CSDUID"].str[:4] != frame["CDUID"]]
@@ -465,13 +482,14 @@ def load_first_nations(data_dir: PathLike | None = None) -> gpd.GeoDataFrame:
     _check_unique(frame, "BAND_NUMBER", path)
     lat = _numeric(frame, "LATITUDE", path, blank_ok=False)
     lon = _numeric(frame, "LONGITUDE", path, blank_ok=False)
-    bad = frame[lat.isna() | lon.isna() | ~lat.between(41, 57) | ~lon.between(-96, -74)]
+    west, south, east, north = settings.ONTARIO_BBOX
+    bad = frame[lat.isna() | lon.isna() | ~lat.between(south, north) | ~lon.between(west, east)]
     if len(bad):
         raise DataError(f"{path}: row {bad.index[0] + 2} has no valid Ontario latitude/longitude.")
     return gpd.GeoDataFrame(
         frame[["BAND_NUMBER", "BAND_NAME"]].copy(),
         geometry=gpd.points_from_xy(lon, lat),
-        crs=settings.DISPLAY_CRS,
+        crs=SOURCE_CRS["first_nations"],
     )
 
 

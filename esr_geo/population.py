@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 
-from esr_geo import settings
+from esr_geo import data, settings
 from esr_geo.errors import DataError
 
 #: Columns of the population-point table.
 POINT_COLUMNS = ["DBUID", "DAUID", "CDUID", "CSDUID", "x", "y", "lon", "lat", "population", "snapped"]
 
+
+def block_xy(blocks: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return the block points' coordinates in ``settings.ANALYSIS_CRS`` (metres).
+
+    The bundle's ``X``/``Y`` columns are in ``data.SOURCE_CRS['block_points']``; they are
+    reprojected only when the analysis CRS is another one.
+    """
+    x = blocks["X"].to_numpy(dtype=float)
+    y = blocks["Y"].to_numpy(dtype=float)
+    source = data.SOURCE_CRS["block_points"]
+    if pyproj.CRS(source) == pyproj.CRS(settings.ANALYSIS_CRS):
+        return x, y
+    to_analysis = pyproj.Transformer.from_crs(source, settings.ANALYSIS_CRS, always_xy=True)
+    return to_analysis.transform(x, y)
 
 def assign_das_to_csds(blocks: pd.DataFrame, csds: gpd.GeoDataFrame) -> pd.Series:
     """Assign every dissemination area to one census subdivision from its block points.
@@ -36,7 +51,7 @@ def assign_das_to_csds(blocks: pd.DataFrame, csds: gpd.GeoDataFrame) -> pd.Serie
     polys = csds[["CSDUID", "CDUID", "geometry"]].to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
     pts = gpd.GeoDataFrame(
         {"DBUID": blocks["DBUID"].to_numpy(), "CDUID": blocks["DBUID"].str[:4].to_numpy()},
-        geometry=gpd.points_from_xy(blocks["X"], blocks["Y"]),
+        geometry=gpd.points_from_xy(*block_xy(blocks)),
         crs=settings.ANALYSIS_CRS,
     )
     hits = gpd.sjoin(pts, polys, how="inner", predicate="within", lsuffix="pt", rsuffix="poly")
@@ -91,7 +106,7 @@ def candidate_csds(
     polys = csds[["CSDUID", "CDUID", "geometry"]].to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
     pts = gpd.GeoDataFrame(
         {"DAUID": blocks["DBUID"].str[:8].to_numpy(), "CDUID": blocks["DBUID"].str[:4].to_numpy()},
-        geometry=gpd.points_from_xy(blocks["X"], blocks["Y"]),
+        geometry=gpd.points_from_xy(*block_xy(blocks)),
         crs=settings.ANALYSIS_CRS,
     )
     near = gpd.sjoin(pts, polys, predicate="dwithin", distance=radius_m, lsuffix="pt", rsuffix="poly")
@@ -219,7 +234,8 @@ def build_population_points(
     DataError
         If a DA with people has no block point, or the total is not Ontario's.
     """
-    pts = blocks[["DBUID", "X", "Y"]].rename(columns={"X": "x", "Y": "y"}).copy()
+    pts = blocks[["DBUID"]].copy()
+    pts["x"], pts["y"] = block_xy(blocks)
     pts["DAUID"] = pts["DBUID"].str[:8]
     pts["CDUID"] = pts["DBUID"].str[:4]
     pop = da_population.set_index("DAUID")["POP2021"].astype("Float64").fillna(0.0).astype(float)

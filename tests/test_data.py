@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
@@ -253,3 +254,17 @@ def test_check_reports_an_unforeseen_error_as_a_failed_file(
     assert [f.name for f in report.files if not f.ok] == ["statistical_area_classification"]
     assert "Unexpected error while checking" in report.to_text() and "TypeError: boom" in report.to_text()
     assert "Unexpected error while checking" in caplog.text
+
+
+def test_block_points_crs_is_a_fact_of_the_file_not_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyproj
+
+    from esr_geo.population import block_xy
+
+    blocks = pd.DataFrame({"X": [7_200_000.0], "Y": [1_200_000.0]})  # near Ottawa, EPSG:3347 metres
+    assert block_xy(blocks) == (pytest.approx([7_200_000.0]), pytest.approx([1_200_000.0]))
+    monkeypatch.setattr(settings, "ANALYSIS_CRS", "EPSG:3161")  # the analysis CRS changes: points reproject
+    x, y = block_xy(blocks)
+    back = pyproj.Transformer.from_crs("EPSG:3161", data.SOURCE_CRS["block_points"], always_xy=True)
+    assert abs(x[0] - 7_200_000.0) > 1_000
+    assert back.transform(x[0], y[0]) == (pytest.approx(7_200_000.0, abs=0.01), pytest.approx(1_200_000.0, abs=0.01))
