@@ -14,6 +14,11 @@ import pandas as pd
 
 from esr_geo.rollout import LANGS, STATUS_LABELS, STATUSES, TBA_TEXT, check_lang
 
+#: ``LANGS`` and ``check_lang`` live in :mod:`esr_geo.rollout`; they are used from here too.
+__all__ = ["LANGS", "LANG_NAMES", "TEXT", "check_lang", "t"]
+
+LANG_NAMES: dict[str, str] = {"en": "English", "fr": "français"}
+
 _T = dict[str, str]
 
 #: The translation table: key -> {"en": ..., "fr": ...}. ``{name}`` fields are filled by ``t``.
