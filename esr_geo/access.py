@@ -6,33 +6,20 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-import pyproj
 from scipy.spatial import cKDTree
 
 from esr_geo import settings
 from esr_geo.errors import InputError
+from esr_geo.geodesy import GEOD, SPHERE_TOLERANCE, invalid_lonlat, km_of_chord, unit_vectors
 
-#: Ellipsoid of every distance: WGS 84 (NAD83's GRS 80 differs by 0.1 mm in the semi-minor axis).
-GEOD = pyproj.Geod(ellps="WGS84")
-#: Radius of the sphere used only to shortlist candidates (km, IUGG mean radius).
-_R_KM = 6371.0088
-#: Bound on |geodesic / spherical distance - 1| for the shortlist (the true value on WGS 84
-#: is under 0.5 %; 1 % keeps the guarantee with room to spare).
-_EPS = 0.01
-_RATIO = (1 + _EPS) / (1 - _EPS)
-
-
-def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lam = np.radians(np.asarray(lon, dtype=float))
-    phi = np.radians(np.asarray(lat, dtype=float))
-    cos_phi = np.cos(phi)
-    return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
+#: Widest ratio of two geodesic distances whose spherical distances are equal (the shortlist's margin).
+_RATIO = (1 + SPHERE_TOLERANCE) / (1 - SPHERE_TOLERANCE)
 
 
 def _check_lonlat(lon: np.ndarray, lat: np.ndarray, what: str) -> None:
     if lon.shape != lat.shape:
         raise InputError(f"{what}: longitude and latitude arrays differ in length.")
-    bad = ~(np.isfinite(lon) & np.isfinite(lat)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    bad = invalid_lonlat(lon, lat)
     if bad.any():
         raise InputError(
             f"{what}: {int(bad.sum())} coordinate(s) are missing or not degrees "
@@ -60,7 +47,7 @@ class SiteIndex:
         _check_lonlat(self.lon, self.lat, "sites")
         if len(self.lon) == 0:
             raise InputError("There are no in-person sites to measure access to; add at least one site.")
-        self._tree = cKDTree(_unit_vectors(self.lon, self.lat))
+        self._tree = cKDTree(unit_vectors(self.lon, self.lat))
 
     def __len__(self) -> int:
         return len(self.lon)
@@ -92,7 +79,7 @@ class SiteIndex:
         best_km = np.zeros(n, dtype=float)
         if n == 0:
             return best_idx, best_km
-        xyz = _unit_vectors(qlon, qlat)
+        xyz = unit_vectors(qlon, qlat)
         todo = np.arange(n)
         m = len(self)
         kk = min(k, m)
@@ -100,7 +87,7 @@ class SiteIndex:
             chord, idx = self._tree.query(xyz[todo], k=kk)
             chord = np.asarray(chord, dtype=float).reshape(len(todo), kk)
             idx = np.asarray(idx, dtype=np.int64).reshape(len(todo), kk)
-            sphere_km = 2 * _R_KM * np.arcsin(np.clip(chord / 2, 0, 1))
+            sphere_km = km_of_chord(chord)
             limit = sphere_km[:, :1] * _RATIO + 1e-9
             need = sphere_km <= limit
             # proven when the shortlist's farthest member is already out of reach
@@ -121,12 +108,6 @@ class SiteIndex:
             todo = todo[~proven]
             kk = min(m, kk * 8)
         return best_idx, best_km
-
-
-def geodesic_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    """Return WGS 84 geodesic distances in kilometres between paired points (degrees)."""
-    _, _, dist = GEOD.inv(np.asarray(lon1), np.asarray(lat1), np.asarray(lon2), np.asarray(lat2))
-    return np.asarray(dist, dtype=float) / 1000.0
 
 
 def thresholds_for(

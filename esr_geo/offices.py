@@ -11,7 +11,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,8 @@ from scipy.spatial import cKDTree
 
 from esr_geo import data, settings
 from esr_geo.errors import DataError, InputError, shown
+from esr_geo.geodesy import EARTH_RADIUS_KM, GEOD, unit_vectors
+from esr_geo.population import smallest_container
 from esr_geo.readers import FileKind, as_text, check_file, file_format, fold_header, read_table, read_vector
 
 if TYPE_CHECKING:
@@ -123,7 +125,6 @@ _LON_BOX = (-95.5, -74.0)
 
 _POSTAL_FULL = re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\d[ABCEGHJ-NPRSTV-Z]\d")
 _POSTAL_FSA = re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]")
-_EARTH_RADIUS_M = 6_371_008.8
 
 _FIX_LOCATION = "add latitude and longitude (WGS 84 decimal degrees, e.g. 43.6532 and -79.3832) or the postal code"
 _FIX_TEMPLATE = "see data/offices/template.csv and data/offices/README.md"
@@ -526,15 +527,13 @@ def _map_columns(columns: list[str], label: str, *, has_geometry: bool) -> dict[
 # --------------------------------------------------------------------------------------
 # Locating
 
-_GEOD = pyproj.Geod(ellps="WGS84")
-
 
 def _geodesic_km(x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray) -> np.ndarray:
     """Return the geodesic distance (WGS 84), in km, between pairs of EPSG:3347 points."""
     to_wgs = pyproj.Transformer.from_crs(settings.ANALYSIS_CRS, settings.DISPLAY_CRS, always_xy=True)
     lon1, lat1 = to_wgs.transform(x1, y1)
     lon2, lat2 = to_wgs.transform(x2, y2)
-    _, _, metres = _GEOD.inv(lon1, lat1, lon2, lat2)
+    _, _, metres = GEOD.inv(lon1, lat1, lon2, lat2)
     return np.asarray(metres, dtype=float) / 1000
 
 
@@ -572,9 +571,7 @@ def _locate(points: gpd.GeoSeries, base: Base) -> pd.DataFrame:
         crs=base.csds.crs,
     )
     inside = gpd.sjoin(pts, csds, predicate="within", how="inner")
-    # Overlapping simplified polygons: the smallest (e.g. a reserve in an unorganised area) wins.
-    inside = inside.sort_values("area", kind="stable")
-    inside = inside[~inside.index.duplicated(keep="first")]
+    inside = smallest_container(inside, inside["area"].to_numpy())
     out.loc[inside.index, "csd_pos"] = inside["csd_pos"].to_numpy()
     out.loc[inside.index, "csd_km"] = 0.0
     rest = pts.loc[~pts.index.isin(inside.index)]
@@ -690,11 +687,6 @@ def _catchment_keys(catchments: pd.DataFrame) -> dict[str, str]:
     return lookup
 
 
-def _ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lam, phi = np.radians(lon), np.radians(lat)
-    return _EARTH_RADIUS_M * np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
 #: Text fields of a site list, checked for length and control characters.
 _TEXT_FIELDS = ("site_id", "name", "organisation", "address", "city", "postal_code", "site_type", "catchment")
 _CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"  # tab and line breaks are kept
@@ -756,6 +748,88 @@ class _Problems:
         return rec[list(PROBLEM_COLUMNS)].astype({"row": "int64"})
 
 
+def _in_box(values: np.ndarray, box: tuple[float, float]) -> np.ndarray:
+    """Return where ``values`` lie in the closed interval ``box`` (False for NaN)."""
+    return (values >= box[0]) & (values <= box[1])
+
+
+def _catchment_names(base: Base) -> dict[str, str]:
+    """Return the English name of each catchment, by id."""
+    return dict(zip(base.catchments["catchment_id"], base.catchments["name_en"], strict=True))
+
+
+@dataclass
+class _Check:
+    """One site list being validated: the table, the one problem list and the per-row arrays.
+
+    The check functions of :func:`_validate` run in order, each reading the arrays filled by
+    the ones before it, filling its own and adding its problems to ``probs``. Every array has
+    one entry per data row (position ``i`` is spreadsheet row ``rows[i]``).
+    """
+
+    table: _Table
+    mapping: dict[str, str]  # template column -> the file's header
+    constants: dict[str, str]  # template column -> value of every row, for columns not in the file
+    precision: str | None  # location precision of every located site (the demonstration layer), or None
+    n: int = field(init=False)
+    rows: np.ndarray = field(init=False)  # spreadsheet row numbers
+    name: pd.Series = field(init=False)
+    site_id: pd.Series = field(init=False)  # as given, or 'row-<n>'
+    probs: _Problems = field(init=False)
+    in_person: np.ndarray = field(init=False)
+    cand_lon: np.ndarray = field(init=False)  # coordinates as given (geometry or latitude/longitude)
+    cand_lat: np.ndarray = field(init=False)
+    has_geom: np.ndarray = field(init=False)
+    coords_tried: np.ndarray = field(init=False)  # a geometry or a latitude or longitude was given
+    lon: np.ndarray = field(init=False)  # the accepted location (NaN: not located)
+    lat: np.ndarray = field(init=False)
+    prec: np.ndarray = field(init=False)  # location_precision
+    via: np.ndarray = field(init=False)  # what placed the site, for messages
+    pc_code: np.ndarray = field(init=False)  # postal code, normalised
+    pc_kind: np.ndarray = field(init=False)  # see normalise_postal_code
+    csd_km: np.ndarray = field(init=False)  # geodesic km to the census subdivisions (0 inside)
+    csd_uid: np.ndarray = field(init=False)
+    csd_name: np.ndarray = field(init=False)
+    catchment: np.ndarray = field(init=False)
+    snapped_km: np.ndarray = field(init=False)
+    declared: np.ndarray = field(init=False)  # declared catchment id ('' when blank or unknown)
+
+    def __post_init__(self) -> None:
+        n = self.n = len(self.table.frame)
+        self.rows = self.table.rows.astype("int64")
+        self.name = self.text("name")
+        given_id = self.text("site_id")
+        self.site_id = given_id.where(given_id != "", "row-" + pd.Series(self.rows).astype(str))
+        label_of = self.name.where(self.name != "", given_id).str.slice(0, 60).to_numpy(dtype=object)
+        self.probs = _Problems(self.rows, label_of)
+        self.in_person = np.ones(n, dtype=bool)
+        self.cand_lon, self.cand_lat = np.full(n, np.nan), np.full(n, np.nan)
+        self.has_geom = np.zeros(n, dtype=bool)
+        self.coords_tried = np.zeros(n, dtype=bool)
+        self.lon, self.lat = np.full(n, np.nan), np.full(n, np.nan)
+        self.prec = np.full(n, "", dtype=object)
+        self.via = np.full(n, "", dtype=object)
+        self.pc_code = np.full(n, "", dtype=object)
+        self.pc_kind = np.full(n, "", dtype=object)
+        self.csd_km = np.full(n, np.nan)
+        self.csd_uid = np.full(n, "", dtype=object)
+        self.csd_name = np.full(n, "", dtype=object)
+        self.catchment = np.full(n, "", dtype=object)
+        self.snapped_km = np.zeros(n)
+        self.declared = np.full(n, "", dtype=object)
+
+    def text(self, canon: str) -> pd.Series:
+        """Return a template column's cells, stripped (the constant, or '', when the file lacks it)."""
+        if canon in self.mapping:
+            return self.table.frame[self.mapping[canon]].astype(str).str.strip().reset_index(drop=True)
+        return pd.Series([self.constants.get(canon, "")] * self.n, dtype=str)
+
+    @property
+    def located(self) -> np.ndarray:
+        """Return where the site has an accepted location."""
+        return ~np.isnan(self.lon)
+
+
 def _validate(
     table: _Table,
     mapping: dict[str, str],
@@ -766,38 +840,45 @@ def _validate(
     constants: dict[str, str] | None = None,
     precision: str | None = None,
 ) -> SiteLoad:
-    frame = table.frame
-    n = len(frame)
-    rows = table.rows.astype("int64")
-    constants = constants or {}
+    """Check every row of a site table, collecting all problems, and build the SiteLoad.
 
-    def text(canon: str) -> pd.Series:
-        if canon in mapping:
-            return frame[mapping[canon]].astype(str).str.strip().reset_index(drop=True)
-        return pd.Series([constants.get(canon, "")] * n, dtype=str)
+    The checks run in order; within a row, problems are listed in the order they are found.
+    The location comes from the geometry, else latitude and longitude, else the postal code.
+    """
+    ck = _Check(table, mapping, constants or {}, precision)
+    _check_text(ck.probs, {canon: ck.text(canon) for canon in mapping if canon in _TEXT_FIELDS})
+    _check_name(ck)
+    _check_in_person(ck)
+    _locate_by_geometry(ck)
+    _locate_by_coordinates(ck)
+    _check_coordinates(ck)
+    _check_postal_code(ck)
+    _locate_by_postal_code(ck)
+    _assign_census_subdivisions(ck, base)
+    _check_in_ontario(ck, base)
+    _check_catchment(ck, base)
+    _check_duplicates(ck)
+    return _build_load(ck, source=source, is_demo=is_demo)
 
-    name = text("name")
-    given_id = text("site_id")
-    site_id = given_id.where(given_id != "", "row-" + pd.Series(rows).astype(str))
-    label_of = name.where(name != "", given_id).str.slice(0, 60).to_numpy(dtype=object)
-    probs = _Problems(rows, label_of)
-    _check_text(probs, {canon: text(canon) for canon in mapping if canon in _TEXT_FIELDS})
 
-    # --- name ---------------------------------------------------------------------------
-    probs.add(
-        (name == "").to_numpy(),
+def _check_name(ck: _Check) -> None:
+    """Add an error for every site without a name."""
+    ck.probs.add(
+        (ck.name == "").to_numpy(),
         "name",
         "error",
         lambda i: "the site has no name",
         lambda i: "write the site's name in the name column",
     )
 
-    # --- in_person ----------------------------------------------------------------------
-    ip_text = text("in_person")
+
+def _check_in_person(ck: _Check) -> None:
+    """Read ``in_person`` (blank means in person) and add an error for values that are not yes or no."""
+    ip_text = ck.text("in_person")
     ip_low = ip_text.str.lower()
-    in_person = ~ip_low.isin(_FALSE).to_numpy()
+    ck.in_person = ~ip_low.isin(_FALSE).to_numpy()
     bad_ip = ((ip_low != "") & ~ip_low.isin(_TRUE | _FALSE)).to_numpy()
-    probs.add(
+    ck.probs.add(
         bad_ip,
         "in_person",
         "error",
@@ -805,63 +886,62 @@ def _validate(
         lambda i: "write true or false (also accepted: yes/no, 1/0, oui/non), or leave it blank for an in-person site",
     )
 
-    # --- location: geometry, then latitude/longitude, then postal code -------------------
-    lon = np.full(n, np.nan)
-    lat = np.full(n, np.nan)
-    prec = np.full(n, "", dtype=object)
-    via = np.full(n, "", dtype=object)  # what placed the site, for messages
-    cand_lon = np.full(n, np.nan)
-    cand_lat = np.full(n, np.nan)
-    has_geom = np.zeros(n, dtype=bool)
-    if table.geometry is not None:
-        geoms = np.asarray(table.geometry.to_numpy(), dtype=object)
-        present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-        has_geom = present
-        type_id = np.where(present, shapely.get_type_id(geoms), -1)
-        n_parts = np.where(present, shapely.get_num_geometries(geoms), 0)
-        single_multi = (type_id == 4) & (n_parts == 1)
-        point_geoms = np.where(single_multi, shapely.get_geometry(geoms, 0), geoms)
-        is_point = present & ((type_id == 0) | single_multi)
-        probs.add(
-            present & ~is_point,
-            "geometry",
-            "error",
-            lambda i: f"the geometry is a {geoms[i].geom_type}, not a point",
-            lambda i: "give each site a single point at its address",
-        )
-        cand_lon[is_point] = shapely.get_x(point_geoms[is_point])
-        cand_lat[is_point] = shapely.get_y(point_geoms[is_point])
-        via[is_point] = "geometry"
 
-    lat_t = text("latitude")
-    lon_t = text("longitude")
-    use_text = ~has_geom
+def _locate_by_geometry(ck: _Check) -> None:
+    """Take the candidate coordinates of a vector file's points; add an error for other shapes."""
+    if ck.table.geometry is None:
+        return
+    geoms = np.asarray(ck.table.geometry.to_numpy(), dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    ck.has_geom = present
+    type_id = np.where(present, shapely.get_type_id(geoms), -1)
+    n_parts = np.where(present, shapely.get_num_geometries(geoms), 0)
+    single_multi = (type_id == 4) & (n_parts == 1)
+    point_geoms = np.where(single_multi, shapely.get_geometry(geoms, 0), geoms)
+    is_point = present & ((type_id == 0) | single_multi)
+    ck.probs.add(
+        present & ~is_point,
+        "geometry",
+        "error",
+        lambda i: f"the geometry is a {geoms[i].geom_type}, not a point",
+        lambda i: "give each site a single point at its address",
+    )
+    ck.cand_lon[is_point] = shapely.get_x(point_geoms[is_point])
+    ck.cand_lat[is_point] = shapely.get_y(point_geoms[is_point])
+    ck.via[is_point] = "geometry"
+
+
+def _locate_by_coordinates(ck: _Check) -> None:
+    """Take the candidate coordinates of the latitude and longitude columns (rows without geometry)."""
+    lat_t = ck.text("latitude")
+    lon_t = ck.text("longitude")
+    use_text = ~ck.has_geom
     lat_given = use_text & (lat_t != "").to_numpy()
     lon_given = use_text & (lon_t != "").to_numpy()
     lat_v = _parse_number(lat_t)
     lon_v = _parse_number(lon_t)
-    probs.add(
+    ck.probs.add(
         lon_given & ~lat_given,
         "latitude",
         "error",
         lambda i: "the longitude is given but the latitude is blank",
         lambda i: "add the latitude (decimal degrees north, e.g. 43.6532)",
     )
-    probs.add(
+    ck.probs.add(
         lat_given & ~lon_given,
         "longitude",
         "error",
         lambda i: "the latitude is given but the longitude is blank",
         lambda i: "add the longitude (decimal degrees, negative in Ontario, e.g. -79.3832)",
     )
-    probs.add(
+    ck.probs.add(
         lat_given & np.isnan(lat_v),
         "latitude",
         "error",
         lambda i: f"latitude {shown(lat_t[i])} is not a number",
         lambda i: "write decimal degrees, e.g. 43.6532 (not degrees, minutes and seconds)",
     )
-    probs.add(
+    ck.probs.add(
         lon_given & np.isnan(lon_v),
         "longitude",
         "error",
@@ -869,125 +949,121 @@ def _validate(
         lambda i: "write decimal degrees, e.g. -79.3832 (not degrees, minutes and seconds)",
     )
     both = lat_given & lon_given & ~np.isnan(lat_v) & ~np.isnan(lon_v)
-    cand_lat[both] = lat_v[both]
-    cand_lon[both] = lon_v[both]
-    via[both] = "coordinates"
+    ck.cand_lat[both] = lat_v[both]
+    ck.cand_lon[both] = lon_v[both]
+    ck.via[both] = "coordinates"
+    ck.coords_tried = ck.has_geom | lat_given | lon_given
 
-    cand = ~np.isnan(cand_lat) & ~np.isnan(cand_lon)
 
-    def in_lat(v: np.ndarray) -> np.ndarray:
-        return (v >= _LAT_BOX[0]) & (v <= _LAT_BOX[1])
-
-    def in_lon(v: np.ndarray) -> np.ndarray:
-        return (v >= _LON_BOX[0]) & (v <= _LON_BOX[1])
-
+def _check_coordinates(ck: _Check) -> None:
+    """Accept the candidate coordinates, except swapped, unsigned, projected or impossible ones."""
+    lon, lat = ck.cand_lon, ck.cand_lat
+    cand = ~np.isnan(lat) & ~np.isnan(lon)
     with np.errstate(invalid="ignore"):
-        swapped = cand & in_lon(cand_lat) & in_lat(cand_lon)
-        unsigned = cand & in_lat(cand_lat) & in_lon(-cand_lon)
-        swapped_unsigned = cand & in_lon(-cand_lat) & in_lat(cand_lon)
-        invalid = cand & ((np.abs(cand_lat) > 90) | (np.abs(cand_lon) > 180))
-        metres = invalid & ((np.abs(cand_lat) > 1000) | (np.abs(cand_lon) > 1000))
-    coord_field = np.where(via == "geometry", "geometry", "latitude, longitude")
-    probs.add(
+        swapped = cand & _in_box(lat, _LON_BOX) & _in_box(lon, _LAT_BOX)
+        unsigned = cand & _in_box(lat, _LAT_BOX) & _in_box(-lon, _LON_BOX)
+        swapped_unsigned = cand & _in_box(-lat, _LON_BOX) & _in_box(lon, _LAT_BOX)
+        invalid = cand & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
+        metres = invalid & ((np.abs(lat) > 1000) | (np.abs(lon) > 1000))
+    coord_field = np.where(ck.via == "geometry", "geometry", "latitude, longitude")
+    ck.probs.add(
         swapped,
         lambda i: str(coord_field[i]),
         "error",
         lambda i: (
-            f"latitude {_num(cand_lat[i])} and longitude {_num(cand_lon[i])} look swapped "
+            f"latitude {_num(lat[i])} and longitude {_num(lon[i])} look swapped "
             "(Ontario is at latitude 42 to 57 and longitude -95 to -74)"
         ),
-        lambda i: f"swap the two values: latitude {_num(cand_lon[i])}, longitude {_num(cand_lat[i])}",
+        lambda i: f"swap the two values: latitude {_num(lon[i])}, longitude {_num(lat[i])}",
     )
-    probs.add(
+    ck.probs.add(
         unsigned,
-        lambda i: "geometry" if via[i] == "geometry" else "longitude",
+        lambda i: "geometry" if ck.via[i] == "geometry" else "longitude",
         "error",
-        lambda i: f"longitude {_num(cand_lon[i])} is east of Greenwich; longitudes in Ontario are negative",
-        lambda i: f"add the minus sign: longitude {_num(-cand_lon[i])}",
+        lambda i: f"longitude {_num(lon[i])} is east of Greenwich; longitudes in Ontario are negative",
+        lambda i: f"add the minus sign: longitude {_num(-lon[i])}",
     )
-    probs.add(
+    ck.probs.add(
         swapped_unsigned,
         lambda i: str(coord_field[i]),
         "error",
         lambda i: (
-            f"latitude {_num(cand_lat[i])} and longitude {_num(cand_lon[i])} look swapped, and the longitude "
-            "has no minus sign"
+            f"latitude {_num(lat[i])} and longitude {_num(lon[i])} look swapped, and the longitude has no minus sign"
         ),
-        lambda i: f"use latitude {_num(cand_lon[i])} and longitude {_num(-cand_lat[i])}",
+        lambda i: f"use latitude {_num(lon[i])} and longitude {_num(-lat[i])}",
     )
-    probs.add(
+    ck.probs.add(
         metres,
         lambda i: str(coord_field[i]),
         "error",
         lambda i: (
-            f"latitude {_num(cand_lat[i])} and longitude {_num(cand_lon[i])} look like metres in a projected "
+            f"latitude {_num(lat[i])} and longitude {_num(lon[i])} look like metres in a projected "
             "coordinate system, not degrees"
         ),
         lambda i: "give WGS 84 decimal degrees (latitude about 42 to 57, longitude about -95 to -74)",
     )
-    probs.add(
+    ck.probs.add(
         invalid & ~metres,
         lambda i: str(coord_field[i]),
         "error",
         lambda i: (
-            f"latitude {_num(cand_lat[i])}, longitude {_num(cand_lon[i])} is not a position on Earth "
+            f"latitude {_num(lat[i])}, longitude {_num(lon[i])} is not a position on Earth "
             "(latitude is -90 to 90, longitude -180 to 180)"
         ),
         lambda i: "check the two values (Ontario: latitude about 42 to 57, longitude about -95 to -74)",
     )
     good = cand & ~(swapped | unsigned | swapped_unsigned | invalid)
-    lon[good] = cand_lon[good]
-    lat[good] = cand_lat[good]
-    prec[good] = "coordinates"
-    coords_tried = has_geom | lat_given | lon_given
+    ck.lon[good] = lon[good]
+    ck.lat[good] = lat[good]
+    ck.prec[good] = "coordinates"
 
-    # Postal codes: normalised for every row; they place the sites without coordinates.
-    pc_text = text("postal_code")
-    normal = [normalise_postal_code(t) for t in pc_text.tolist()]
-    pc_code = np.array([c for c, _ in normal], dtype=object)
-    pc_kind = np.array([k for _, k in normal], dtype=object)
-    need = ~coords_tried
-    no_location = need & (pc_kind == "")
-    probs.add(
-        no_location,
-        "location",
-        "error",
-        lambda i: (
-            "the site has no location: no geometry, and latitude, longitude and postal code are blank"
-            if table.geometry is not None
-            else "the site has no location: latitude, longitude and postal code are all blank"
-        ),
-        lambda i: _FIX_LOCATION,
-    )
-    probs.add(
+
+def _check_postal_code(ck: _Check) -> None:
+    """Normalise every postal code; add an error for sites with no location and for malformed codes."""
+    normal = [normalise_postal_code(t) for t in ck.text("postal_code").tolist()]
+    ck.pc_code = pc_code = np.array([c for c, _ in normal], dtype=object)
+    ck.pc_kind = pc_kind = np.array([k for _, k in normal], dtype=object)
+    need = ~ck.coords_tried
+    if ck.table.geometry is not None:
+        no_location = "the site has no location: no geometry, and latitude, longitude and postal code are blank"
+    else:
+        no_location = "the site has no location: latitude, longitude and postal code are all blank"
+    ck.probs.add(need & (pc_kind == ""), "location", "error", lambda i: no_location, lambda i: _FIX_LOCATION)
+    ck.probs.add(
         need & (pc_kind == "malformed"),
         "postal_code",
         "error",
         lambda i: f"malformed postal code {shown(pc_code[i])}: it is not letter-digit-letter digit-letter-digit",
         lambda i: "write the postal code like K7L 3N6, or give latitude and longitude instead",
     )
-    probs.add(
-        coords_tried & (pc_kind == "malformed"),
+    ck.probs.add(
+        ck.coords_tried & (pc_kind == "malformed"),
         "postal_code",
         "warning",
         lambda i: f"malformed postal code {shown(pc_code[i])} (the site is placed by its coordinates)",
         lambda i: "write the postal code like K7L 3N6, or leave it blank",
     )
+
+
+def _locate_by_postal_code(ck: _Check) -> None:
+    """Place the sites without coordinates at their postal code, else at the centre of its area."""
+    pc_code, pc_kind = ck.pc_code, ck.pc_kind
+    need = ~ck.coords_tried
     full_rows = need & (pc_kind == "full")
     full_hits = _lookup("PostalCodes", pc_code[full_rows])
     found_full = full_rows & np.array([c in full_hits for c in pc_code], dtype=bool)
     for i in np.flatnonzero(found_full):
-        lon[i], lat[i], _ = full_hits[pc_code[i]]
-    prec[found_full] = "postal_code"
-    via[found_full] = "postal_code"
+        ck.lon[i], ck.lat[i], _ = full_hits[pc_code[i]]
+    ck.prec[found_full] = "postal_code"
+    ck.via[found_full] = "postal_code"
     fsa_rows = need & ((pc_kind == "fsa") | (full_rows & ~found_full))
     fsa = np.array([str(c)[:3] for c in pc_code], dtype=object)
     fsa_hits = _lookup("FSACodes", fsa[fsa_rows])
     found_fsa = fsa_rows & np.array([f in fsa_hits for f in fsa], dtype=bool)
     for i in np.flatnonzero(found_fsa):
-        lon[i], lat[i], _ = fsa_hits[fsa[i]]
-    prec[found_fsa] = "postal_area"
-    via[found_fsa] = "postal_code"
+        ck.lon[i], ck.lat[i], _ = fsa_hits[fsa[i]]
+    ck.prec[found_fsa] = "postal_area"
+    ck.via[found_fsa] = "postal_code"
 
     def area_note(i: int) -> str:
         coarse = " (a rural area: its centre may be tens of km from the site)" if fsa[i][1] == "0" else ""
@@ -999,14 +1075,14 @@ def _validate(
             f"its area {fsa[i]} ({place}){coarse}"
         )
 
-    probs.add(
+    ck.probs.add(
         found_fsa,
         "postal_code",
         "warning",
         area_note,
         lambda i: "check the postal code, or give latitude and longitude for an exact position",
     )
-    probs.add(
+    ck.probs.add(
         fsa_rows & ~found_fsa,
         "postal_code",
         "error",
@@ -1018,43 +1094,57 @@ def _validate(
         lambda i: "check the postal code, or give latitude and longitude instead",
     )
 
-    # --- Ontario, census subdivision and catchment ---------------------------------------
-    # csd_km: geodesic km to the union of the census subdivisions (0 inside). Real Ontario
-    # locations lie within settings.BORDER_WARNING_KM of it (shores, borders, simplified
-    # polygons); farther out, up to settings.SNAP_TOLERANCE_KM, a site may be in a
-    # neighbouring province or state; beyond, it is refused.
-    located = ~np.isnan(lon)
-    pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=settings.DISPLAY_CRS)
+
+def _assign_census_subdivisions(ck: _Check, base: Base) -> None:
+    """Give each located site its census subdivision and catchment, unless it is too far outside Ontario.
+
+    ``csd_km``: geodesic km to the union of the census subdivisions (0 inside); see
+    :func:`_check_in_ontario` for the distances allowed.
+    """
+    located = ck.located
+    pts = gpd.GeoSeries(gpd.points_from_xy(ck.lon, ck.lat), crs=settings.DISPLAY_CRS)
     pts[~located] = None
     loc = _locate(pts.to_crs(settings.ANALYSIS_CRS), base)
-    csd_km = loc["csd_km"].to_numpy()
+    ck.csd_km = csd_km = loc["csd_km"].to_numpy()
+    with np.errstate(invalid="ignore"):
+        in_ont = located & ~(csd_km > settings.SNAP_TOLERANCE_KM)
+    pos = np.where(in_ont, loc["csd_pos"].to_numpy(), 0)
+    csds = base.csds
+    ck.csd_uid = np.where(in_ont, _text_array(csds["CSDUID"], pos), "")
+    ck.csd_name = np.where(in_ont, _text_array(csds["CSDNAME"], pos), "")
+    ck.catchment = np.where(in_ont, _text_array(csds["catchment_id"], pos), "")
+    ck.snapped_km = np.where(in_ont, np.round(csd_km, 3), 0.0)
+
+
+def _check_in_ontario(ck: _Check, base: Base) -> None:
+    """Add an error for sites too far outside Ontario and a warning for those just outside.
+
+    Real Ontario locations lie within ``settings.BORDER_WARNING_KM`` of the census
+    subdivisions (shores, borders, simplified polygons); farther out, up to
+    ``settings.SNAP_TOLERANCE_KM``, a site may be in a neighbouring province or state;
+    beyond, it is refused.
+    """
+    located, csd_km, via = ck.located, ck.csd_km, ck.via
     tol = settings.SNAP_TOLERANCE_KM
     border = settings.BORDER_WARNING_KM
     with np.errstate(invalid="ignore"):
         outside = located & (csd_km > tol)
         beyond_border = located & ~outside & (csd_km > border)
         near_edge = located & ~outside & ~beyond_border & (csd_km > 0)
-    in_ont = located & ~outside
-    pos = np.where(in_ont, loc["csd_pos"].to_numpy(), 0)
-    csds = base.csds
-    csd_uid = np.where(in_ont, _text_array(csds["CSDUID"], pos), "")
-    csd_name = np.where(in_ont, _text_array(csds["CSDNAME"], pos), "")
-    catchment = np.where(in_ont, _text_array(csds["catchment_id"], pos), "")
-    snapped_km = np.where(in_ont, np.round(csd_km, 3), 0.0)
-    names_en = dict(zip(base.catchments["catchment_id"], base.catchments["name_en"], strict=True))
+    names_en = _catchment_names(base)
 
     def where_from(i: int) -> str:
         if via[i] == "postal_code":
-            return f"postal code {pc_code[i]}"
-        return f"latitude {_num(lat[i])}, longitude {_num(lon[i])}"
+            return f"postal code {ck.pc_code[i]}"
+        return f"latitude {_num(ck.lat[i])}, longitude {_num(ck.lon[i])}"
 
     def counted_in(i: int) -> str:
         return (
-            f"it is counted in the nearest census subdivision, {csd_name[i]} "
-            f"({names_en.get(catchment[i], catchment[i])})"
+            f"it is counted in the nearest census subdivision, {ck.csd_name[i]} "
+            f"({names_en.get(ck.catchment[i], ck.catchment[i])})"
         )
 
-    probs.add(
+    ck.probs.add(
         outside,
         "location",
         "error",
@@ -1069,7 +1159,7 @@ def _validate(
             "so leave out sites outside the province"
         ),
     )
-    probs.add(
+    ck.probs.add(
         beyond_border,
         "location",
         "warning",
@@ -1084,7 +1174,7 @@ def _validate(
             "Ontario, leave it out"
         ),
     )
-    probs.add(
+    ck.probs.add(
         near_edge,
         "location",
         "warning",
@@ -1097,12 +1187,16 @@ def _validate(
         ),
     )
 
-    # --- declared catchment -------------------------------------------------------------
-    decl_text = text("catchment")
+
+def _check_catchment(ck: _Check, base: Base) -> None:
+    """Read the declared catchment; add a problem if it is unknown or is not where the site is."""
+    decl_text = ck.text("catchment")
     keys = _catchment_keys(base.catchments)
-    declared = np.array([keys.get(_catchment_key(t), "") if t else "" for t in decl_text.tolist()], dtype=object)
+    ck.declared = declared = np.array(
+        [keys.get(_catchment_key(t), "") if t else "" for t in decl_text.tolist()], dtype=object
+    )
     valid_ids = ", ".join(base.catchments["catchment_id"].astype(str))
-    probs.add(
+    ck.probs.add(
         (decl_text != "").to_numpy() & (declared == ""),
         "catchment",
         "error",
@@ -1110,8 +1204,10 @@ def _validate(
         lambda i: f"use a catchment id ({valid_ids}) or its English or French name, or leave it blank",
     )
     # An approximate location (postal-area centre, community) may fall in a neighbouring catchment.
-    loose = np.isin(prec, ["postal_area"]) | (precision == "community")
+    catchment = ck.catchment
+    loose = np.isin(ck.prec, ["postal_area"]) | (ck.precision == "community")
     disagree = (declared != "") & (catchment != "") & (declared != catchment)
+    names_en = _catchment_names(base)
 
     def disagreement(i: int) -> str:
         return (
@@ -1119,14 +1215,14 @@ def _validate(
             f"is in {names_en.get(catchment[i], catchment[i])} ({catchment[i]})"
         )
 
-    probs.add(
+    ck.probs.add(
         disagree & ~loose,
         "catchment",
         "error",
         disagreement,
         lambda i: "correct the catchment column or the location",
     )
-    probs.add(
+    ck.probs.add(
         disagree & loose,
         "catchment",
         "warning",
@@ -1134,8 +1230,11 @@ def _validate(
         lambda i: "give latitude and longitude (or a full postal code) to place the site exactly",
     )
 
-    # --- duplicates ---------------------------------------------------------------------
-    sid = pd.Series(site_id.to_numpy(dtype=object))
+
+def _check_duplicates(ck: _Check) -> None:
+    """Add an error for a repeated site_id, and for a site with the same name near an earlier one."""
+    n, rows, probs = ck.n, ck.rows, ck.probs
+    sid = pd.Series(ck.site_id.to_numpy(dtype=object))
     dup_id = sid.duplicated(keep="first").to_numpy()
     sid_codes = pd.factorize(sid)[0]
     first_of_code = np.full(sid_codes.max() + 1 if n else 0, n)
@@ -1148,14 +1247,17 @@ def _validate(
         lambda i: f"duplicate site: site_id {shown(sid[i])} is already used on row {rows[first_pos[i]]}",
         lambda i: "give each site its own site_id, or remove the repeated row",
     )
-    name_key = name.str.lower().str.split().str.join(" ").to_numpy(dtype=object)
-    cand_dup = located & (name_key != "") & ~dup_id
+    name_key = ck.name.str.lower().str.split().str.join(" ").to_numpy(dtype=object)
+    cand_dup = ck.located & (name_key != "") & ~dup_id
     dup_of = np.full(n, -1)
     if cand_dup.sum() > 1:
         idx = np.flatnonzero(cand_dup)
         codes = pd.factorize(name_key[idx])[0].astype(float)
-        pts4 = np.column_stack([_ecef(lon[idx], lat[idx]), codes * 1e8])
-        pairs = cKDTree(pts4).query_pairs(r=settings.SITE_DUPLICATE_M, output_type="ndarray")
+        # metres on the sphere; a different name is 1e8 m away along a fourth axis
+        xyz_m = unit_vectors(ck.lon[idx], ck.lat[idx]) * (EARTH_RADIUS_KM * 1000)
+        pairs = cKDTree(np.column_stack([xyz_m, codes * 1e8])).query_pairs(
+            r=settings.SITE_DUPLICATE_M, output_type="ndarray"
+        )
         if len(pairs):
             first = pd.Series(idx[pairs[:, 0]]).groupby(idx[pairs[:, 1]]).min()
             dup_of[first.index.to_numpy()] = first.to_numpy()
@@ -1167,65 +1269,73 @@ def _validate(
         lambda i: "remove the repeated row (or give the two sites different names if they are different offices)",
     )
 
-    # --- assemble -----------------------------------------------------------------------
-    problems = probs.frame()
-    if precision is not None:
-        prec[located] = precision
-    rec = pd.DataFrame(probs.records, columns=["pos", "row", "field", "severity", "problem", "fix"])
+
+def _build_load(ck: _Check, *, source: str, is_demo: bool) -> SiteLoad:
+    """Split the rows into valid sites and dropped rows (those with an error) and return the SiteLoad."""
+    problems = ck.probs.frame()
+    if ck.precision is not None:
+        ck.prec[ck.located] = ck.precision
+    rec = pd.DataFrame(ck.probs.records, columns=["pos", "row", "field", "severity", "problem", "fix"])
     err = rec[rec["severity"] == "error"]
-    bad = np.zeros(n, dtype=bool)
+    bad = np.zeros(ck.n, dtype=bool)
     bad[err["pos"].to_numpy(dtype=int)] = True
     warn = rec[rec["severity"] == "warning"]
-    flag = np.full(n, "", dtype=object)
+    flag = np.full(ck.n, "", dtype=object)
     for p, texts in zip(warn["pos"].to_numpy(dtype=int), warn["problem"], strict=True):
         flag[p] = texts if not flag[p] else f"{flag[p]} | {texts}"
+    sites = _site_frame(ck, ~bad, flag)
+    dropped = _dropped_rows(ck, bad, err)
+    return SiteLoad(sites=sites, problems=problems, dropped=dropped, source=source, is_demo=is_demo)
 
-    keep = ~bad
+
+def _site_frame(ck: _Check, keep: np.ndarray, flag: np.ndarray) -> gpd.GeoDataFrame:
+    """Return the kept rows as the site table (columns :data:`SITE_COLUMNS`)."""
     sites = gpd.GeoDataFrame(
         {
-            "site_id": site_id.to_numpy(dtype=object)[keep],
-            "name": name.to_numpy(dtype=object)[keep],
-            "organisation": text("organisation").to_numpy(dtype=object)[keep],
-            "address": text("address").to_numpy(dtype=object)[keep],
-            "city": text("city").to_numpy(dtype=object)[keep],
-            "postal_code": pc_code[keep],
-            "site_type": text("site_type").to_numpy(dtype=object)[keep],
-            "in_person": in_person[keep].astype(bool),
-            "declared_catchment": declared[keep],
-            "location_precision": prec[keep],
-            "source_row": rows[keep],
-            "catchment_id": catchment[keep],
-            "CSDUID": csd_uid[keep],
-            "CSDNAME": csd_name[keep],
-            "snapped_km": snapped_km[keep].astype(float),
+            "site_id": ck.site_id.to_numpy(dtype=object)[keep],
+            "name": ck.name.to_numpy(dtype=object)[keep],
+            "organisation": ck.text("organisation").to_numpy(dtype=object)[keep],
+            "address": ck.text("address").to_numpy(dtype=object)[keep],
+            "city": ck.text("city").to_numpy(dtype=object)[keep],
+            "postal_code": ck.pc_code[keep],
+            "site_type": ck.text("site_type").to_numpy(dtype=object)[keep],
+            "in_person": ck.in_person[keep].astype(bool),
+            "declared_catchment": ck.declared[keep],
+            "location_precision": ck.prec[keep],
+            "source_row": ck.rows[keep],
+            "catchment_id": ck.catchment[keep],
+            "CSDUID": ck.csd_uid[keep],
+            "CSDNAME": ck.csd_name[keep],
+            "snapped_km": ck.snapped_km[keep].astype(float),
             "flag": flag[keep],
-            "lon": lon[keep],
-            "lat": lat[keep],
+            "lon": ck.lon[keep],
+            "lat": ck.lat[keep],
         },
-        geometry=gpd.points_from_xy(lon[keep], lat[keep]),
+        geometry=gpd.points_from_xy(ck.lon[keep], ck.lat[keep]),
         crs=settings.DISPLAY_CRS,
     )
     text_cols = [
         c for c in SITE_COLUMNS if c not in ("in_person", "source_row", "snapped_km", "lon", "lat", "geometry")
     ]
     sites = sites.astype({c: str for c in text_cols})
-    sites = sites[list(SITE_COLUMNS)]
+    return sites[list(SITE_COLUMNS)].reset_index(drop=True)
 
+
+def _dropped_rows(ck: _Check, bad: np.ndarray, err: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows with an error as read, after their ``row`` and ``reason`` (the errors, joined)."""
+    table = ck.table
     reasons = err.groupby("pos", sort=False)["problem"].agg(" | ".join)
-    original = frame.reset_index(drop=True).iloc[np.flatnonzero(bad)].copy()
+    original = table.frame.reset_index(drop=True).iloc[np.flatnonzero(bad)].copy()
     if table.geometry is not None and "geometry" not in original.columns:
         original["geometry"] = [g.wkt if g is not None else "" for g in table.geometry.to_numpy()[bad]]
     original = original.rename(columns={c: f"{c} (original)" for c in original.columns if c in ("row", "reason")})
-    dropped = pd.concat(
+    return pd.concat(
         [
             pd.DataFrame(
-                {"row": rows[bad], "reason": reasons.reindex(np.flatnonzero(bad)).to_numpy(dtype=object)},
+                {"row": ck.rows[bad], "reason": reasons.reindex(np.flatnonzero(bad)).to_numpy(dtype=object)},
                 index=original.index,
             ).astype({"row": "int64", "reason": str}),
             original,
         ],
         axis=1,
     ).reset_index(drop=True)
-    return SiteLoad(
-        sites=sites.reset_index(drop=True), problems=problems, dropped=dropped, source=source, is_demo=is_demo
-    )

@@ -14,6 +14,29 @@ from esr_geo.errors import DataError
 POINT_COLUMNS = ["DBUID", "DAUID", "CDUID", "CSDUID", "x", "y", "lon", "lat", "population", "snapped"]
 
 
+def smallest_container(hits: pd.DataFrame, area: np.ndarray) -> pd.DataFrame:
+    """Keep, for each point, the smallest of the polygons it falls in.
+
+    The simplified census polygons overlap a little; a point inside two takes the smaller
+    one (e.g. a First Nation reserve rather than the unorganised area around it). The one
+    home of this rule, for population points, sites and communities.
+
+    Parameters
+    ----------
+    hits : pandas.DataFrame
+        A spatial join of points (its index) with polygons, one row per (point, polygon).
+    area : numpy.ndarray
+        The area of each row's polygon (any unit; only the order matters).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point of ``hits``; ties keep the first row of the join.
+    """
+    ordered = hits.assign(_area=np.asarray(area)).sort_values("_area", kind="stable")
+    return ordered[~ordered.index.duplicated(keep="first")].drop(columns="_area")
+
+
 def block_xy(blocks: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Return the block points' coordinates in ``settings.ANALYSIS_CRS`` (metres).
 
@@ -56,11 +79,7 @@ def assign_das_to_csds(blocks: pd.DataFrame, csds: gpd.GeoDataFrame) -> pd.Serie
     )
     hits = gpd.sjoin(pts, polys, how="inner", predicate="within", lsuffix="pt", rsuffix="poly")
     hits = hits[hits["CDUID_pt"] == hits["CDUID_poly"]]
-    # overlapping simplified polygons: the smallest (e.g. a reserve in an unorganised area) wins,
-    # the same rule as for sites and communities
-    hits = hits.assign(_area=polys.geometry.area.to_numpy()[hits["index_poly"].to_numpy()])
-    hits = hits.sort_values("_area", kind="stable")
-    hits = hits[~hits.index.duplicated(keep="first")]
+    hits = smallest_container(hits, polys.geometry.area.to_numpy()[hits["index_poly"].to_numpy()])
     matched = pd.Series(hits["CSDUID"].to_numpy(), index=hits.index)
     rest = pts.loc[~pts.index.isin(matched.index)]
     if len(rest):

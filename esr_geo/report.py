@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -175,13 +176,10 @@ def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def render_html(analysis: Analysis) -> str:
-    """Return the report as one self-contained, printable HTML page."""
-    png = base64.b64encode(static_map_png(analysis)).decode("ascii")
-    esc = html.escape
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<title>esr-geo coverage-gap report</title><style>",
+#: Style of the report page (one rule group a line).
+_REPORT_CSS = "\n".join(
+    [
+        "",
         "body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#111;max-width:1200px}",
         "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #999}",
         "table{border-collapse:collapse;font-size:10.5px;margin:8px 0;width:100%}"
@@ -192,12 +190,70 @@ def render_html(analysis: Analysis) -> str:
         "@page{size:A4 landscape;margin:9mm}",
         "@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}table{page-break-inside:auto;"
         "font-size:8.5px}tr{page-break-inside:avoid}thead{display:table-header-group}img{max-height:170mm}}",
-        "</style></head><body>",
-        "<h1>In-person access to employment services: coverage-gap report</h1>",
+        "",
+    ]
+)
+
+
+def html_page(
+    analysis: Analysis,
+    *,
+    title: str,
+    css: str,
+    summary: str,
+    body: Sequence[str],
+    heading: str | None = None,
+    method_heading: str = "Method",
+    method_extra: Sequence[str] = (),
+) -> str:
+    """Return a self-contained, printable HTML page in the shell every esr-geo page shares.
+
+    The shell: the title, the version and dates, the summary in a box, then ``body``, then the
+    method (``method_extra`` followed by :func:`method_notes`) and the data sources and
+    attribution. Text is escaped here; ``css`` and ``body`` are HTML.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The analysis the page is about (its date and method notes).
+    title : str, keyword-only
+        The page's title (and its heading unless ``heading`` is given).
+    css : str, keyword-only
+        The page's style sheet.
+    summary : str, keyword-only
+        The summary sentence(s), plain text.
+    body : sequence of str, keyword-only
+        HTML fragments between the summary and the method, one a line.
+    heading : str, keyword-only
+        The visible heading (``None``: the title).
+    method_heading : str, keyword-only
+        Heading of the method list.
+    method_extra : sequence of str, keyword-only
+        Method notes, plain text, listed before those of the analysis.
+    """
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{esc(title)}</title><style>{css}</style></head><body>",
+        f"<h1>{esc(title if heading is None else heading)}</h1>",
         f"<p class='small'>esr-geo {esc(__version__)} · generated {dt.date.today().isoformat()} · "
         f"rollout status as of {analysis.on.isoformat()}</p>",
-        f"<p class='summary'>{esc(analysis.summary_sentence())}</p>",
+        f"<p class='summary'>{esc(summary)}</p>",
+        *body,
+        f"<h2>{esc(method_heading)}</h2><ul>",
+        *(f"<li>{esc(n)}</li>" for n in [*method_extra, *method_notes(analysis)]),
+        "</ul><h2>Data sources and attribution</h2><ul>",
+        *(f"<li>{esc(a)}</li>" for a in ATTRIBUTIONS),
+        "</ul></body></html>",
     ]
+    return "\n".join(parts)
+
+
+def render_html(analysis: Analysis) -> str:
+    """Return the report as one self-contained, printable HTML page."""
+    png = base64.b64encode(static_map_png(analysis)).decode("ascii")
+    esc = html.escape
+    parts: list[str] = []
     if analysis.notes:
         parts.append("<h2>Notes on the input</h2><ul>")
         parts.extend(f"<li>{esc(n)}</li>" for n in analysis.notes)
@@ -221,12 +277,15 @@ def render_html(analysis: Analysis) -> str:
         "<p class='small'>The full table of all 577 census subdivisions is in access_by_csd.csv and report.xlsx.</p>"
     )
     parts.append(_html_table(short.drop(columns=["is_reserve"])) if len(short) else "<p>None.</p>")
-    parts.append("<h2>Thresholds and method</h2><ul>")
-    parts.extend(f"<li>{esc(n)}</li>" for n in method_notes(analysis))
-    parts.append("</ul><h2>Data sources and attribution</h2><ul>")
-    parts.extend(f"<li>{esc(a)}</li>" for a in ATTRIBUTIONS)
-    parts.append("</ul></body></html>")
-    return "\n".join(parts)
+    return html_page(
+        analysis,
+        title="esr-geo coverage-gap report",
+        heading="In-person access to employment services: coverage-gap report",
+        css=_REPORT_CSS,
+        summary=analysis.summary_sentence(),
+        body=parts,
+        method_heading="Thresholds and method",
+    )
 
 
 def excel_bytes(analysis: Analysis) -> bytes:

@@ -351,9 +351,10 @@ def test_write_closure(kenora: scenario.ClosureResult, tmp_path: Path) -> None:
 
 def test_candidates_default_to_named_communities(real: Analysis) -> None:
     cands = scenario.candidate_sites(real)
-    assert list(cands.columns) == scenario.CANDIDATE_COLUMNS
+    assert list(cands.columns) == [*scenario.CANDIDATE_COLUMNS, "kind_code"]
     assert len(cands) == len(real.communities) and cands["candidate_id"].is_unique
     assert set(cands["kind"]) == {"place (GeoNames)", "First Nation band office"}
+    assert (cands["kind"] == cands["kind_code"].map(scenario.KIND_LABELS)).all()
 
 
 def test_candidates_from_a_planner_file(real: Analysis, tmp_path: Path) -> None:
@@ -366,6 +367,7 @@ def test_candidates_from_a_planner_file(real: Analysis, tmp_path: Path) -> None:
     cands = scenario.candidate_sites(real, path=path)
     assert cands["candidate_id"].tolist() == ["c1", "c2"]
     assert cands["zone"].tolist() == ["Kenora", "Rainy River"] and (cands["catchment_id"] == "northwest").all()
+    assert cands["kind"].tolist() == ["candidate (candidates.csv)"] * 2 and (cands["kind_code"] == "candidate").all()
     result = scenario.suggest_sites(real, k=1, candidates=cands, catchment="northwest")
     assert result.to_frame()["name"].tolist() in (["Ignace candidate"], ["Emo candidate"])
 
@@ -483,3 +485,112 @@ def test_summary_sentence_for_fix_first(real: Analysis) -> None:
     result = scenario.suggest_sites(real, k=2, fix_failing_zones_first=True)
     text = result.summary_sentence()
     assert "failing zones pass first" in text and f"{result.demand_population:,}" in text
+
+
+# --------------------------------------------------------------------------------------
+# Codes next to the English, and one home per rule
+
+
+def test_closure_tables_carry_codes(kenora: scenario.ClosureResult, tmp_path: Path) -> None:
+    zones = kenora.by_zone.set_index("zone")
+    assert zones.at["Kenora", "change_code"] == "pass_fail"
+    assert (zones["change"] == zones["change_code"].map(scenario.CHANGE_LABELS)).all()
+    expect = {(True, True): "still_passes", (True, False): "pass_fail", (False, False): "still_fails",
+              (False, True): "fail_pass"}  # fmt: skip
+    pairs = zip(zones["passes_before"], zones["passes_after"], strict=True)
+    assert zones["change_code"].tolist() == [expect[(bool(p), bool(q))] for p, q in pairs]
+    comm = kenora.communities_losing_access
+    assert set(comm["kind_code"]) <= {"place", "first_nation"}
+    assert (comm["kind"] == comm["kind_code"].map(scenario.KIND_LABELS)).all()
+    # the files keep the English columns only
+    scenario.write_closure(kenora, tmp_path)
+    assert "change_code" not in pd.read_csv(tmp_path / "closure_by_zone.csv").columns
+    assert pd.read_csv(tmp_path / "closure_by_zone.csv").columns.tolist()[-1] == "reserve_beyond_after"
+    assert "kind_code" not in pd.read_csv(tmp_path / "communities_losing_access.csv").columns
+    assert "change_code" not in (tmp_path / "closure_summary.html").read_text(encoding="utf-8")
+
+
+def test_suggestion_tables_and_notes_carry_codes(real: Analysis, tmp_path: Path) -> None:
+    result = scenario.suggest_sites(real, k=4, fix_failing_zones_first=True)
+    sites = result.sites
+    assert sites["chosen_for_code"].tolist() == ["zone_pass", "coverage", "coverage", "coverage"]
+    assert sites["chosen_for_zone"].tolist() == ["Rainy River", "", "", ""]
+    for rec in sites.itertuples():
+        assert rec.chosen_for == scenario.CHOSEN_FOR_LABELS[rec.chosen_for_code].format(zone=rec.chosen_for_zone)
+    assert (sites["kind"] == sites["kind_code"].map(scenario.KIND_LABELS)).all()
+    assert list(result.to_frame().columns) == scenario.SUGGESTION_COLUMNS
+    coded = result.to_frame(codes=True)
+    assert list(coded.columns) == scenario.SUGGESTION_COLUMNS + scenario.SUGGESTION_CODE_COLUMNS
+    assert result.exact_sites is not None and set(result.exact_sites["chosen_for_code"]) == {"optimum"}
+    fix = result.zone_fixes.set_index("zone").loc["Rainy River"]
+    assert fix["note_code"] == "fixed" and fix["note_values"] == {}
+    assert fix["note"] == scenario.ScenarioNote("fixed").text() == "passes with the sites added"
+    # every note as a code with its numbers, worded as the English notes
+    assert [n.code for n in result.coded_notes] == ["fix_first_optimum", "band_offices"]
+    assert [n.text() for n in result.coded_notes] == result.notes
+    assert result.exact_note is not None and result.exact_note.code == "exact_solved"
+    assert result.exact_note.text() == result.exact_method
+    assert result.exact_note.values["groups"] > 0 and result.exact_note.values["method"].startswith("spopt")
+    # the files keep the English columns only
+    scenario.write_suggestions(result, tmp_path)
+    assert pd.read_csv(tmp_path / "suggested_sites.csv").columns.tolist() == scenario.SUGGESTION_COLUMNS
+    page = (tmp_path / "suggestion_summary.html").read_text(encoding="utf-8")
+    assert not any(c in page for c in ("kind_code", "chosen_for_code", "note_code", "note_values"))
+
+
+def test_zone_fix_notes_carry_their_numbers(real: Analysis) -> None:
+    far = pd.DataFrame({"candidate_id": ["x"], "name": ["Far away"], "kind": ["test"], "lon": [-79.38],
+                        "lat": [43.65], "catchment_id": ["toronto"], "zone": [None]})  # fmt: skip
+    stuck = scenario.suggest_sites(real, k=1, candidates=far, fix_failing_zones_first=True)
+    row = stuck.zone_fixes.set_index("zone").loc["Rainy River"]
+    assert row["note_code"] == "unreachable"
+    values = row["note_values"]
+    assert set(values) == {"people_beyond", "best_pct", "required_pct"} and math.isclose(values["required_pct"], 90)
+    assert f"{values['people_beyond']:,.0f} people stay beyond" in row["note"]
+    assert [n.code for n in stuck.coded_notes] == ["fewer_sites", "fix_first_optimum"]
+    assert stuck.coded_notes[0].values["chosen"] == 0 and stuck.coded_notes[0].values["k"] == 1
+    assert stuck.coded_notes[0].values["scope"] == "Ontario"
+    strict = dataclasses.replace(real, min_share=0.99, tables={})
+    strict.tables = build_tables(strict)
+    short = scenario.suggest_sites(strict, k=2, fix_failing_zones_first=True).zone_fixes
+    needs = short[short["note_code"] == "too_few_sites"]
+    assert len(needs) and all(v["sites_left"] == 0 and v["k"] == 2 for v in needs["note_values"])
+    assert all(f"needs {v['sites_needed']} new site(s)" in n for v, n in zip(needs["note_values"], needs["note"],
+                                                                           strict=True))  # fmt: skip
+    greedy_only = scenario.suggest_sites(real, k=1, exact=False)
+    assert greedy_only.exact_note is not None and greedy_only.exact_note.code == "exact_off"
+
+
+def test_hand_made_candidates_get_kind_codes(real: Analysis) -> None:
+    cands = scenario.candidate_sites(real)
+    bands = cands[(cands["kind_code"] == "first_nation") & (cands["catchment_id"] == "northwest")]
+    plain = bands[scenario.CANDIDATE_COLUMNS]  # no kind_code: the known English kind gives it back
+    result = scenario.suggest_sites(real, k=1, candidates=plain, catchment="northwest", exact=False)
+    assert result.sites["kind_code"].tolist() == ["first_nation"]
+    assert [n.code for n in result.coded_notes] == ["band_offices"]
+
+
+def test_one_home_for_the_geodesy_and_the_page_shell(real: Analysis) -> None:
+    from esr_geo import access, covering, geodesy, report
+
+    assert geodesy.GEOD is access.GEOD and geodesy.EARTH_RADIUS_KM == 6371.0088
+    assert not hasattr(access, "geodesic_km") and not hasattr(access, "_R_KM")
+    xyz = geodesy.unit_vectors(np.array([0.0, 90.0]), np.array([0.0, 0.0]))
+    np.testing.assert_allclose(xyz, [[1, 0, 0], [0, 1, 0]], atol=1e-15)
+    chord = geodesy.chord_of_km(100.0)
+    assert math.isclose(float(geodesy.km_of_chord(np.array([chord]))[0]), 100.0, rel_tol=1e-12)
+    assert geodesy.invalid_lonlat(np.array([0.0, 181.0, np.nan]), np.array([0.0, 0.0, 0.0])).tolist() == [
+        False, True, True,
+    ]  # fmt: skip
+    # the exact-solve size limits: the dense model within the spopt settings, else the sparse pairs limit
+    from esr_geo import settings
+
+    assert covering.fits_spopt(settings.SCENARIO_SPOPT_MAX_GROUPS, 1)
+    assert not covering.fits_spopt(settings.SCENARIO_SPOPT_MAX_GROUPS + 1, 1)
+    groups = scenario.DemandGroups(np.arange(2), np.ones(1), [np.arange(2)])
+    assert scenario.exact_solve_fits(groups)
+    page = report.html_page(real, title="T <1>", css="p{}", summary="S & s", body=["<p>body</p>"],
+                            method_extra=["first"])  # fmt: skip
+    assert page.startswith("<!DOCTYPE html>") and "<title>T &lt;1&gt;</title><style>p{}</style>" in page
+    assert "<h1>T &lt;1&gt;</h1>" in page and "S &amp; s" in page and "<h2>Method</h2><ul>\n<li>first</li>" in page
+    assert page.index("<p>body</p>") < page.index("<h2>Method</h2>") < page.index("Data sources and attribution")
