@@ -1,29 +1,32 @@
 """esr-geo: the planner's map (Streamlit). Widgets and layout only; the work is in esr_geo.
 
 Run with ``make run`` or ``.venv/bin/streamlit run app.py``. Every text comes from
-:mod:`esr_geo.i18n`; the map from :func:`esr_geo.maps.map_view`; the analysis from
+:mod:`esr_geo.i18n`; the map from :func:`esr_geo.maps.map_view`; the facts, tables and sentences
+beside it from :mod:`esr_geo.view`, :mod:`esr_geo.scenario_view` and :mod:`esr_geo.timeline`;
+uploads and the start-up state from :mod:`esr_geo.startup`; the analysis from
 :mod:`esr_geo.analysis`. Loaders and analyses are cached, keyed on their inputs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import logging
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
-from esr_geo import i18n, settings
+from esr_geo import i18n, scenario_view, settings, startup, timeline, view
 from esr_geo.errors import DataError, EsrGeoError
 from esr_geo.i18n import t
 from esr_geo.rollout import PHASES
 
 if TYPE_CHECKING:
-    from esr_geo import maps
     from esr_geo.analysis import Analysis
     from esr_geo.model import Base
     from esr_geo.scenario import ClosureResult, SuggestionResult
@@ -31,17 +34,12 @@ if TYPE_CHECKING:
 # The geography, folium and the analysis engine are imported where first used, so that with
 # `streamlit run app.py` the page starts drawing (title, sidebar, date) before they are loaded on a
 # server's first visit. `streamlit run serve.py` (make run) has loaded them before that visit.
+# esr_geo.view, scenario_view, startup and timeline need none of them (pandas only).
 
 _LOG = logging.getLogger("esr_geo.app")
 MAP_HEIGHT = 640
+TIMELINE_PADDING_PX = 90  # the timeline's axis and legend, below its rows
 RETURNED = ["last_active_drawing", "last_object_clicked_tooltip", "last_object_clicked", "last_object_clicked_count"]
-TABLE_KEYS = (
-    "coverage_by_catchment",
-    "coverage_by_zone",
-    "underserved_communities",
-    "reserves_exempt",
-    "access_by_csd",
-)
 
 st.set_page_config(page_title="esr-geo", layout="wide", initial_sidebar_state="expanded")
 
@@ -51,11 +49,9 @@ st.set_page_config(page_title="esr-geo", layout="wide", initial_sidebar_state="e
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def get_start(data_dir: str) -> maps.StartState:
+def get_start(data_dir: str) -> startup.StartState:
     """Load the geography, communities and default analysis of one bundle (shared; disk-cached)."""
-    from esr_geo import maps
-
-    return maps.shared_start(data_dir)
+    return startup.shared_start(data_dir)
 
 
 def get_base(data_dir: str) -> Base:
@@ -69,18 +65,11 @@ def get_measured(
     sites_key: str,
     zones_key: str,
     skip_invalid: bool,
-    _sites: maps.Upload | None,
-    _zones: maps.Upload | None,
+    _sites: startup.Upload | None,
+    _zones: startup.Upload | None,
 ) -> Analysis:
     """Measure every nearest-site distance for one set of inputs, at the default threshold."""
-    from esr_geo import maps
-
-    start = get_start(data_dir)
-    if _sites is None and _zones is None and not skip_invalid:
-        return start.analysis
-    return maps.analyse_uploads(
-        start.base, sites=_sites, zones=_zones, skip_invalid=skip_invalid, communities=start.communities
-    )
+    return startup.measured_analysis(get_start(data_dir), sites=_sites, zones=_zones, skip_invalid=skip_invalid)
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
@@ -90,8 +79,8 @@ def get_analysis(
     zones_key: str,
     threshold_km: float,
     skip_invalid: bool,
-    _sites: maps.Upload | None,
-    _zones: maps.Upload | None,
+    _sites: startup.Upload | None,
+    _zones: startup.Upload | None,
 ) -> Analysis:
     """Return the analysis for one set of inputs (uploads keyed by their SHA-256) and threshold."""
     from esr_geo.analysis import rethreshold
@@ -103,22 +92,9 @@ def get_analysis(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def check_sites(data_dir: str, digest: str, _upload: maps.Upload) -> tuple[str, pd.DataFrame, bool, str]:
-    """Validate an uploaded site file: (state, problems, any usable row, message).
-
-    ``state`` is 'ok', 'invalid' (rows with errors; the problem table says which) or
-    'unreadable' (the message says why).
-    """
-    from esr_geo import maps
-    from esr_geo.offices import PROBLEM_COLUMNS, SiteValidationError
-
-    try:
-        load = maps.load_site_upload(_upload, base=get_base(data_dir))
-    except SiteValidationError as exc:
-        return "invalid", exc.load.problems, not exc.load.sites.empty, str(exc)
-    except EsrGeoError as exc:
-        return "unreadable", pd.DataFrame(columns=list(PROBLEM_COLUMNS)), False, str(exc)
-    return "ok", load.problems, True, ""
+def check_sites(data_dir: str, digest: str, _upload: startup.Upload) -> startup.SiteCheck:
+    """Validate an uploaded site file (keyed by its SHA-256): 'ok', 'invalid' or 'unreadable', and why."""
+    return startup.check_site_upload(_upload, base=get_base(data_dir))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -134,9 +110,9 @@ def get_suggestions(
     inputs: tuple[object, ...], k: int, scope: str, fix_first: bool, _analysis: Analysis
 ) -> SuggestionResult:
     """Suggest ``k`` new sites in a scope ('', 'catchment:<id>' or 'zone:<name>') of the analysis of ``inputs``."""
-    from esr_geo import maps, scenario
+    from esr_geo import scenario
 
-    catchment, zone = maps.scope_parts(scope)
+    catchment, zone = scenario_view.scope_parts(scope)
     return scenario.suggest_sites(_analysis, k=k, catchment=catchment, zone=zone, fix_failing_zones_first=fix_first)
 
 
@@ -172,7 +148,7 @@ def md_escape(text: object) -> str:
     return out
 
 
-def show_card(card: maps.Card, lang: str) -> None:
+def show_card(card: view.Card, lang: str) -> None:
     """Show a catchment card: its facts, then its zones and their results."""
     st.subheader(card.title)
     st.markdown("\n".join(f"- **{md_escape(label)}**: {md_escape(value)}" for label, value in card.rows))
@@ -180,10 +156,7 @@ def show_card(card: maps.Card, lang: str) -> None:
     if card.zones.empty:
         st.caption(t("card.no_zones", lang))
     else:
-        zones = card.zones[["zone", "result", "pct_within_threshold", "in_person_sites", "reason"]].rename(
-            columns={"result": "passes"}
-        )
-        st.dataframe(i18n.translate_columns(zones, lang), hide_index=True)
+        st.dataframe(view.card_zone_table(card, lang), hide_index=True)
 
 
 def choose(widget: Any, label: str, options: list[Any], *, key: str, lang: str, **kwargs: Any) -> Any:
@@ -217,13 +190,28 @@ def back_to_ontario() -> None:
 # The page
 
 
-def sidebar(lang_default: str = "en") -> dict[str, Any]:
-    """Draw the sidebar and return the planner's choices."""
-    from esr_geo import maps
+@dataclass(frozen=True)
+class Choices:
+    """The planner's choices on the page (the sidebar, the catchment, the map options and the date)."""
 
+    lang: str
+    site_file: startup.Upload | None
+    zone_file: startup.Upload | None
+    threshold: float
+    phase: str | None
+    catchment: str | None = None
+    colour_by: str = "phase"
+    layers: frozenset[str] = frozenset()
+    day: dt.date = dataclasses.field(default_factory=dt.date.today)
+
+
+def sidebar(lang_default: str = "en") -> Choices:
+    """Draw the sidebar's language, inputs, threshold and phase; return those choices."""
     sb = st.sidebar
     lang = (
-        sb.radio("Language / Langue", list(i18n.LANGS), format_func=i18n.LANG_NAMES.get, key="lang", horizontal=True)
+        sb.radio(
+            "Language / Langue", list(i18n.LANGS), format_func=view.LANGUAGE_NAMES.get, key="lang", horizontal=True
+        )
         or lang_default
     )
     sb.header(t("side.sites", lang))
@@ -243,7 +231,7 @@ def sidebar(lang_default: str = "en") -> dict[str, Any]:
         if up is None:
             sb.info(t("side.sites_wait", lang))
         else:
-            site_file = maps.Upload(up.name, up.getvalue())
+            site_file = startup.Upload(up.name, up.getvalue())
     sb.header(t("side.zones", lang))
     zones_source = choose(
         sb.radio,
@@ -259,7 +247,7 @@ def sidebar(lang_default: str = "en") -> dict[str, Any]:
             t("side.zones_file", lang), type=["csv", "txt", "xlsx", "gpkg", "geojson", "json", "zip"], key="zones_file"
         )
         if zup is not None:
-            zone_file = maps.Upload(zup.name, zup.getvalue())
+            zone_file = startup.Upload(zup.name, zup.getvalue())
     sb.header(t("side.analysis", lang))
     threshold = sb.number_input(
         t("side.threshold", lang),
@@ -276,33 +264,21 @@ def sidebar(lang_default: str = "en") -> dict[str, Any]:
         sb.selectbox,
         t("side.phase", lang),
         ["", *PHASES],
-        format_func=lambda p: t("side.all_phases", lang) if not p else maps.phase_label(p, lang),
+        format_func=lambda p: t("side.all_phases", lang) if not p else view.phase_label(p, lang),
         key="phase",
         lang=lang,
     )
-    return {
-        "lang": lang,
-        "site_file": site_file,
-        "zone_file": zone_file,
-        "threshold": float(threshold),
-        "phase": phase or None,
-    }
+    return Choices(lang=lang, site_file=site_file, zone_file=zone_file, threshold=float(threshold), phase=phase or None)
 
 
 def catchment_picker(rollout: pd.DataFrame, lang: str) -> str | None:
     """Draw the sidebar's catchment choice (a map click sets it through ``pending_catchment``)."""
-    from esr_geo import maps
-
-    names = dict(zip(rollout["catchment_id"], rollout[f"catchment_{lang}"], strict=True))
-    phases = dict(zip(rollout["catchment_id"], rollout["phase"], strict=True))
-    ids = sorted(names, key=lambda c: names[c])
+    labels = view.catchment_choices(rollout, lang)
     choice = choose(
         st.sidebar.selectbox,
         t("side.catchment", lang),
-        ["", *ids],
-        format_func=lambda c: (
-            t("side.all_catchments", lang) if not c else f"{names[c]} ({maps.phase_label(phases[c], lang)})"
-        ),
+        ["", *labels],
+        format_func=lambda c: t("side.all_catchments", lang) if not c else labels[c],
         key="catchment",
         lang=lang,
     )
@@ -310,7 +286,7 @@ def catchment_picker(rollout: pd.DataFrame, lang: str) -> str | None:
     return choice or None
 
 
-def map_options(lang: str) -> tuple[str, set[str]]:
+def map_options(lang: str) -> tuple[str, frozenset[str]]:
     """Draw the sidebar's map options: colour scheme and optional layers."""
     from esr_geo import maps
 
@@ -325,31 +301,27 @@ def map_options(lang: str) -> tuple[str, set[str]]:
     layers = set(maps.DEFAULT_LAYERS)
     if st.sidebar.checkbox(t("side.rings", lang), value=False, key="rings"):
         layers.add("rings")
-    return str(colour_by), layers
+    return str(colour_by), frozenset(layers)
 
 
-def site_problems(choices: dict[str, Any], data_dir: str, lang: str) -> bool | None:
+def site_problems(upload: startup.Upload | None, data_dir: str, lang: str) -> bool | None:
     """Check an uploaded site file; show its problems. Return skip_invalid, or None to stop."""
-    from esr_geo import maps
-
-    upload: maps.Upload | None = choices["site_file"]
     if upload is None:
         return False
-    state, problems, usable, message = check_sites(data_dir, upload.digest, upload)
-    if state == "ok":
-        warnings = problems[problems["severity"] == "warning"] if len(problems) else problems
-        if len(warnings):
-            st.sidebar.caption(t("side.warnings", lang, n=len(warnings), file=upload.name))
+    check = check_sites(data_dir, upload.digest, upload)
+    counts = view.problem_counts(check.problems)
+    if check.state == "ok":
+        if counts["warning"]:
+            st.sidebar.caption(t("side.warnings", lang, n=counts["warning"], file=upload.name))
         return False
-    if state == "unreadable":
-        st.error(f"**{t('app.error_input', lang)}**\n\n{message}")
+    if check.state == "unreadable":
+        st.error(f"**{t('app.error_input', lang)}**\n\n{check.message}")
         return None
-    errors = problems[problems["severity"] == "error"]
-    st.warning(t("side.problems", lang, file=upload.name, n=len(errors)))
+    st.warning(t("side.problems", lang, file=upload.name, n=counts["error"]))
     st.subheader(t("tables.site_problems", lang))
-    st.dataframe(maps.problem_table(problems, lang=lang), hide_index=True, key="site_problem_table")
-    if not usable:
-        st.error(message)
+    st.dataframe(view.problem_table(check.problems, lang=lang), hide_index=True, key="site_problem_table")
+    if not check.usable:
+        st.error(check.message)
         return None
     skip = st.checkbox(t("side.skip_invalid", lang), value=False, key="skip_invalid")
     return True if skip else None
@@ -386,33 +358,22 @@ def headline_row(analysis: Analysis, ids: list[str] | None, scope: str, lang: st
     c4.metric(t("metric.sites", lang), i18n.fmt_int(fig["in_person_sites"], lang))
 
 
-def status_sentence(rollout: pd.DataFrame, day: dt.date, lang: str) -> str:
-    """Return 'Rollout on 1 June 2024: 9 × integrated services · 3 × ...' in ``lang``."""
-    from esr_geo import maps
-
-    counts = maps.status_counts(rollout, on=day)
-    parts = [f"{n} × {i18n.status_label(code, lang)}" for code, n in counts.items()]
-    return f"**{t('tables.rollout', lang, date=i18n.fmt_date(day, lang))}**: " + " · ".join(parts)
-
-
-def timeline(rollout: pd.DataFrame, day: dt.date, catchment: str | None, lang: str) -> None:
+def timeline_chart(rollout: pd.DataFrame, day: dt.date, catchment: str | None, lang: str) -> None:
     """Draw the rollout timeline (planning and transition bars, IES start markers) as of ``day``."""
-    from esr_geo import maps
-
     st.subheader(t("timeline.title", lang))
-    spec = maps.timeline_spec(rollout, on=day, lang=lang, selected=catchment)
-    st.vega_lite_chart(spec, width="stretch", height=maps.timeline_height(len(rollout)) + 90)
+    spec = timeline.timeline_spec(rollout, on=day, lang=lang, selected=catchment)
+    height = timeline.timeline_height(len(rollout)) + TIMELINE_PADDING_PX
+    st.vega_lite_chart(spec, width="stretch", height=height)
     st.caption(t("timeline.caption", lang))
 
 
 def table_tabs(rollout: pd.DataFrame, day: dt.date, lang: str) -> list[Any]:
     """Draw the tables' tabs with the rollout table in the first; return the tabs (rollout first)."""
-    from esr_geo import maps
-
     st.subheader(t("tables.title", lang))
-    titles = [t("tables.rollout", lang, date=i18n.fmt_date(day, lang)), *[t(f"tables.{k}", lang) for k in TABLE_KEYS]]
+    titles = [t("tables.rollout", lang, date=i18n.fmt_date(day, lang))]
+    titles += [t(f"tables.{k}", lang) for k in view.PAGE_TABLES]
     tabs = list(st.tabs(titles))
-    tabs[0].dataframe(maps.rollout_table(rollout, on=day, lang=lang), hide_index=True, key="table_rollout")
+    tabs[0].dataframe(view.rollout_table(rollout, on=day, lang=lang), hide_index=True, key="table_rollout")
     return tabs
 
 
@@ -463,7 +424,7 @@ def downloads(analysis: Analysis, lang: str) -> None:
     key = choose(
         t1.selectbox,
         t("dl.table", lang),
-        list(TABLE_KEYS),
+        list(view.PAGE_TABLES),
         format_func=lambda k: t(f"tables.{k}", lang),
         key="csv_table",
         lang=lang,
@@ -487,11 +448,11 @@ def add_closed_site(site_id: str) -> None:
 
 def closure_panel(analysis: Analysis, inputs: tuple[object, ...], clicked: str | None, lang: str) -> None:
     """Draw 'What if sites close?': the sites to close, then what the closure costs."""
-    from esr_geo import maps, scenario
+    from esr_geo import scenario
 
     st.markdown(f"#### {t('scen.close_title', lang)}")
     st.caption(t("scen.close_intro", lang))
-    labels = maps.closable_sites(analysis)
+    labels = scenario_view.closable_sites(analysis)
     before = list(st.session_state.get("close_sites", []))
     kept = [s for s in before if s in labels]
     if kept != before:  # the site list changed (an upload): forget sites it no longer has
@@ -520,11 +481,11 @@ def closure_panel(analysis: Analysis, inputs: tuple[object, ...], clicked: str |
     except EsrGeoError as exc:
         show_error(exc, lang)
         return
-    st.info(maps.closure_summary(result, lang))
-    cats, zones, comm = maps.closure_tables(result, lang)
+    st.info(scenario_view.closure_summary(result, lang))
+    cats, zones, comm = scenario_view.closure_tables(result, lang)
     st.markdown(f"**{t('scen.by_zone', lang)}**")
     st.caption(t("scen.by_zone_note", lang))
-    st.dataframe(maps.highlight_pass_to_fail(zones, lang), hide_index=True, key="closure_zones")
+    st.dataframe(scenario_view.highlight_pass_to_fail(zones, lang), hide_index=True, key="closure_zones")
     st.markdown(f"**{t('scen.by_catchment', lang)}**")
     if cats.empty:
         st.caption(t("scen.no_change", lang))
@@ -550,7 +511,7 @@ def clear_suggestions() -> None:
 
 def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) -> SuggestionResult | None:
     """Draw 'Where would new sites help most?'; return the suggestion to draw on the map, if any."""
-    from esr_geo import maps, scenario
+    from esr_geo import scenario
 
     st.markdown(f"#### {t('scen.new_title', lang)}")
     st.caption(t("scen.new_intro", lang))
@@ -559,8 +520,8 @@ def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) 
     scope = choose(
         c2.selectbox,
         t("scen.scope", lang),
-        maps.scope_options(analysis),
-        format_func=lambda o: maps.scope_label(o, analysis, lang),
+        scenario_view.scope_options(analysis),
+        format_func=lambda o: scenario_view.scope_label(o, analysis, lang),
         key="suggest_scope",
         lang=lang,
     )
@@ -579,10 +540,10 @@ def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) 
     except EsrGeoError as exc:
         show_error(exc, lang)
         return None
-    summary, line = maps.suggestion_lines(result, lang)
+    summary, line = scenario_view.suggestion_lines(result, lang)
     st.info(f"{summary}\n\n{line}")
-    st.markdown(f"**{t('scen.suggest_table', lang)}** ({maps.scope_label(params[1], analysis, lang)})")
-    st.dataframe(maps.suggestion_table(result, lang), hide_index=True, key="suggest_table")
+    st.markdown(f"**{t('scen.suggest_table', lang)}** ({scenario_view.scope_label(params[1], analysis, lang)})")
+    st.dataframe(scenario_view.suggestion_table(result, lang), hide_index=True, key="suggest_table")
     st.caption(t("scen.on_map", lang))
     if result.notes:
         st.markdown(f"**{t('scen.notes', lang)}**")
@@ -590,7 +551,7 @@ def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) 
             st.markdown(f"- {md_escape(note)}")
     d1, d2 = st.columns(2)
     d1.download_button(
-        t("scen.dl_csv", lang), data=lambda: maps.suggestion_csv(result), file_name="suggested_sites.csv",
+        t("scen.dl_csv", lang), data=lambda: scenario_view.suggestion_csv(result), file_name="suggested_sites.csv",
         mime="text/csv", on_click="ignore", key="dl_suggest_csv",
     )  # fmt: skip
     d2.download_button(
@@ -636,35 +597,69 @@ def get_rollout() -> pd.DataFrame:
     return load_rollout()
 
 
-def page() -> None:
-    """Draw the whole page: sidebar and date, then figures and map, then timeline, tables and downloads."""
-    if "pending_catchment" in st.session_state:  # set by a click on the map, before the widget exists
+# --------------------------------------------------------------------------------------
+# The page, step by step
+
+
+@dataclass
+class Layout:
+    """The page's containers in page order; filled out of order (the map first)."""
+
+    notices: Any
+    figures: Any
+    left: Any
+    right: Any
+    closing: Any
+    adding: Any
+    timeline_box: Any
+    tables_box: Any
+    later: Any
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The geography and the analysis of the planner's inputs, with the scenario caches' key."""
+
+    base: Base
+    analysis: Analysis
+    inputs: tuple[object, ...]  # bundle, upload keys, threshold, skip_invalid (the date is added later)
+
+
+def take_pending_click() -> None:
+    """Apply a click on the map from the last run (set before the catchment widget exists)."""
+    if "pending_catchment" in st.session_state:
         st.session_state["catchment"] = st.session_state.pop("pending_catchment")
-    lang = str(st.session_state.get("lang", "en"))
-    st.title(t("app.title", lang if lang in i18n.LANGS else "en"))
-    data_dir = env_data_dir()
-    warm_up(data_dir)
-    from esr_geo import maps
 
-    choices = sidebar()
-    lang = choices["lang"]
-    rollout = get_rollout()
-    st.caption(t("app.intro", lang))
-    catchment = catchment_picker(rollout, lang)
-    colour_by, layers = map_options(lang)
 
+def date_row(rollout: pd.DataFrame, lang: str) -> dt.date:
+    """Draw the date control and the rollout on that date; return the date."""
     today = dt.date.today()
     d1, d2 = st.columns([1, 3], vertical_alignment="bottom")
     day = d1.date_input(
-        t("date.label", lang), value=today, min_value=maps.MIN_DATE, max_value=today, key="date",
+        t("date.label", lang), value=today, min_value=timeline.MIN_DATE, max_value=today, key="date",
         help=t("date.help", lang), format="YYYY-MM-DD",
     )  # fmt: skip
     day = day if isinstance(day, dt.date) else today
-    d2.markdown(status_sentence(rollout, day, lang))
+    d2.markdown(view.status_sentence(rollout, on=day, lang=lang))
+    return day
 
-    # Containers in page order, filled map first: the browser starts drawing the map while the
-    # timeline and the tables (which need only the rollout table) follow. If the data cannot be
-    # loaded, the rollout parts are still drawn.
+
+def page_choices(choices: Choices, rollout: pd.DataFrame) -> Choices:
+    """Draw the intro, the catchment choice, the map options and the date; return them with the sidebar's."""
+    lang = choices.lang
+    st.caption(t("app.intro", lang))
+    catchment = catchment_picker(rollout, lang)
+    colour_by, layers = map_options(lang)
+    day = date_row(rollout, lang)
+    return dataclasses.replace(choices, catchment=catchment, colour_by=colour_by, layers=layers, day=day)
+
+
+def page_layout(lang: str) -> Layout:
+    """Lay out the page's containers (and draw the footer) before anything slow is computed.
+
+    Filled map first: the browser starts drawing the map while the timeline and the tables
+    (which need only the rollout table) follow.
+    """
     notices = st.container()
     figures = st.container()
     left, right = st.columns([2.7, 1], gap="medium")
@@ -675,110 +670,168 @@ def page() -> None:
     tables_box = st.container()
     later = st.container()
     footer(lang)
+    return Layout(notices, figures, left, right, closing, adding, timeline_box, tables_box, later)
 
-    drawn: list[list[Any]] = []
 
-    def rollout_parts() -> list[Any]:
-        """Draw the timeline and the tables' tabs once; return the tabs."""
-        if not drawn:
-            with timeline_box:
-                timeline(rollout, day, catchment, lang)
-            with tables_box:
-                drawn.append(table_tabs(rollout, day, lang))
-        return drawn[0]
+class RolloutParts:
+    """The timeline and the tables' tabs: they need only the rollout table, so they are always drawn."""
 
-    with notices:
+    def __init__(self, layout: Layout, rollout: pd.DataFrame, choices: Choices) -> None:
+        self.layout, self.rollout, self.choices = layout, rollout, choices
+        self.tabs: list[Any] | None = None
+
+    def draw(self) -> list[Any]:
+        """Draw the timeline and the tables' tabs once; return the tabs (rollout first)."""
+        if self.tabs is None:
+            c = self.choices
+            with self.layout.timeline_box:
+                timeline_chart(self.rollout, c.day, c.catchment, c.lang)
+            with self.layout.tables_box:
+                self.tabs = table_tabs(self.rollout, c.day, c.lang)
+        return self.tabs
+
+
+def load_analysis(choices: Choices, data_dir: str, layout: Layout) -> Loaded | None:
+    """Load the geography, check an uploaded site file and analyse; ``None`` if that could not be done.
+
+    Problems are shown in the notices (the reason, or the site file's problem table).
+    """
+    lang = choices.lang
+    with layout.notices:
         try:
-            with left, st.spinner(t("app.loading", lang)):
+            with layout.left, st.spinner(t("app.loading", lang)):
                 base = get_base(data_dir)
         except EsrGeoError as exc:
             show_error(exc, lang)
-            rollout_parts()
-            return
-        skip_invalid = site_problems(choices, data_dir, lang)
+            return None
+        skip_invalid = site_problems(choices.site_file, data_dir, lang)
         if skip_invalid is None:
-            rollout_parts()
-            return
-        sites: maps.Upload | None = choices["site_file"]
-        zones: maps.Upload | None = choices["zone_file"]
-        sites_key = sites.digest if sites else "demo"
-        zones_key = f"{zones.name}:{zones.digest}" if zones else "default"
+            return None
+        sites, zones = choices.site_file, choices.zone_file
+        sites_key, zones_key = startup.upload_keys(sites, zones)
         try:
-            with left, st.spinner(t("app.analysing", lang)):
+            with layout.left, st.spinner(t("app.analysing", lang)):
                 analysis = get_analysis(
-                    data_dir, sites_key, zones_key, choices["threshold"], bool(skip_invalid), sites, zones
+                    data_dir, sites_key, zones_key, choices.threshold, bool(skip_invalid), sites, zones
                 )
         except EsrGeoError as exc:
             show_error(exc, lang)
-            rollout_parts()
-            return
-    if sites is None:
-        st.sidebar.caption(t("side.demo_note", lang))
+            return None
+    inputs = (data_dir, sites_key, zones_key, choices.threshold, bool(skip_invalid))
+    return Loaded(base=base, analysis=analysis, inputs=inputs)
 
-    try:  # the rollout parts are drawn even if the map or a panel fails
-        dated = maps.at_date(analysis, day)
-        ids = maps.selection_ids(dated, catchment=catchment, phase=choices["phase"])
-        if catchment:
-            scope = dict(zip(rollout["catchment_id"], rollout[f"catchment_{lang}"], strict=True))[catchment]
-        elif choices["phase"]:
-            scope = maps.phase_label(choices["phase"], lang)
-        else:
-            scope = t("side.all_catchments", lang)
-        with figures:
-            headline_row(dated, ids, scope, lang)
-        inputs = (data_dir, sites_key, zones_key, choices["threshold"], bool(skip_invalid), day.isoformat())
-        with adding:
-            suggestion = suggestion_panel(dated, inputs, lang)
 
-        with left:
-            from streamlit_folium import st_folium
+def map_panel(analysis: Analysis, choices: Choices, suggestion: SuggestionResult | None, base: Base) -> Any:
+    """Draw the map (its layers swapped in place); act on a new click on a catchment. Return the map's result."""
+    from streamlit_folium import st_folium
 
-            view = maps.map_view(
-                dated, lang=lang, on=day, colour_by=colour_by, layers=layers, selected=catchment,
-                phase=choices["phase"],
-                suggestions=suggestion.to_frame() if suggestion is not None else None,
-                closed=tuple(st.session_state.get("close_sites", [])),
-            )  # fmt: skip
-            # The base map stays in the browser; a change swaps its layers in place (no reload, the
-            # planner's pan and zoom are kept). render=False: st_folium renders the map once itself.
-            result = st_folium(
-                view.base, height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED, render=False,
-                feature_group_to_add=view.groups, layer_control=view.control,
-            )  # fmt: skip
-            st.caption(t("map.help", lang))
-            # The map keeps returning its last click on every rerun: act on a click once, when it is new.
-            clicks = (result or {}).get("last_object_clicked_count")
-            fresh = clicks is not None and clicks != st.session_state.get("map_clicks_seen")
-            st.session_state["map_clicks_seen"] = clicks
-            clicked = maps.clicked_catchment(result, base) if fresh else None
-            if clicked and clicked != catchment:
-                st.session_state["pending_catchment"] = clicked
-                st.rerun()
-        with right:
-            st.markdown(f"#### {t('card.title', lang)}")
-            if catchment:
-                show_card(maps.catchment_card(dated, catchment, on=day, lang=lang), lang)
-                st.button(t("card.close", lang), on_click=back_to_ontario, key="card_close")
-            else:
-                st.info(t("card.pick", lang))
-        with closing:
-            closure_panel(dated, inputs, maps.clicked_site(result, dated), lang)
-    finally:
-        rollout_parts()
-    tabs = rollout_parts()
+    from esr_geo import maps
 
-    for tab, key in zip(tabs[1:], TABLE_KEYS, strict=True):
-        frame = maps.page_table(dated, key, lang=lang, catchment_ids=ids)
+    options = maps.MapOptions(
+        lang=choices.lang, on=choices.day, colour_by=choices.colour_by, layers=choices.layers,
+        selected=choices.catchment, phase=choices.phase,
+        suggestions=suggestion.to_frame() if suggestion is not None else None,
+        closed=tuple(st.session_state.get("close_sites", [])),
+    )  # fmt: skip
+    drawn = maps.map_view(analysis, options=options)
+    # The base map stays in the browser; a change swaps its layers in place (no reload, the
+    # planner's pan and zoom are kept). render=False: st_folium renders the map once itself.
+    result = st_folium(
+        drawn.base, height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED, render=False,
+        feature_group_to_add=drawn.groups, layer_control=drawn.control,
+    )  # fmt: skip
+    st.caption(t("map.help", choices.lang))
+    # The map keeps returning its last click on every rerun: act on a click once, when it is new.
+    clicks = (result or {}).get("last_object_clicked_count")
+    fresh = clicks is not None and clicks != st.session_state.get("map_clicks_seen")
+    st.session_state["map_clicks_seen"] = clicks
+    clicked = view.clicked_catchment(result, base) if fresh else None
+    if clicked and clicked != choices.catchment:
+        st.session_state["pending_catchment"] = clicked
+        st.rerun()
+    return result
+
+
+def card_panel(analysis: Analysis, choices: Choices) -> None:
+    """Draw the chosen catchment's card (or how to choose one)."""
+    lang = choices.lang
+    st.markdown(f"#### {t('card.title', lang)}")
+    if choices.catchment:
+        show_card(view.catchment_card(analysis, choices.catchment, on=choices.day, lang=lang), lang)
+        st.button(t("card.close", lang), on_click=back_to_ontario, key="card_close")
+    else:
+        st.info(t("card.pick", lang))
+
+
+def draw_results(
+    loaded: Loaded, choices: Choices, rollout: pd.DataFrame, layout: Layout
+) -> tuple[Analysis, list[str] | None]:
+    """Draw the figures, the new-site panel, the map, the card and the closure panel.
+
+    Returns the analysis at the chosen date and the selection's catchment ids (``None``: Ontario).
+    """
+    lang = choices.lang
+    dated = view.at_date(loaded.analysis, choices.day)
+    ids = view.selection_ids(dated, catchment=choices.catchment, phase=choices.phase)
+    scope = view.scope_caption(rollout, catchment=choices.catchment, phase=choices.phase, lang=lang)
+    with layout.figures:
+        headline_row(dated, ids, scope, lang)
+    inputs = (*loaded.inputs, choices.day.isoformat())
+    with layout.adding:
+        suggestion = suggestion_panel(dated, inputs, lang)
+    with layout.left:
+        result = map_panel(dated, choices, suggestion, loaded.base)
+    with layout.right:
+        card_panel(dated, choices)
+    with layout.closing:
+        closure_panel(dated, inputs, view.clicked_site(result, dated), lang)
+    return dated, ids
+
+
+def fill_tables(tabs: list[Any], analysis: Analysis, ids: list[str] | None, lang: str) -> None:
+    """Fill the tables' tabs (after the rollout's) with the selection's report tables."""
+    for tab, key in zip(tabs[1:], view.PAGE_TABLES, strict=True):
+        frame = view.page_table(analysis, key, lang=lang, catchment_ids=ids)
         if frame.empty:
             tab.caption(t("tables.none", lang))
         else:
             tab.dataframe(frame, hide_index=True, key=f"table_{key}")
-    with later:
-        if dated.notes:
-            with st.expander(t("tables.notes", lang)):
-                for note in dated.notes:
-                    st.markdown(f"- {md_escape(note)}")
-        downloads(dated, lang)
+
+
+def notes_and_downloads(analysis: Analysis, lang: str) -> None:
+    """Show the analysis' notes (folded) and the downloads."""
+    if analysis.notes:
+        with st.expander(t("tables.notes", lang)):
+            for note in analysis.notes:
+                st.markdown(f"- {md_escape(note)}")
+    downloads(analysis, lang)
+
+
+def page() -> None:
+    """Draw the whole page: sidebar and date, then figures and map, then timeline, tables and downloads."""
+    take_pending_click()
+    lang = str(st.session_state.get("lang", "en"))
+    st.title(t("app.title", lang if lang in i18n.LANGS else "en"))
+    data_dir = env_data_dir()
+    warm_up(data_dir)
+    choices = sidebar()
+    rollout = get_rollout()
+    choices = page_choices(choices, rollout)
+    layout = page_layout(choices.lang)
+    rollout_parts = RolloutParts(layout, rollout, choices)  # drawn even if the data or a panel fails
+    loaded = load_analysis(choices, data_dir, layout)
+    if loaded is None:
+        rollout_parts.draw()
+        return
+    if choices.site_file is None:
+        st.sidebar.caption(t("side.demo_note", choices.lang))
+    try:
+        dated, ids = draw_results(loaded, choices, rollout, layout)
+    finally:
+        rollout_parts.draw()
+    fill_tables(rollout_parts.draw(), dated, ids, choices.lang)
+    with layout.later:
+        notes_and_downloads(dated, choices.lang)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 ``app.py`` is the page. This file wraps it in Streamlit's ``st.App`` so that the server, while
 it starts, imports the map libraries, loads the geography and the default analysis
-(:func:`esr_geo.maps.preload`) and draws the map once. The server takes connections at once but
+(:func:`esr_geo.startup.preload`) and draws the map once. The server takes connections at once but
 answers (its health check, a planner's first page) only after that, so the first planner gets
 the page as quickly as every later one; a browser opened earlier waits. ``streamlit run app.py``
 still works; its first visitor pays for the loading instead. If the data or a library cannot be
@@ -30,9 +30,9 @@ def _preload() -> None:
     """Load what the page needs; log (not raise) a problem so that the page can show it."""
     start = time.perf_counter()
     try:
-        from esr_geo import maps
+        from esr_geo import startup
 
-        maps.preload()
+        startup.preload()
     except EsrGeoError as exc:  # a data problem, in plain words
         _LOG.warning("esr-geo: the data could not be preloaded; the page will explain why.\n%s", exc)
     except Exception:  # a bug or a broken library: keep the server up, the page reports it too

