@@ -18,7 +18,7 @@ from esr_geo.access import SiteIndex, check_threshold, measure_access, threshold
 from esr_geo.communities import load_communities
 from esr_geo.errors import InputError
 from esr_geo.model import Base
-from esr_geo.rollout import STATUS_LABELS, parse_date, status_codes, statuses_on
+from esr_geo.rollout import parse_date, status_codes, statuses_on
 from esr_geo.zones import assign_points, assign_sites, default_zones, evaluate_zones
 
 DEFAULT_ZONES_LABEL = "Default zones: each census division of the Northeast and Northwest (11 zones)"
@@ -347,7 +347,7 @@ def _by_catchment(a: Analysis) -> pd.DataFrame:
                 "catchment": rec.name_en,
                 "phase": rec.phase,
                 "ssm": status.at[rec.catchment_id, "ssm"],
-                "status": STATUS_LABELS["en"][str(status.at[rec.catchment_id, "status"])],
+                "status": str(status.at[rec.catchment_id, "status"]),
                 "population": pop,
                 "reserve_population_exempt": pop - nonres_pop,
                 "non_reserve_population": nonres_pop,
@@ -418,7 +418,7 @@ def _underserved(a: Analysis) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "community": comm["community"],
-            "kind": comm["kind"].map({"place": "place (GeoNames)", "first_nation": "First Nation band office"}),
+            "kind": comm["kind"],
             "population": comm["population"].round().astype("Int64"),
             "CSDNAME": comm["CSDNAME"],
             "catchment": comm["catchment_id"].map(names),
@@ -532,7 +532,6 @@ def gis_layers(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
     cov = analysis.tables["coverage_by_catchment"].drop(columns=["catchment", "phase", "ssm", "status", "population"])
     cat = base.catchments.drop(columns=["status"]).merge(cov, on="catchment_id", how="left")
     cat["status"] = cat["catchment_id"].map(codes)
-    cat["status_label"] = cat["status"].map(STATUS_LABELS["en"])
     cat_layer = gpd.GeoDataFrame(cat, geometry="geometry", crs=crs)
 
     sites = analysis.sites.to_crs(crs)

@@ -119,6 +119,11 @@ def assign_cds(cds: pd.DataFrame, definition: pd.DataFrame) -> pd.Series:
     return ids
 
 
+def _join_sorted(cduids: pd.Series) -> str:
+    """Return a catchment's CDUIDs, sorted and space-separated (its ``CDUID`` after dissolving)."""
+    return " ".join(sorted(cduids))
+
+
 def build_catchments(
     cds: gpd.GeoDataFrame,
     cd_population: pd.DataFrame,
@@ -171,7 +176,7 @@ def build_catchments(
         )
     dissolved = work.dissolve(
         by="catchment_id",
-        aggfunc={"population": "sum", "LANDAREA": "sum", "CDUID": lambda s: " ".join(sorted(s))},
+        aggfunc={"population": "sum", "LANDAREA": "sum", "CDUID": _join_sorted},
     ).reset_index()
     dissolved["geometry"] = polygonal(dissolved.geometry)
     csd_cid = csds["CDUID"].map(cd_lookup(definition))

@@ -338,7 +338,8 @@ def _closure_by_zone(before: Analysis, after: Analysis) -> pd.DataFrame:
     out["passes_after"] = a["passes"].astype(bool).to_numpy()
     codes = [change_code(p, q) for p, q in zip(out["passes_before"], out["passes_after"], strict=True)]
     out["change"] = [CHANGE_LABELS[c] for c in codes]
-    out["reason_after"] = a["reason"].to_numpy()
+    out["short_of_sites_after"] = a["short_of_sites"].to_numpy()  # reason codes; worded where written
+    out["short_of_share_after"] = a["short_of_share"].to_numpy()
     out["reserve_population_exempt"] = b["reserve_population"].to_numpy()
     rb = _beyond(before.points, "zone", True)
     ra = _beyond(after.points, "zone", True)

@@ -12,7 +12,7 @@ import html
 import json
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from esr_geo.model import Base
 
 _COORD_DIGITS = 4  # about 10 m: far below the display simplification
+#: What the display cache holds: a simplified layer, or a layer's GeoJSON geometries.
+_Cached: TypeAlias = gpd.GeoDataFrame | list[dict[str, Any]]
 
 # --------------------------------------------------------------------------------------
 # Display geometry
@@ -38,15 +40,15 @@ class _IdentityCache:
 
     def __init__(self, size: int = 4) -> None:
         self.size = size
-        self.items: list[tuple[object, tuple[object, ...], object]] = []
+        self.items: list[tuple[object, tuple[object, ...], _Cached]] = []
 
-    def get(self, obj: object, key: tuple[object, ...]) -> object | None:
+    def get(self, obj: object, key: tuple[object, ...]) -> _Cached | None:
         for o, k, value in self.items:
             if o is obj and k == key:
                 return value
         return None
 
-    def put(self, obj: object, key: tuple[object, ...], value: object) -> None:
+    def put(self, obj: object, key: tuple[object, ...], value: _Cached) -> None:
         self.items = [(obj, key, value), *self.items][: self.size]
 
 
@@ -92,7 +94,7 @@ def display_catchments(base: Base, tolerance_m: float | None = None) -> gpd.GeoD
     """
     tol = settings.MAP_SIMPLIFY_M if tolerance_m is None else float(tolerance_m)
     hit = _DISPLAY_CACHE.get(base.catchments, ("catchments", tol))
-    if hit is not None:
+    if isinstance(hit, gpd.GeoDataFrame):
         return hit
     cat = base.catchments.to_crs(settings.ANALYSIS_CRS)
     simple = simplify_coverage(cat.geometry, tol).to_crs(settings.DISPLAY_CRS)
@@ -118,7 +120,7 @@ def display_zones(zones: gpd.GeoDataFrame, tolerance_m: float | None = None) -> 
     """Return service delivery zones simplified for display, in EPSG:4326 (cached per ``zones``)."""
     tol = settings.MAP_SIMPLIFY_M if tolerance_m is None else float(tolerance_m)
     hit = _DISPLAY_CACHE.get(zones, ("zones", tol))
-    if hit is not None:
+    if isinstance(hit, gpd.GeoDataFrame):
         return hit
     proj = zones.to_crs(settings.ANALYSIS_CRS)
     simple = simplify_coverage(proj.geometry, tol).to_crs(settings.DISPLAY_CRS)
@@ -134,8 +136,8 @@ def display_zones(zones: gpd.GeoDataFrame, tolerance_m: float | None = None) -> 
 def geojson_geometries(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Return the geometries of a (cached, display) layer as GeoJSON dicts, cached per layer."""
     hit = _DISPLAY_CACHE.get(gdf, ("geojson",))
-    if hit is not None:
-        return hit  # type: ignore[return-value]
+    if isinstance(hit, list):
+        return hit
     out = [json.loads(text) for text in shapely.to_geojson(gdf.geometry.to_numpy())]
     _DISPLAY_CACHE.put(gdf, ("geojson",), out)
     return out

@@ -56,7 +56,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from esr_geo import __version__, settings
+from esr_geo import __version__, i18n, settings
 from esr_geo._io import atomic_path, check_targets, neutralise_formulas, write_folder
 from esr_geo.analysis import Analysis, gis_layers
 from esr_geo.data import ATTRIBUTIONS
@@ -704,9 +704,17 @@ def _for_shapefile(layer: str, frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFram
 
 def _prepared(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
     """Return the analysis's GIS layers (known layers first, in :data:`LAYERS` order), normalised."""
-    layers = gis_layers(analysis)
+    layers = {name: _worded(name, layer, analysis) for name, layer in gis_layers(analysis).items()}
     order = [n for n in LAYERS if n in layers] + [n for n in layers if n not in LAYERS]
     return {name: _normalise(name, layers[name]) for name in order}
+
+
+def _worded(name: str, layer: gpd.GeoDataFrame, analysis: Analysis) -> gpd.GeoDataFrame:
+    """Return a layer with its codes in English words as well (reasons, status labels, kinds)."""
+    worded = i18n.in_words(layer, min_sites=analysis.min_sites, min_share=analysis.min_share, lang="en")
+    if name == "catchments":
+        worded = i18n.status_words(worded, lang="en", keep_code=True)
+    return gpd.GeoDataFrame(worded, geometry=layer.geometry.name, crs=layer.crs)
 
 
 def _project(frame: gpd.GeoDataFrame, crs: CRS, layer: str) -> gpd.GeoDataFrame:

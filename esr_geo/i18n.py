@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from esr_geo.rollout import LANGS, STATUS_LABELS, STATUSES, TBA_TEXT, check_lang
@@ -437,6 +438,7 @@ TEXT: dict[str, _T] = {
     "scen.dl_csv": {"en": "Suggested sites (CSV)", "fr": "Lieux suggérés (CSV)"},
     "scen.dl_html": {"en": "Suggestion summary (HTML)", "fr": "Résumé des suggestions (HTML)"},
     "scen.for_coverage": {"en": "coverage", "fr": "couverture"},
+    "scen.for_optimum": {"en": "optimum", "fr": "optimum"},
     "scen.for_zone": {"en": "makes zone {zone} pass", "fr": "rend la zone {zone} conforme"},
     "layer.suggestions": {"en": "Suggested new sites", "fr": "Nouveaux lieux suggérés"},
     "legend.suggestion": {"en": "Suggested new site (rank)", "fr": "Nouveau lieu suggéré (rang)"},
@@ -511,6 +513,8 @@ COLUMNS: dict[str, _T] = {
     "zone": {"en": "Zone", "fr": "Zone"},
     "passes": {"en": "Passes", "fr": "Conforme"},
     "reason": {"en": "Why it fails", "fr": "Motif de non-conformité"},
+    "short_of_sites": {"en": "Too few sites inside", "fr": "Trop peu de sites à l'intérieur"},
+    "short_of_share": {"en": "Too few people within reach", "fr": "Trop peu de personnes à portée"},
     "community": {"en": "Community", "fr": "Collectivité"},
     "kind": {"en": "Kind", "fr": "Type"},
     "CSDUID": {"en": "CSD code", "fr": "Code de SDR"},
@@ -691,7 +695,14 @@ def yes_no(value: object, lang: str) -> str:
 
 
 def zone_reason(
-    *, in_person_sites: int, pct_within: float, beyond: float, min_sites: int, min_share: float, lang: str
+    *,
+    in_person_sites: int,
+    pct_within: float,
+    beyond: float,
+    min_sites: int,
+    min_share: float,
+    lang: str,
+    shortfalls: tuple[bool, bool] | None = None,
 ) -> str:
     """Explain in ``lang`` why a zone fails (empty text when it passes).
 
@@ -707,16 +718,27 @@ def zone_reason(
         The pass criteria (``min_share`` as 0-1).
     lang : {'en', 'fr'}, keyword-only
         The language.
+    shortfalls : (bool, bool), keyword-only, optional
+        The zone's reason codes (``short_of_sites``, ``short_of_share``) as the engine decided
+        them; ``None`` applies :func:`esr_geo.zones.zone_shortfalls` to the figures given.
 
     Returns
     -------
     str
-        The reasons joined by ``'; '``, as the engine's English ``reason`` column.
+        The reasons joined by ``'; '``.
     """
+    if shortfalls is None:
+        from esr_geo.zones import zone_shortfalls
+
+        sites_arr, share_arr = zone_shortfalls(
+            np.array([in_person_sites]), np.array([pct_within]), min_sites=min_sites, min_share=min_share
+        )
+        shortfalls = (bool(sites_arr[0]), bool(share_arr[0]))
+    short_sites, short_share = shortfalls
     why = []
-    if in_person_sites < min_sites:
+    if short_sites:
         why.append(t("zone.reason_sites", lang, n=in_person_sites, need=min_sites))
-    if pct_within < 100 * min_share - 1e-9:
+    if short_share:
         why.append(
             t(
                 "zone.reason_share",
@@ -727,6 +749,85 @@ def zone_reason(
             )
         )
     return "; ".join(why)
+
+
+def zone_reasons(frame: pd.DataFrame, *, min_sites: int, min_share: float, lang: str) -> list[str]:
+    """Word the reason of every zone of a coverage table (empty text for a zone that passes).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Zones with ``in_person_sites``, ``pct_within_threshold`` (0-100),
+        ``non_reserve_population`` and ``pop_within_threshold`` (persons), as
+        :func:`esr_geo.zones.evaluate_zones` gives them.
+    min_sites, min_share : keyword-only
+        The pass criteria (``min_share`` as 0-1).
+    lang : {'en', 'fr'}, keyword-only
+        The language.
+
+    Returns
+    -------
+    list of str
+        One text per row, in order.
+    """
+    beyond = frame["non_reserve_population"] - frame["pop_within_threshold"]
+    rows = zip(
+        frame["in_person_sites"], frame["pct_within_threshold"], beyond, frame["short_of_sites"],
+        frame["short_of_share"], strict=True,
+    )  # fmt: skip
+    return [
+        zone_reason(
+            in_person_sites=int(n), pct_within=float(p), beyond=float(b), min_sites=min_sites, min_share=min_share,
+            lang=lang, shortfalls=(bool(s1), bool(s2)),
+        )
+        for n, p, b, s1, s2 in rows
+    ]  # fmt: skip
+
+
+def in_words(frame: pd.DataFrame, *, min_sites: int, min_share: float, lang: str) -> pd.DataFrame:
+    """Return a coded engine table with its codes in words, as reports and exports write it.
+
+    The engine's tables carry codes; this is where they become words. ``short_of_sites`` and
+    ``short_of_share`` become one ``reason`` column (in their place); a ``status`` code gets
+    a ``status_label`` beside it in a GIS layer (which keeps the code), or becomes the label
+    in a table without one (``coverage_by_catchment``); a community ``kind`` code becomes
+    its label. Other columns are unchanged; the input is not modified.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table or layer of :func:`esr_geo.analysis.build_tables` or
+        :func:`esr_geo.analysis.gis_layers`.
+    min_sites, min_share : keyword-only
+        The zone pass criteria of the analysis (``min_share`` as 0-1).
+    lang : {'en', 'fr'}, keyword-only
+        The language.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with words in place of the codes.
+    """
+    out = frame.copy()
+    if "short_of_sites" in out.columns:
+        at = list(out.columns).index("short_of_sites")
+        reasons = zone_reasons(out, min_sites=min_sites, min_share=min_share, lang=lang)
+        out = out.drop(columns=["short_of_sites", "short_of_share"])
+        out.insert(at, "reason", reasons)
+    if "kind" in out.columns:
+        out["kind"] = out["kind"].map(lambda v: t(f"kind.{v}", lang) if has(f"kind.{v}") else v)
+    return out
+
+
+def status_words(frame: pd.DataFrame, *, lang: str, keep_code: bool) -> pd.DataFrame:
+    """Return ``frame`` with its ``status`` code in words: beside it (``keep_code``) or in its place."""
+    out = frame.copy()
+    labels = out["status"].map(lambda c: status_label(str(c), lang))
+    if keep_code:
+        out["status_label"] = labels
+    else:
+        out["status"] = labels
+    return out
 
 
 def missing_keys(keys: Mapping[str, object] | None = None) -> list[str]:

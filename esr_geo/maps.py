@@ -237,9 +237,9 @@ def _catchment_layer(ctx: _Context) -> list[folium.FeatureGroup]:
     lang, opts = ctx.lang, ctx.options
     fill = {
         rec.catchment_id: (
-            STATUS_COLOURS[rec.status]
+            STATUS_COLOURS[str(rec.status)]
             if opts.colour_by == "status"
-            else PHASE_COLOURS.get(rec.phase, OTHER_PHASE_COLOUR)
+            else PHASE_COLOURS.get(str(rec.phase), OTHER_PHASE_COLOUR)
         )
         for rec in ctx.catchments.itertuples()
     }
@@ -362,12 +362,18 @@ def _label_layer(ctx: _Context) -> list[folium.FeatureGroup]:
     if "labels" not in ctx.options.shown:
         return []
     group = folium.FeatureGroup(name=t("layer.labels", ctx.lang), show=True)
-    for rec in ctx.catchments.itertuples():
-        area = rec.land_area_km2
+    cat = ctx.catchments
+    for name, area, lat, lon in zip(
+        cat["name"],
+        cat["land_area_km2"].to_numpy(dtype=float),
+        cat["label_lat"].to_numpy(dtype=float),
+        cat["label_lon"].to_numpy(dtype=float),
+        strict=True,
+    ):
         size = "esr-small" if area < _SMALL_KM2 else ("esr-medium" if area < _MEDIUM_KM2 else "")
         folium.Marker(
-            location=(rec.label_lat, rec.label_lon),
-            icon=folium.DivIcon(html=f"<span>{rec.name}</span>", class_name=f"esr-label {size}".strip()),
+            location=(float(lat), float(lon)),
+            icon=folium.DivIcon(html=f"<span>{name}</span>", class_name=f"esr-label {size}".strip()),
             interactive=False,
             keyboard=False,
             pane=LABEL_PANE,

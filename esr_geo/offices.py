@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import geopandas as gpd
 import numpy as np
@@ -394,7 +394,8 @@ def locate_sites(sites: gpd.GeoDataFrame, *, base: Base) -> gpd.GeoDataFrame:
     """
     if sites.crs is None:
         raise InputError("The site layer has no coordinate reference system; set it (e.g. EPSG:4326) first.")
-    pts = sites.geometry.to_crs(settings.ANALYSIS_CRS).reset_index(drop=True)
+    # the stubs type GeoSeries.reset_index as pandas' (a Series); geopandas keeps the GeoSeries
+    pts = cast(gpd.GeoSeries, sites.geometry.to_crs(settings.ANALYSIS_CRS).reset_index(drop=True))
     loc = _locate(pts, base)
     tol = settings.SNAP_TOLERANCE_KM
     ok = (loc["csd_pos"].to_numpy() >= 0) & (loc["csd_km"].to_numpy() <= tol)
@@ -579,7 +580,7 @@ def _locate(points: gpd.GeoSeries, base: Base) -> pd.DataFrame:
         near = gpd.sjoin_nearest(rest, csds[["csd_pos", "geometry"]], how="inner", distance_col="dist_m")
         near = near[~near.index.duplicated(keep="first")]
         pos = near["csd_pos"].to_numpy(dtype="int64")
-        here = rest.geometry.loc[near.index].to_numpy()
+        here = np.asarray(rest.geometry.loc[near.index], dtype=object)
         nearest = shapely.get_point(shapely.shortest_line(csds.geometry.to_numpy()[pos], here), 0)
         km = _geodesic_km(shapely.get_x(here), shapely.get_y(here), shapely.get_x(nearest), shapely.get_y(nearest))
         km[near["dist_m"].to_numpy() == 0] = 0.0  # on a boundary: inside

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar, cast
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -13,8 +15,10 @@ from esr_geo.errors import DataError
 #: Columns of the population-point table.
 POINT_COLUMNS = ["DBUID", "DAUID", "CDUID", "CSDUID", "x", "y", "lon", "lat", "population", "snapped"]
 
+_FrameT = TypeVar("_FrameT", bound=pd.DataFrame)
 
-def smallest_container(hits: pd.DataFrame, area: np.ndarray) -> pd.DataFrame:
+
+def smallest_container(hits: _FrameT, area: np.ndarray) -> _FrameT:
     """Keep, for each point, the smallest of the polygons it falls in.
 
     The simplified census polygons overlap a little; a point inside two takes the smaller
@@ -31,7 +35,8 @@ def smallest_container(hits: pd.DataFrame, area: np.ndarray) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per point of ``hits``; ties keep the first row of the join.
+        One row per point of ``hits`` (of its type: a GeoDataFrame stays one); ties keep the
+        first row of the join.
     """
     ordered = hits.assign(_area=np.asarray(area)).sort_values("_area", kind="stable")
     return ordered[~ordered.index.duplicated(keep="first")].drop(columns="_area")
@@ -84,7 +89,9 @@ def assign_das_to_csds(blocks: pd.DataFrame, csds: gpd.GeoDataFrame) -> pd.Serie
     rest = pts.loc[~pts.index.isin(matched.index)]
     if len(rest):
         near = []
-        for cd, group in rest.groupby("CDUID"):
+        for cd, frame in rest.groupby("CDUID"):
+            # the stubs type a GeoDataFrame's groups as DataFrames; geopandas gives GeoDataFrames
+            group = cast(gpd.GeoDataFrame, frame)
             cands = polys[polys["CDUID"] == cd]
             if cands.empty:
                 raise DataError(f"Block points of census division {cd} have no census subdivision polygons.")
@@ -280,7 +287,7 @@ def build_population_points(
         da_csd = reconcile_das(pop, da_csd, candidate_csds(blocks, csds), census)
     pts["CSDUID"] = pts["DAUID"].map(da_csd)
     polys = csds[["CSDUID", "geometry"]].to_crs(settings.ANALYSIS_CRS).set_index("CSDUID").geometry
-    own = gpd.GeoSeries(polys.reindex(pts["CSDUID"]).to_numpy(), crs=settings.ANALYSIS_CRS)
+    own = gpd.GeoSeries(np.asarray(polys.reindex(pts["CSDUID"]), dtype=object), crs=settings.ANALYSIS_CRS)
     inside = own.contains(gpd.GeoSeries(gpd.points_from_xy(pts["x"], pts["y"]), crs=settings.ANALYSIS_CRS))
     pts["snapped"] = ~inside.to_numpy()
     to_wgs = pyproj.Transformer.from_crs(settings.ANALYSIS_CRS, settings.DISPLAY_CRS, always_xy=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from esr_geo import __version__, settings
+from esr_geo import __version__, i18n, settings
 from esr_geo._io import neutralise_formulas, write_files
 from esr_geo.analysis import Analysis
 from esr_geo.data import ATTRIBUTIONS
@@ -267,7 +267,7 @@ def render_html(analysis: Analysis) -> str:
         "(EPSG:3347).</p>"
     )
     for key in ("coverage_by_catchment", "coverage_by_zone", "underserved_communities", "reserves_exempt"):
-        table = analysis.tables[key]
+        table = worded_table(analysis, key)
         parts.append(f"<h2>{esc(TABLE_TITLES[key])}</h2>")
         parts.append("<p>None.</p>" if table.empty else _html_table(table))
     csd = analysis.tables["access_by_csd"]
@@ -288,6 +288,31 @@ def render_html(analysis: Analysis) -> str:
     )
 
 
+def worded_table(analysis: Analysis, key: str, *, lang: str = "en") -> pd.DataFrame:
+    """Return one of the analysis's tables as the report writes it: its codes in words (``lang``).
+
+    Parameters
+    ----------
+    analysis : esr_geo.analysis.Analysis
+        The analysis.
+    key : str
+        A key of ``analysis.tables`` (``coverage_by_zone``, ...).
+    lang : {'en', 'fr'}, keyword-only
+        The language of the words.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with zone reasons, statuses and community kinds in words.
+    """
+    table = i18n.in_words(
+        analysis.tables[key], min_sites=analysis.min_sites, min_share=analysis.min_share, lang=lang
+    )
+    if key == "coverage_by_catchment":
+        table = i18n.status_words(table, lang=lang, keep_code=False)
+    return table
+
+
 def excel_bytes(analysis: Analysis) -> bytes:
     """Return the report tables as an Excel workbook (one sheet per table, plus method notes)."""
     buf = io.BytesIO()
@@ -295,7 +320,7 @@ def excel_bytes(analysis: Analysis) -> bytes:
         summary = pd.DataFrame({"esr-geo coverage-gap report": [analysis.summary_sentence(), *method_notes(analysis)]})
         neutralise_formulas(summary).to_excel(writer, sheet_name="summary", index=False)
         for key in (*CSV_TABLES, "reserves_exempt"):
-            neutralise_formulas(analysis.tables[key]).to_excel(writer, sheet_name=key[:31], index=False)
+            neutralise_formulas(worded_table(analysis, key)).to_excel(writer, sheet_name=key[:31], index=False)
         attrib = pd.DataFrame({"Data sources and attribution": list(ATTRIBUTIONS)})
         attrib.to_excel(writer, sheet_name="attribution", index=False)
     return buf.getvalue()
@@ -303,7 +328,7 @@ def excel_bytes(analysis: Analysis) -> bytes:
 
 def table_csv(analysis: Analysis, key: str) -> str:
     """Return one report table as CSV text (formulas neutralised)."""
-    return neutralise_formulas(analysis.tables[key]).to_csv(index=False, lineterminator="\n")
+    return neutralise_formulas(worded_table(analysis, key)).to_csv(index=False, lineterminator="\n")
 
 
 def readme_text(analysis: Analysis) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from esr_geo import i18n
 from esr_geo._io import neutralise_formulas, write_files
 from esr_geo.closures import ClosureResult
 from esr_geo.report import html_page
@@ -40,6 +41,26 @@ _CSS = (
     ".small{font-size:11px;color:#333}"
     "@media print{body{margin:8mm}h2{page-break-after:avoid}tr{page-break-inside:avoid}}"
 )
+
+
+def closure_zones_in_words(result: ClosureResult, *, lang: str = "en") -> pd.DataFrame:
+    """Return the closure's zone table with the reason codes after the closure as ``reason_after`` text."""
+    zones = result.by_zone
+    after = result.after
+    reasons = [
+        i18n.zone_reason(
+            in_person_sites=int(n), pct_within=float(p), beyond=float(b), min_sites=after.min_sites,
+            min_share=after.min_share, lang=lang, shortfalls=(bool(s1), bool(s2)),
+        )
+        for n, p, b, s1, s2 in zip(
+            zones["in_person_sites_after"], zones["pct_within_after"], zones["pop_beyond_after"],
+            zones["short_of_sites_after"], zones["short_of_share_after"], strict=True,
+        )
+    ]  # fmt: skip
+    at = list(zones.columns).index("short_of_sites_after")
+    out = zones.drop(columns=["short_of_sites_after", "short_of_share_after"])
+    out.insert(at, "reason_after", reasons)
+    return out
 
 
 def english(frame: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +110,7 @@ def render_closure_html(result: ClosureResult) -> str:
     sections = [
         ("Closed sites", _table_html(result.closed)),
         ("Catchments affected (all 15 are in closure_by_catchment.csv)", _table_html(changed)),
-        ("Service delivery zones", _table_html(result.by_zone)),
+        ("Service delivery zones", _table_html(closure_zones_in_words(result))),
         ("Communities losing access", _table_html(result.communities_losing_access.drop(columns=["lon", "lat"]))),
     ]
     return html_page(
@@ -122,7 +143,7 @@ def write_closure(result: ClosureResult, out_dir: PathLike, *, force: bool = Fal
     """
     texts = [
         _csv(result.by_catchment),
-        _csv(result.by_zone),
+        _csv(closure_zones_in_words(result)),
         _csv(result.communities_losing_access),
         render_closure_html(result),
     ]

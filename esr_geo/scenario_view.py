@@ -8,7 +8,6 @@ a planner can close, what a closure costs (one sentence and three tables), the s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from esr_geo import i18n
 from esr_geo.i18n import t
+from esr_geo.scenario_codes import CANDIDATE_FILE_KIND
 from esr_geo.style import FAIL_HIGHLIGHT
 from esr_geo.view import translate_values
 
@@ -61,10 +61,6 @@ def closure_summary(result: ClosureResult, lang: str) -> str:
     )
 
 
-_CHANGE_KEYS = {"still passes": "still_passes", "pass → fail": "pass_fail", "still fails": "still_fails",
-                "fail → pass": "fail_pass"}  # fmt: skip
-
-
 def closure_tables(result: ClosureResult, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return the closure's tables for the page, values and headers in ``lang``.
 
@@ -89,12 +85,11 @@ def closure_tables(result: ClosureResult, lang: str) -> tuple[pd.DataFrame, pd.D
     zone_cols = ["zone", "catchment", "in_person_sites_before", "in_person_sites_after", "pct_within_before",
                  "pct_within_after", "newly_beyond", "passes_before", "passes_after", "change"]  # fmt: skip
     zones = result.by_zone[zone_cols].reset_index(drop=True)
-    zones["change"] = zones["change"].map(
-        lambda v: t(f"scen.change.{_CHANGE_KEYS[v]}", lang) if v in _CHANGE_KEYS else v
-    )
+    zones["change"] = [t(f"scen.change.{code}", lang) for code in result.by_zone["change_code"]]
     comm_cols = ["community", "kind", "population", "catchment", "zone", "is_reserve_exempt", "nearest_site_before",
                  "distance_before_km", "nearest_site_after", "distance_after_km"]  # fmt: skip
     comm = result.communities_losing_access[comm_cols].reset_index(drop=True)
+    comm["kind"] = result.communities_losing_access["kind_code"].to_numpy()  # translate_values words the code
     out = [i18n.translate_columns(translate_values(f, result.before, lang), lang) for f in (cats, zones, comm)]
     return out[0], out[1], out[2]
 
@@ -111,18 +106,21 @@ def highlight_pass_to_fail(zones: pd.DataFrame, lang: str) -> Any:
     return zones.style.apply(row_style, axis=1)
 
 
-def _chosen_for(value: object, lang: str) -> str:
-    text = str(value)
-    if text == "coverage":
-        return t("scen.for_coverage", lang)
-    match = re.fullmatch(r"makes zone (.+) pass", text)
-    return t("scen.for_zone", lang, zone=match.group(1)) if match else text
+def _chosen_for(code: str, zone: str, lang: str) -> str:
+    """Word why a site was chosen, from its ``chosen_for_code`` (and zone)."""
+    if code == "zone_pass":
+        return t("scen.for_zone", lang, zone=zone)
+    return t("scen.for_coverage", lang) if code == "coverage" else t(f"scen.for_{code}", lang)
 
 
 def suggestion_table(result: SuggestionResult, lang: str) -> pd.DataFrame:
     """Return the suggested sites in order (population each adds, cumulative), values and headers in ``lang``."""
-    frame = result.to_frame().drop(columns=["lon", "lat", "candidate_id"])
-    frame["chosen_for"] = frame["chosen_for"].map(lambda v: _chosen_for(v, lang))
+    frame = result.to_frame(codes=True).drop(columns=["lon", "lat", "candidate_id"])
+    codes = zip(frame["chosen_for_code"], frame["chosen_for_zone"], strict=True)
+    frame["chosen_for"] = [_chosen_for(str(c), str(z), lang) for c, z in codes]
+    # translate_values words a kind code; a candidate from a planner's file keeps its kind (the file's name)
+    frame["kind"] = frame["kind_code"].where(frame["kind_code"] != CANDIDATE_FILE_KIND, frame["kind"])
+    frame = frame.drop(columns=["kind_code", "chosen_for_code", "chosen_for_zone"])
     return i18n.translate_columns(translate_values(frame, result.analysis, lang), lang)
 
 

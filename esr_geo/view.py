@@ -25,7 +25,6 @@ from esr_geo.rollout import (
     IES,
     NOT_STARTED,
     PHASE_LABELS,
-    STATUS_LABELS,
     TBA,
     TRANSITION,
     parse_date,
@@ -132,7 +131,7 @@ def at_date(analysis: Analysis, on: dt.date | str | None) -> Analysis:
     status = status_codes(analysis.base.rollout, on=day)
     tables = dict(analysis.tables)
     cov = tables["coverage_by_catchment"].copy()
-    cov["status"] = cov["catchment_id"].map(status).map(STATUS_LABELS["en"])
+    cov["status"] = cov["catchment_id"].map(status)
     tables["coverage_by_catchment"] = cov
     return dataclasses.replace(analysis, on=day, tables=tables)
 
@@ -149,17 +148,7 @@ def zone_results(analysis: Analysis, *, lang: str, catchment_ids: Sequence[str] 
         zones = zones[zones["catchment_id"].isin(set(catchment_ids))]
     names = analysis.base.catchments.set_index("catchment_id")[f"name_{i18n.check_lang(lang)}"]
     beyond = zones["non_reserve_population"] - zones["pop_within_threshold"]
-    reasons = [
-        i18n.zone_reason(
-            in_person_sites=int(n),
-            pct_within=float(p),
-            beyond=float(b),
-            min_sites=analysis.min_sites,
-            min_share=analysis.min_share,
-            lang=lang,
-        )
-        for n, p, b in zip(zones["in_person_sites"], zones["pct_within_threshold"], beyond, strict=True)
-    ]
+    reasons = i18n.zone_reasons(zones, min_sites=analysis.min_sites, min_share=analysis.min_share, lang=lang)
     return pd.DataFrame(
         {
             "zone": zones["zone"].to_numpy(),
@@ -257,17 +246,15 @@ def translate_values(frame: pd.DataFrame, analysis: Analysis, lang: str) -> pd.D
     """
     out = frame.copy()
     names = english_to(analysis.base, lang)
-    by_status = {v: i18n.status_label(k, lang) for k, v in STATUS_LABELS["en"].items()}
-    kinds = {"place (GeoNames)": t("kind.place", lang), "First Nation band office": t("kind.first_nation", lang)}
     for col in out.columns:
         if col == "catchment":
             out[col] = out[col].map(lambda v: names.get(v, v))
-        elif col == "status":
-            out[col] = out[col].map(lambda v: by_status.get(v, v))
+        elif col == "status":  # a code
+            out[col] = out[col].map(lambda v: i18n.status_label(str(v), lang))
         elif col == "phase":
             out[col] = out[col].map(lambda v: phase_label(v, lang))
-        elif col == "kind":
-            out[col] = out[col].map(lambda v: kinds.get(v, v))
+        elif col == "kind":  # a code
+            out[col] = out[col].map(lambda v: t(f"kind.{v}", lang) if i18n.has(f"kind.{v}") else v)
         elif col == "remoteness_class":
             out[col] = out[col].map(lambda v: t(f"remoteness.{v}", lang) if i18n.has(f"remoteness.{v}") else v)
         elif col == "severity":

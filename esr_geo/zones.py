@@ -14,7 +14,6 @@ import shapely
 from esr_geo import settings
 from esr_geo.data import polygonal
 from esr_geo.errors import InputError, shown
-from esr_geo.i18n import zone_reason
 from esr_geo.model import Base
 from esr_geo.readers import FileKind, check_file, file_format, fold_header, read_table, read_vector
 
@@ -398,7 +397,10 @@ def evaluate_zones(
     pandas.DataFrame
         ``zone``, ``catchment_id``, ``population``, ``reserve_population``,
         ``non_reserve_population``, ``in_person_sites``, ``pop_within_threshold``,
-        ``pct_within_threshold`` (0-100 of non-reserve people), ``passes`` and ``reason``.
+        ``pct_within_threshold`` (0-100 of non-reserve people), ``short_of_sites`` and
+        ``short_of_share`` (the reason codes: which criterion the zone misses; both False
+        when it passes) and ``passes``. Words for the reasons are made where a table is
+        shown or written (:func:`esr_geo.i18n.in_words`).
     """
     need_sites = settings.ZONE_MIN_SITES if min_sites is None else int(min_sites)
     share = settings.ZONE_MIN_SHARE if min_share is None else float(min_share)
@@ -420,27 +422,11 @@ def evaluate_zones(
     out["pop_within_threshold"] = out["zone"].map(within).fillna(0.0)
     denom = out["non_reserve_population"].where(out["non_reserve_population"] > 0)
     out["pct_within_threshold"] = (100 * out["pop_within_threshold"] / denom).fillna(100.0)
-    reasons = [
-        zone_reason(
-            in_person_sites=int(n_sites),
-            pct_within=float(pct),
-            beyond=float(nonres_pop - within_pop),
-            min_sites=need_sites,
-            min_share=share,
-            lang="en",
-        )
-        for n_sites, pct, nonres_pop, within_pop in zip(
-            out["in_person_sites"].to_numpy(dtype=int),
-            out["pct_within_threshold"].to_numpy(dtype=float),
-            out["non_reserve_population"].to_numpy(dtype=float),
-            out["pop_within_threshold"].to_numpy(dtype=float),
-            strict=True,
-        )
-    ]
     short_sites, short_share = zone_shortfalls(
         out["in_person_sites"].to_numpy(), out["pct_within_threshold"].to_numpy(), min_sites=need_sites, min_share=share
     )
-    out["reason"] = reasons
+    out["short_of_sites"] = short_sites
+    out["short_of_share"] = short_share
     out["passes"] = ~(short_sites | short_share)
     return out
 

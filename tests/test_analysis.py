@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from esr_geo import report
 from esr_geo.analysis import Analysis, gis_layers, run_analysis
 from esr_geo.communities import locate_points
 from esr_geo.errors import InputError
@@ -45,7 +46,9 @@ def test_catchment_table_reconciles(analysis: Analysis, base: Base) -> None:
         "max_distance_km",
     ):  # fmt: skip
         assert col in t.columns
-    assert t.set_index("catchment_id").at["kingston-pembroke", "status"] == "integrated services"
+    assert t.set_index("catchment_id").at["kingston-pembroke", "status"] == "integrated_services"  # a code
+    worded = report.worded_table(analysis, "coverage_by_catchment").set_index("catchment_id")
+    assert worded.at["kingston-pembroke", "status"] == "integrated services"
 
 
 def test_csd_table_reconciles(analysis: Analysis) -> None:
@@ -73,10 +76,15 @@ def test_zone_table(analysis: Analysis) -> None:
         "in_person_sites",
         "pct_within_threshold",
         "passes",
-        "reason",
+        "short_of_sites",
+        "short_of_share",
     }
+    assert "reason" not in z.columns  # codes in the engine's tables; words where they are written
     failing = z[~z["passes"]]
-    assert (failing["reason"] != "").all() and (z.loc[z["passes"], "reason"] == "").all()
+    assert (failing["short_of_sites"] | failing["short_of_share"]).all()
+    worded = report.worded_table(analysis, "coverage_by_zone")
+    assert (worded.loc[~worded["passes"], "reason"] != "").all()
+    assert (worded.loc[worded["passes"], "reason"] == "").all()
 
 
 def test_reserves_apart(analysis: Analysis) -> None:

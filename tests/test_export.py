@@ -66,7 +66,8 @@ def export_analysis(base: Base) -> Analysis:
 
 @pytest.fixture(scope="module")
 def layers(export_analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
-    return gis_layers(export_analysis)
+    # the layers as written: codes in words beside them (zone reasons, status labels, kinds)
+    return {name: export._worded(name, layer, export_analysis) for name, layer in gis_layers(export_analysis).items()}
 
 
 @pytest.fixture(scope="module")

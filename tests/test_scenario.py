@@ -13,7 +13,7 @@ import pandas as pd
 import pyproj
 import pytest
 
-from esr_geo import scenario
+from esr_geo import scenario, scenario_files
 from esr_geo.analysis import Analysis, build_tables, run_analysis
 from esr_geo.communities import locate_points
 from esr_geo.errors import InputError
@@ -295,7 +295,9 @@ def test_closing_kenora_fails_its_zone_and_cuts_off_communities(kenora: scenario
     assert kenora.zones_newly_failing == ["Kenora"]
     zone = kenora.by_zone.set_index("zone").loc["Kenora"]
     assert zone["change"] == "pass → fail" and zone["in_person_sites_after"] == zone["in_person_sites_before"] - 1
-    assert "at least 90% required" in zone["reason_after"]
+    assert zone["short_of_share_after"] and not zone["short_of_sites_after"]  # codes; the files word them
+    worded = scenario_files.closure_zones_in_words(kenora).set_index("zone").loc["Kenora"]
+    assert "at least 90% required" in worded["reason_after"]
     comm = kenora.communities_losing_access.set_index("community")
     town = comm.loc["Kenora"]
     assert not town["is_reserve_exempt"] and town["nearest_site_before"] == "Kenora Service Canada Centre"

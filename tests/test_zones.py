@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from esr_geo import settings, zones
+from esr_geo import i18n, settings, zones
 from esr_geo.errors import InputError
 from esr_geo.model import Base
 from esr_geo.offices import fold_header
@@ -53,12 +53,18 @@ def test_evaluate_zones_by_hand() -> None:
     assert table.at["Z", "reserve_population"] == 30
     assert table.at["Z", "pct_within_threshold"] == pytest.approx(100 * 100 / 150)
     assert not table.at["Z", "passes"]
-    assert "only 66.7% of non-reserve residents are within reach (50 people beyond)" in table.at["Z", "reason"]
+    # the table carries reason codes; words are made by i18n where it is shown or written
+    assert not table.at["Z", "short_of_sites"] and table.at["Z", "short_of_share"]
+    worded = i18n.in_words(table.reset_index(), min_sites=1, min_share=0.9, lang="en").set_index("zone")
+    assert "only 66.7% of non-reserve residents are within reach (50 people beyond)" in worded.at["Z", "reason"]
+    assert "short_of_sites" not in worded.columns
     # Y: everyone within, but no site inside the zone
-    assert not table.at["Y", "passes"]
-    assert table.at["Y", "reason"] == "0 in-person site(s) inside the zone; at least 1 required"
+    assert not table.at["Y", "passes"] and table.at["Y", "short_of_sites"] and not table.at["Y", "short_of_share"]
+    assert worded.at["Y", "reason"] == "0 in-person site(s) inside the zone; at least 1 required"
+    french = i18n.in_words(table.reset_index(), min_sites=1, min_share=0.9, lang="fr").set_index("zone")
+    assert french.at["Y", "reason"] != worded.at["Y", "reason"] and "1" in french.at["Y", "reason"]
     relaxed = zones.evaluate_zones(z, points, sites, min_sites=0, min_share=0.6).set_index("zone")
-    assert relaxed["passes"].all() and (relaxed["reason"] == "").all()
+    assert relaxed["passes"].all() and not (relaxed["short_of_sites"] | relaxed["short_of_share"]).any()
 
 
 def test_evaluate_zones_rejects_bad_criteria() -> None:
