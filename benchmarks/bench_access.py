@@ -14,7 +14,7 @@ import numpy as np
 import pyproj
 
 from esr_geo.access import SiteIndex
-from esr_geo.analysis import run_analysis
+from esr_geo.analysis import AnalysisOptions, run_analysis
 from esr_geo.communities import load_communities
 from esr_geo.model import load_base
 from esr_geo.offices import demo_sites
@@ -61,7 +61,9 @@ def main() -> None:
 
     # 1. the real report: every population point and community x the demonstration sites
     analysis_s, analysis = timed(
-        lambda: run_analysis(base, sites, sites_source="demo", communities=communities, on="2024-06-01"),
+        lambda: run_analysis(
+            base, sites, sites_source="demo", communities=communities, options=AnalysisOptions(on="2024-06-01")
+        ),
         args.repeat,
     )
     slon, slat = sites["lon"].to_numpy(), sites["lat"].to_numpy()

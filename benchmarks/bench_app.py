@@ -164,7 +164,7 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     from esr_geo import maps
-    from esr_geo.analysis import analyse
+    from esr_geo.analysis import AnalysisOptions, analyse
     from esr_geo.model import load_base
 
     first, runs = median_of(first_load, repeat)
@@ -203,7 +203,7 @@ def main() -> None:
         print(f"re-render after changing the {name}, median of {max(repeat, 3)}: {med:.2f} s  {_fmt(runs)}")
 
     base = load_base()
-    analysis = analyse(base, on="2024-06-01")
+    analysis = analyse(base, options=AnalysisOptions(on="2024-06-01"))
 
     def build() -> float:
         t0 = time.perf_counter()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from esr_geo import scenario
-from esr_geo.analysis import Analysis, run_analysis
+from esr_geo.analysis import Analysis, AnalysisOptions, run_analysis
 from esr_geo.communities import load_communities
 from esr_geo.model import load_base
 from esr_geo.offices import demo_sites
@@ -58,7 +58,9 @@ def main() -> None:
     base = load_base()
     sites = demo_sites(base).sites
     communities, _ = load_communities(base)
-    analysis = run_analysis(base, sites, sites_source="demo", communities=communities, on="2024-06-01")
+    analysis = run_analysis(
+        base, sites, sites_source="demo", communities=communities, options=AnalysisOptions(on="2024-06-01")
+    )
     print(f"loading (base + demo sites + communities + analysis, warm cache): {time.perf_counter() - t0:.2f} s")
     print(f"medians of {repeat} runs")
 
@@ -67,7 +69,10 @@ def main() -> None:
     close_s, closure = timed(lambda: scenario.close_sites(analysis, [site_id]), repeat)
     rest = sites[sites["site_id"].astype(str) != site_id]
     rerun_s, _ = timed(
-        lambda: run_analysis(base, rest, sites_source="demo", communities=communities, on="2024-06-01"), repeat
+        lambda: run_analysis(
+            base, rest, sites_source="demo", communities=communities, options=AnalysisOptions(on="2024-06-01")
+        ),
+        repeat,
     )
     print(
         f"\nclosure of {closure.closed['name'].iloc[0]}: {close_s:.3f} s "
@@ -95,12 +100,22 @@ def main() -> None:
     )
     for km in (25.0, 15.0, 10.0):
         tighter = run_analysis(
-            base, sites, sites_source="demo", communities=communities, on="2024-06-01", threshold_km=km
+            base,
+            sites,
+            sites_source="demo",
+            communities=communities,
+            options=AnalysisOptions(on="2024-06-01", threshold_km=km),
         )
         suggestion_rows(tighter, ks, repeat, f"new sites, whole province, demonstration sites, {km:g} km (stress)")
 
     # spopt's dense model against the same model built sparsely in PuLP, one mid-size instance
-    tighter = run_analysis(base, sites, sites_source="demo", communities=communities, on="2024-06-01", threshold_km=15)
+    tighter = run_analysis(
+        base,
+        sites,
+        sites_source="demo",
+        communities=communities,
+        options=AnalysisOptions(on="2024-06-01", threshold_km=15),
+    )
     pts = tighter.points
     mask = ~pts["is_reserve"] & ~pts["within"] & (pts["population"] > 0)
     cands = scenario.candidate_sites(tighter)

@@ -141,6 +141,34 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     return float(v[order][np.searchsorted(cum, cum[-1] / 2.0)])
 
 
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What an analysis measures against: the access criteria and the date of the statuses.
+
+    Every field ``None`` takes the default in :mod:`esr_geo.settings`.
+
+    Attributes
+    ----------
+    threshold_km : float, optional
+        Distance threshold in km (``settings.THRESHOLD_KM``).
+    threshold_km_by_class : mapping of str to float, optional
+        Per-remoteness-class thresholds in km (``settings.THRESHOLD_KM_BY_CLASS``).
+    min_sites : int, optional
+        In-person sites a zone needs inside it (``settings.ZONE_MIN_SITES``).
+    min_share : float, optional
+        Share (0-1) of a zone's non-reserve residents that must be within the threshold
+        (``settings.ZONE_MIN_SHARE``).
+    on : date or 'YYYY-MM-DD', optional
+        Date of the rollout statuses (today).
+    """
+
+    threshold_km: float | None = None
+    threshold_km_by_class: Mapping[str, float] | None = None
+    min_sites: int | None = None
+    min_share: float | None = None
+    on: dt.date | str | None = None
+
+
 def run_analysis(
     base: Base,
     sites: gpd.GeoDataFrame,
@@ -148,11 +176,7 @@ def run_analysis(
     sites_source: str,
     zones: gpd.GeoDataFrame | None = None,
     zones_source: str | None = None,
-    threshold_km: float | None = None,
-    threshold_km_by_class: Mapping[str, float] | None = None,
-    min_sites: int | None = None,
-    min_share: float | None = None,
-    on: dt.date | str | None = None,
+    options: AnalysisOptions | None = None,
     communities: pd.DataFrame | None = None,
     notes: list[str] | None = None,
 ) -> Analysis:
@@ -171,14 +195,9 @@ def run_analysis(
         Service delivery zones; ``None`` uses :func:`esr_geo.zones.default_zones`.
     zones_source : str, keyword-only
         Label of the zones for the report.
-    threshold_km : float, keyword-only
-        Distance threshold in km (``None``: ``settings.THRESHOLD_KM``).
-    threshold_km_by_class : mapping, keyword-only
-        Per-remoteness-class thresholds in km (``None``: settings).
-    min_sites, min_share : keyword-only
-        Zone pass criteria (``None``: settings).
-    on : date or 'YYYY-MM-DD', keyword-only
-        Date of the rollout statuses (``None``: today).
+    options : AnalysisOptions, keyword-only
+        Thresholds (km), zone pass criteria and the date of the statuses (``None``: the
+        defaults of :mod:`esr_geo.settings`, today).
     communities : pandas.DataFrame, keyword-only
         Named communities (``None``: :func:`esr_geo.communities.load_communities`).
     notes : list of str, keyword-only
@@ -189,11 +208,14 @@ def run_analysis(
     Analysis
         With every table filled. The inputs are not modified.
     """
-    km = check_threshold(settings.THRESHOLD_KM if threshold_km is None else threshold_km)
+    opts = options or AnalysisOptions()
+    km = check_threshold(settings.THRESHOLD_KM if opts.threshold_km is None else opts.threshold_km)
     by_class = (
-        dict(settings.THRESHOLD_KM_BY_CLASS or {}) if threshold_km_by_class is None else dict(threshold_km_by_class)
+        dict(settings.THRESHOLD_KM_BY_CLASS or {})
+        if opts.threshold_km_by_class is None
+        else dict(opts.threshold_km_by_class)
     )
-    on_date = parse_date(on)
+    on_date = parse_date(opts.on)
     if zones is None:
         zones, zones_source = default_zones(base), zones_source or DEFAULT_ZONES_LABEL
     if sites.crs is None:
@@ -226,8 +248,8 @@ def run_analysis(
         communities=comm,
         threshold_km=km,
         threshold_km_by_class=by_class,
-        min_sites=settings.ZONE_MIN_SITES if min_sites is None else int(min_sites),
-        min_share=settings.ZONE_MIN_SHARE if min_share is None else float(min_share),
+        min_sites=settings.ZONE_MIN_SITES if opts.min_sites is None else int(opts.min_sites),
+        min_share=settings.ZONE_MIN_SHARE if opts.min_share is None else float(opts.min_share),
         on=on_date,
         notes=list(notes or []),
     )
@@ -448,11 +470,7 @@ def analyse(
     zones: str | os.PathLike[str] | None = None,
     zones_name: str | None = None,
     skip_invalid: bool = False,
-    threshold_km: float | None = None,
-    threshold_km_by_class: Mapping[str, float] | None = None,
-    min_sites: int | None = None,
-    min_share: float | None = None,
-    on: dt.date | str | None = None,
+    options: AnalysisOptions | None = None,
     communities: pd.DataFrame | None = None,
 ) -> Analysis:
     """Read a site file and a zones file (or use the defaults) and run the analysis.
@@ -471,7 +489,7 @@ def analyse(
     skip_invalid : bool, keyword-only
         Go ahead without invalid site rows (they are listed in the report's notes) instead of
         refusing the file.
-    threshold_km, threshold_km_by_class, min_sites, min_share, on, communities : keyword-only
+    options, communities : keyword-only
         As :func:`run_analysis`.
 
     Returns
@@ -505,11 +523,7 @@ def analyse(
         sites_source=load.source,
         zones=zone_frame,
         zones_source=zone_label,
-        threshold_km=threshold_km,
-        threshold_km_by_class=threshold_km_by_class,
-        min_sites=min_sites,
-        min_share=min_share,
-        on=on,
+        options=options,
         communities=communities,
         notes=notes,
     )

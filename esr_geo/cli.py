@@ -197,22 +197,19 @@ def _check_analysis_args(args: argparse.Namespace) -> None:
 
 
 def _analysis_from_args(args: argparse.Namespace) -> object:
-    from esr_geo.analysis import analyse
+    from esr_geo.analysis import AnalysisOptions, analyse
     from esr_geo.model import load_base
 
     _check_analysis_args(args)
     base = load_base(args.data_dir)
-    return analyse(
-        base,
-        offices=args.offices,
-        zones=args.zones,
-        skip_invalid=args.skip_invalid,
+    options = AnalysisOptions(
         threshold_km=args.threshold_km,
         threshold_km_by_class=_thresholds_by_class(args.threshold_class),
         min_sites=args.min_sites,
         min_share=None if args.min_share is None else args.min_share / 100,
         on=args.date,
     )
+    return analyse(base, offices=args.offices, zones=args.zones, skip_invalid=args.skip_invalid, options=options)
 
 
 def _wrote(written: list[Path], folder: Path | None) -> int:

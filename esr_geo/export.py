@@ -61,7 +61,8 @@ from esr_geo._io import atomic_path, check_targets, neutralise_formulas, write_f
 from esr_geo.analysis import Analysis, gis_layers
 from esr_geo.data import ATTRIBUTIONS
 from esr_geo.errors import DataError, InputError, printable, shown
-from esr_geo.report import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS, method_notes
+from esr_geo.report import method_notes
+from esr_geo.style import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS, RESERVE_COLOUR
 
 PathLike = str | os.PathLike[str]
 
@@ -828,7 +829,7 @@ def _quote(field: str) -> str:
 
 #: Access classes of the CSD layer style: (upper bound of % within the threshold, label, colour).
 _ACCESS_CLASSES = (
-    (50.0, "under 50 %", "#D55E00"),
+    (50.0, "under 50 %", FAIL_COLOUR),
     (75.0, "50 to 75 %", "#E69F00"),
     (90.0, "75 to 90 %", "#F0E442"),
     (None, "90 % or more", "#009E73"),
@@ -838,7 +839,7 @@ _ACCESS_CLASSES = (
 def layer_qml(layer: str, field_names: Mapping[str, str] | None = None) -> str | None:
     """Return the QGIS style (QML) of one export layer, or ``None`` for an unstyled layer.
 
-    Catchments are categorised by ``phase`` (``report.PHASE_COLOURS``), zones by ``passes``
+    Catchments are categorised by ``phase`` (``style.PHASE_COLOURS``), zones by ``passes``
     (outlines in ``PASS_COLOUR`` / ``FAIL_COLOUR``), sites are black triangles (hollow when
     virtual-only), underserved communities red circles (grey squares when reserve-exempt) and
     census subdivisions are coloured by class of ``pct_within_threshold`` (grey: no one counted).
@@ -885,7 +886,7 @@ def layer_qml(layer: str, field_names: Mapping[str, str] | None = None) -> str |
                 "exempt",
                 "reserve beyond threshold (exempt)",
                 "marker",
-                _marker_props("square", "#7F7F7F", "#FFFFFF", 3.0),
+                _marker_props("square", RESERVE_COLOUR, "#FFFFFF", 3.0),
             ),
         ]
         return _qml_document(_categorised(expr, cats), 0)

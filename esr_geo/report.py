@@ -17,21 +17,13 @@ from esr_geo import __version__, i18n, settings
 from esr_geo._io import neutralise_formulas, write_files
 from esr_geo.analysis import Analysis
 from esr_geo.data import ATTRIBUTIONS
+from esr_geo.style import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS, RESERVE_COLOUR
 
 PathLike = str | os.PathLike[str]
 
 CSV_TABLES = ("coverage_by_catchment", "coverage_by_zone", "access_by_csd", "underserved_communities")
 REPORT_FILES = (*[f"{t}.csv" for t in CSV_TABLES], "reserves_exempt.csv", "report.html", "report.xlsx", "README.txt")
 
-#: Colour-blind-safe phase colours (Okabe-Ito), shared with the app and GIS styles.
-PHASE_COLOURS = {
-    "Prototype": "#E69F00",
-    "Phase 1": "#56B4E9",
-    "Phase 2": "#009E73",
-    "Phase 3": "#CC79A7",
-}
-PASS_COLOUR = "#0072B2"
-FAIL_COLOUR = "#D55E00"
 
 TABLE_TITLES = {
     "coverage_by_catchment": "Coverage by catchment",
@@ -83,7 +75,11 @@ def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
         part = cat[cat["phase"] == phase]
         if len(part):
             part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.6, alpha=0.55, label=phase)
-    zones = analysis.zones.merge(analysis.tables["coverage_by_zone"][["zone", "passes"]], on="zone")
+    zones = gpd.GeoDataFrame(
+        analysis.zones.merge(analysis.tables["coverage_by_zone"][["zone", "passes"]], on="zone"),
+        geometry="geometry",
+        crs=analysis.zones.crs,
+    )
     for passes, colour in ((True, PASS_COLOUR), (False, FAIL_COLOUR)):
         part = zones[zones["passes"] == passes]
         if len(part):
@@ -91,20 +87,18 @@ def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
     sites = analysis.sites[analysis.sites["in_person"].astype(bool)].to_crs(settings.ANALYSIS_CRS)
     sites.plot(ax=ax, color="black", markersize=7, marker="^", label="in-person site")
     gaps = analysis.tables["underserved_communities"]
-    for exempt, style in (
-        (False, {"color": FAIL_COLOUR, "marker": "o"}),
-        (True, {"color": "#7F7F7F", "marker": "s"}),
-    ):
-        part = gaps[gaps["is_reserve_exempt"] == exempt]
-        if len(part):
-            geo = gpd.GeoSeries(gpd.points_from_xy(part["lon"], part["lat"]), crs=settings.DISPLAY_CRS).to_crs(
+    for exempt, colour, marker in ((False, FAIL_COLOUR, "o"), (True, RESERVE_COLOUR, "s")):
+        gap_part = gaps[gaps["is_reserve_exempt"] == exempt]
+        if len(gap_part):
+            geo = gpd.GeoSeries(gpd.points_from_xy(gap_part["lon"], gap_part["lat"]), crs=settings.DISPLAY_CRS).to_crs(
                 settings.ANALYSIS_CRS
             )
             geo.plot(
                 ax=ax,
                 markersize=18,
                 label="reserve beyond threshold (exempt)" if exempt else "community beyond threshold",
-                **style,
+                color=colour,
+                marker=marker,
             )
     ax.plot([], [], color=PASS_COLOUR, linewidth=1.4, label="zone passes")
     ax.plot([], [], color=FAIL_COLOUR, linewidth=2.2, label="zone fails")
@@ -185,8 +179,8 @@ _REPORT_CSS = "\n".join(
         "table{border-collapse:collapse;font-size:10.5px;margin:8px 0;width:100%}"
         "th,td{border:1px solid #bbb;padding:3px 4px;text-align:left;vertical-align:top;"
         "overflow-wrap:break-word}th{background:#eee}",
-        ".summary{font-size:15px;background:#f3f3f3;padding:10px;border-left:4px solid #0072B2}",
-        ".fail{color:#D55E00;font-weight:bold}.small{font-size:11px;color:#333}",
+        f".summary{{font-size:15px;background:#f3f3f3;padding:10px;border-left:4px solid {PASS_COLOUR}}}",
+        f".fail{{color:{FAIL_COLOUR};font-weight:bold}}.small{{font-size:11px;color:#333}}",
         "@page{size:A4 landscape;margin:9mm}",
         "@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}table{page-break-inside:auto;"
         "font-size:8.5px}tr{page-break-inside:avoid}thead{display:table-header-group}img{max-height:170mm}}",

@@ -17,6 +17,7 @@ from esr_geo import i18n
 from esr_geo._io import neutralise_formulas, write_files
 from esr_geo.closures import ClosureResult
 from esr_geo.report import html_page
+from esr_geo.style import PASS_COLOUR
 from esr_geo.suggest import SUGGESTION_CODE_COLUMNS, SUGGESTION_COLUMNS, SuggestionResult
 
 PathLike = str | os.PathLike[str]
@@ -37,7 +38,7 @@ _CSS = (
     "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #999}"
     "table{border-collapse:collapse;font-size:11px;margin:8px 0}"
     "th,td{border:1px solid #bbb;padding:3px 5px;text-align:left}th{background:#eee}"
-    ".summary{font-size:15px;background:#f3f3f3;padding:10px;border-left:4px solid #0072B2}"
+    f".summary{{font-size:15px;background:#f3f3f3;padding:10px;border-left:4px solid {PASS_COLOUR}}}"
     ".small{font-size:11px;color:#333}"
     "@media print{body{margin:8mm}h2{page-break-after:avoid}tr{page-break-inside:avoid}}"
 )

@@ -84,7 +84,7 @@ def analyse_uploads(
     communities: pd.DataFrame | None = None,
 ) -> Analysis:
     """Run :func:`esr_geo.analysis.analyse` on uploaded files (``None``: the defaults)."""
-    from esr_geo.analysis import analyse
+    from esr_geo.analysis import AnalysisOptions, analyse
 
     with tempfile.TemporaryDirectory(prefix="esr-geo-upload-") as tmp:
         site_path = zone_path = None
@@ -101,8 +101,7 @@ def analyse_uploads(
             zones=zone_path,
             zones_name=zones.name if zones is not None else None,
             skip_invalid=skip_invalid,
-            threshold_km=threshold_km,
-            on=on,
+            options=AnalysisOptions(threshold_km=threshold_km, on=on),
             communities=communities,
         )
 

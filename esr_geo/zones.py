@@ -162,6 +162,11 @@ def _bad_name(zone: str) -> str | None:
     return None
 
 
+def _joined_codes(codes: pd.Series) -> str:
+    """Join a zone's census subdivision codes, sorted, with spaces (its ``members``)."""
+    return " ".join(sorted(codes.astype(str)))
+
+
 def _overlaps(geoms: gpd.GeoSeries, names: np.ndarray, *, min_km2: float = 1.0) -> list[str]:
     """List the pairs of zones that overlap by more than ``min_km2`` km² (planar, analysis CRS).
 
@@ -218,7 +223,7 @@ def _zones_from_table(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame
     pts = base.points
     zone_of_pt = pts["CSDUID"].map(mapping)
     majority = _majority_catchment(zone_of_pt, pts["catchment_id"], pts["population"])
-    dissolved = csds.dissolve(by="zone", aggfunc={"CSDUID": lambda s: " ".join(sorted(s))}).reset_index()
+    dissolved = csds.dissolve(by="zone", aggfunc={"CSDUID": _joined_codes}).reset_index()
     out = gpd.GeoDataFrame(
         {
             "zone_id": dissolved["zone"],

@@ -7,7 +7,7 @@ import pytest
 import shapely
 
 from esr_geo import report
-from esr_geo.analysis import Analysis, gis_layers, run_analysis
+from esr_geo.analysis import Analysis, AnalysisOptions, gis_layers, run_analysis
 from esr_geo.communities import locate_points
 from esr_geo.errors import InputError
 from esr_geo.model import Base
@@ -111,11 +111,16 @@ def test_underserved_are_beyond_threshold(analysis: Analysis) -> None:
 
 
 def test_threshold_changes_results(base: Base, analysis: Analysis) -> None:
-    wide = run_analysis(base, analysis.sites, sites_source="demo", threshold_km=300, on="2024-06-01")
+    wide = run_analysis(
+        base, analysis.sites, sites_source="demo", options=AnalysisOptions(threshold_km=300, on="2024-06-01")
+    )
     assert wide.summary()["pop_beyond_threshold"] == 0
     assert wide.summary()["zones_failing"] == 0
     narrow = run_analysis(
-        base, analysis.sites, sites_source="demo", threshold_km=50, threshold_km_by_class={"very remote": 10}
+        base,
+        analysis.sites,
+        sites_source="demo",
+        options=AnalysisOptions(threshold_km=50, threshold_km_by_class={"very remote": 10}),
     )
     assert narrow.summary()["pop_beyond_threshold"] > analysis.summary()["pop_beyond_threshold"]
 
@@ -161,10 +166,8 @@ def test_rethreshold_equals_a_full_run(base: Base, analysis: Analysis) -> None:
         base,
         analysis.sites,
         sites_source=analysis.sites_source,
-        threshold_km=35,
-        threshold_km_by_class={"very remote": 80},
-        on=analysis.on,
         notes=analysis.notes,
+        options=AnalysisOptions(threshold_km=35, threshold_km_by_class={"very remote": 80}, on=analysis.on),
     )
     for key, table in full.tables.items():
         pd.testing.assert_frame_equal(quick.tables[key], table)

@@ -22,7 +22,7 @@ import pyogrio
 import pytest
 
 from esr_geo import communities, data, export, settings
-from esr_geo.analysis import Analysis, gis_layers, run_analysis
+from esr_geo.analysis import Analysis, AnalysisOptions, gis_layers, run_analysis
 from esr_geo.errors import InputError
 from esr_geo.model import Base
 from esr_geo.report import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS
@@ -61,7 +61,7 @@ def export_analysis(base: Base) -> Analysis:
         crs=settings.DISPLAY_CRS,
     )
     sites = communities.locate_points(frame, base)
-    return run_analysis(base, sites, sites_source="test", on="2024-06-01")
+    return run_analysis(base, sites, sites_source="test", options=AnalysisOptions(on="2024-06-01"))
 
 
 @pytest.fixture(scope="module")

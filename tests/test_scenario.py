@@ -14,7 +14,7 @@ import pyproj
 import pytest
 
 from esr_geo import scenario, scenario_files
-from esr_geo.analysis import Analysis, build_tables, run_analysis
+from esr_geo.analysis import Analysis, AnalysisOptions, build_tables, run_analysis
 from esr_geo.communities import locate_points
 from esr_geo.errors import InputError
 from esr_geo.model import Base
@@ -231,7 +231,7 @@ def real(base: Base) -> Analysis:
             "in_person": True,
         }
     )
-    return run_analysis(base, _sites(base, frame), sites_source="test", on="2024-06-01")
+    return run_analysis(base, _sites(base, frame), sites_source="test", options=AnalysisOptions(on="2024-06-01"))
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +245,7 @@ def test_closing_a_site_moves_exactly_the_expected_people(base: Base) -> None:
     tb, to = (-89.2477, 48.3809), (-79.3832, 43.6532)
     frame = pd.DataFrame({"site_id": ["tb", "to"], "name": ["Thunder Bay", "Toronto"],
                           "lon": [tb[0], to[0]], "lat": [tb[1], to[1]], "in_person": True})  # fmt: skip
-    two = run_analysis(base, _sites(base, frame), sites_source="hand-made", on="2024-06-01")
+    two = run_analysis(base, _sites(base, frame), sites_source="hand-made", options=AnalysisOptions(on="2024-06-01"))
     pts = base.points
     _, _, d = GEOD.inv(np.full(len(pts), tb[0]), np.full(len(pts), tb[1]), pts["lon"], pts["lat"])
     near_tb = np.asarray(d) / 1000 <= 50
@@ -263,8 +263,8 @@ def test_closing_a_site_moves_exactly_the_expected_people(base: Base) -> None:
 
 
 def test_closure_equals_a_full_rerun(real: Analysis, base: Base, kenora: scenario.ClosureResult) -> None:
-    full = run_analysis(base, real.sites[real.sites["site_id"] != "3514"].drop(columns=["zone"]),
-                        sites_source="x", on="2024-06-01", communities=None)  # fmt: skip
+    rest = real.sites[real.sites["site_id"] != "3514"].drop(columns=["zone"])
+    full = run_analysis(base, rest, sites_source="x", options=AnalysisOptions(on="2024-06-01"))
     for key in ("coverage_by_catchment", "coverage_by_zone", "access_by_csd", "underserved_communities"):
         pd.testing.assert_frame_equal(full.tables[key], kenora.after.tables[key])
     assert real.tables["coverage_by_zone"]["passes"].sum() == 10  # the input analysis is untouched
