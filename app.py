@@ -252,7 +252,7 @@ def sidebar(lang_default: str = "en") -> Choices:
     threshold = sb.number_input(
         t("side.threshold", lang),
         min_value=1.0,
-        max_value=500.0,
+        max_value=settings.THRESHOLD_KM_MAX,
         value=float(settings.THRESHOLD_KM),
         step=5.0,
         format="%g",

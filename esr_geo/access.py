@@ -141,8 +141,9 @@ def thresholds_for(
         unknown = sorted(set(by_class) - valid)
         if unknown:
             raise InputError(
-                f"The per-class thresholds (--threshold-class) name unknown class(es) {', '.join(unknown)}; "
-                f"valid classes: {', '.join(sorted(valid))}."
+                f"The per-class thresholds name unknown class(es) {', '.join(unknown)}; "
+                f"valid classes: {', '.join(sorted(valid))}.",
+                parameter="threshold_km_by_class",
             )
         classes = np.asarray(remoteness_class, dtype=object)
         for label, km in by_class.items():
@@ -152,12 +153,15 @@ def thresholds_for(
 
 def check_threshold(km: float, *, name: str = "threshold_km") -> float:
     """Return ``km`` as a float if it is a usable distance threshold, else raise InputError."""
+    top = settings.THRESHOLD_KM_MAX
     try:
         value = float(km)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be a number of kilometres; got {km!r}.") from exc
-    if not np.isfinite(value) or value <= 0 or value > 2000:
-        raise InputError(f"{name} must be more than 0 and at most 2,000 km; got {km!r}.")
+        raise InputError(f"{name} must be a number of kilometres; got {km!r}.", parameter="threshold_km") from exc
+    if not np.isfinite(value) or value <= 0 or value > top:
+        raise InputError(
+            f"{name} must be more than 0 and at most {top:,.0f} km; got {km!r}.", parameter="threshold_km"
+        )
     return value
 
 

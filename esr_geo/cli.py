@@ -14,6 +14,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -483,6 +484,20 @@ _FLAGS = {
 }
 
 
+def _shell_word(text: str) -> str:
+    """Quote a file name for a command line (double quotes work in POSIX shells and on Windows)."""
+    return text if re.fullmatch(r"[\w.,+@%/:=-]+", text) else '"' + text.replace('"', '\\"') + '"'
+
+
+def _validate_hint(exc: Exception) -> str:
+    """For a site file with invalid rows, the command that lists every problem; else ''."""
+    from esr_geo.offices import SiteValidationError
+
+    if not isinstance(exc, SiteValidationError):
+        return ""
+    return f"`esr-geo validate {_shell_word(exc.load.source)}` lists every problem with its row and fix."
+
+
 def _run(args: argparse.Namespace) -> int:
     """Run the chosen command; errors become a message and an exit status (see :func:`main`)."""
     try:
@@ -494,6 +509,9 @@ def _run(args: argparse.Namespace) -> int:
         flag = _FLAGS.get(exc.parameter or "")
         if flag:
             _err(f"esr-geo: on the command line, that is {flag}.\n")
+        hint = _validate_hint(exc)
+        if hint:
+            _err(f"esr-geo: {hint}\n")
         if getattr(exc, "needs_force", False):
             _err("esr-geo: to replace the existing files, run again with --force.\n")
         return EXIT_USAGE

@@ -175,11 +175,6 @@ class SiteLoad:
         return len(self.sites) + len(self.dropped)
 
 
-def _shell_word(text: str) -> str:
-    """Quote a file name for a command line (double quotes work in POSIX shells and on Windows)."""
-    return text if re.fullmatch(r"[\w.,+@%/:=-]+", text) else '"' + text.replace('"', '\\"') + '"'
-
-
 class SiteValidationError(InputError):
     """A site file has invalid rows (raised by :func:`read_sites` unless ``skip_invalid``).
 
@@ -199,20 +194,15 @@ class SiteValidationError(InputError):
         if load.sites.empty:
             tail = "no row can be used; fix the rows listed and load the file again."
         else:
-            tail = (
-                "fix them and load the file again, or go ahead without these rows (--skip-invalid on the command line)."
-            )
+            tail = "fix them and load the file again, or go ahead without these rows."
         message = f"{n_bad} of {total} rows in {load.source} {verb} problems; {tail}"
         lines = [
             f"row {r.row} ({str(r.site) or 'no name'}): {r.problem}. Fix: {r.fix}."
             for r in errors.head(limit).itertuples()
         ]
         if len(errors) > limit:
-            lines.append(
-                f"and {len(errors) - limit} more: run `esr-geo validate {_shell_word(load.source)}` for the full "
-                "problem table"
-            )
-        super().__init__(message, lines)
+            lines.append(f"and {len(errors) - limit} more: the full problem table lists every one")
+        super().__init__(message, lines, parameter=None if load.sites.empty else "skip_invalid")
 
 
 # --------------------------------------------------------------------------------------

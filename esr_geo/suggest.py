@@ -373,7 +373,8 @@ def _demand_and_candidates(analysis: Analysis, cands: pd.DataFrame, scope: _Scop
     cands_in = cands[cand_ok].reset_index(drop=True)
     if cands_in.empty:
         raise InputError(
-            f"No candidate site lies in {scope.label}; give candidates there (--candidates) or widen the scope."
+            f"No candidate site lies in {scope.label}; give a candidate file with sites there, or widen the scope.",
+            parameter="candidates",
         )
     return pts[demand_mask], cands_in
 

@@ -931,11 +931,12 @@ def test_read_sites_refuses_a_file_with_errors(base: Base) -> None:
     assert isinstance(err, InputError)
     assert err.summary == (
         "13 of 15 rows in problems.csv have problems; fix them and load the file again, or go ahead without these "
-        "rows (--skip-invalid on the command line)."
+        "rows."
     )
+    assert err.parameter == "skip_invalid"  # the command line and the app each say how
     assert len(err.problems) == 11
     assert err.problems[0] == "row 3 (A2): the site has no name. Fix: write the site's name in the name column."
-    assert err.problems[-1] == "and 4 more: run `esr-geo validate problems.csv` for the full problem table"
+    assert err.problems[-1] == "and 4 more: the full problem table lists every one"
     expected = validate_sites(FIXTURES / "problems.csv", base=base)
     pd.testing.assert_frame_equal(err.load.problems, expected.problems)
     assert len(err.load.problems) == 15
@@ -946,8 +947,11 @@ def test_problem_table_hint_names_the_file(tmp_path: Path, base: Base) -> None:
     path = write(tmp_path, "name,latitude,longitude\n" + rows, name="tmp123")
     with pytest.raises(SiteValidationError) as info:
         read_sites(path, base=base, name="Bureaux 2024.csv")
-    assert info.value.problems[-1] == (
-        'and 2 more: run `esr-geo validate "Bureaux 2024.csv"` for the full problem table'
+    assert info.value.problems[-1] == "and 2 more: the full problem table lists every one"
+    from esr_geo.cli import _validate_hint  # the command line names its own command
+
+    assert _validate_hint(info.value) == (
+        '`esr-geo validate "Bureaux 2024.csv"` lists every problem with its row and fix.'
     )
 
 
