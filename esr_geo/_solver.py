@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def cbc_solver(time_limit_s: float) -> Any:
@@ -21,4 +24,8 @@ def cbc_solver(time_limit_s: float) -> Any:
     if bundled and os.access(bundled, os.X_OK):
         return pulp.COIN_CMD(path=bundled, msg=False, timeLimit=time_limit_s)
     solver = pulp.COIN_CMD(msg=False, timeLimit=time_limit_s)
-    return solver if solver.available() else None
+    if solver.available():
+        log.info("PuLP's bundled CBC is not there; using the cbc on the PATH")
+        return solver
+    log.warning("No CBC solver found (install PuLP with its bundled CBC, or pulp[cbc]); exact solves are skipped")
+    return None

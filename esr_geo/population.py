@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TypeVar, cast
 
 import geopandas as gpd
@@ -11,6 +12,8 @@ import pyproj
 
 from esr_geo import data, settings
 from esr_geo.errors import DataError
+
+log = logging.getLogger(__name__)
 
 #: Columns of the population-point table.
 POINT_COLUMNS = ["DBUID", "DAUID", "CDUID", "CSDUID", "x", "y", "lon", "lat", "population", "snapped"]
@@ -197,6 +200,10 @@ def reconcile_das(
         das = [d for d in movable.index if d[:4] == cd]
         solver = cbc_solver(time_limit_s)
         if solver is None:
+            log.warning(
+                "No CBC solver: dissemination areas keep their geometric census subdivision, not reconciled to "
+                "the published CSD populations"
+            )
             return assign
         prob = pulp.LpProblem(f"da_to_csd_{cd}", pulp.LpMinimize)
         x = {(d, c): prob.add_variable(f"x_{d}_{c}", 0, 1, cat=pulp.LpBinary) for d in das for c in movable[d]}
