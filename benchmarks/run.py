@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_access.py", "bench_app.py", "bench_scenario.py")
+SCRIPTS = ("bench_access.py", "bench_app.py", "bench_scenario.py", "bench_uploads.py")
 
 
 def main() -> int:

@@ -421,3 +421,12 @@ def test_zone_overlaps_are_found_with_a_spatial_index() -> None:
         "'z0' and 'z2' overlap by 0.5 km²",
     ]
     assert _overlaps(gpd.GeoSeries(squares), names) == []  # 1 km² is the default tolerance
+
+
+def test_heavily_overlapping_zones_stop_the_check_early() -> None:
+    # 200 discs of radius 5 km whose centres are 1 km apart in a row: each overlaps its neighbours
+    discs = [shapely.Point(x * 1000.0, 0.0).buffer(5000.0) for x in range(200)]
+    names = np.array([f"z{i}" for i in range(len(discs))])
+    found = _overlaps(gpd.GeoSeries(discs), names, chunk=100)
+    assert len(found) == 51 and found[-1].startswith("at least ") and "the first 50 are listed" in found[-1]
+    assert found[0].startswith("'z0' and 'z1' overlap by ")
