@@ -386,10 +386,9 @@ def _read_sites_vector(path: Path, label: str) -> SiteTable:
 def _drop_blank_rows(table: SiteTable, label: str) -> SiteTable:
     """Drop the features with no attribute and no geometry (tables come without blank rows)."""
     frame = table.frame
-    if len(frame.columns):
-        blank = np.all(np.char.str_len(np.char.strip(frame.to_numpy(dtype=str))) == 0, axis=1)
-    else:
-        blank = np.ones(len(frame), dtype=bool)
+    blank = np.ones(len(frame), dtype=bool)
+    for col in frame.columns:  # one column at a time: never a rows x columns x longest-cell array
+        blank &= (frame[col].astype(str).str.strip() == "").to_numpy()
     if table.geometry is not None:
         blank &= (table.geometry.isna() | table.geometry.is_empty).to_numpy()
     if blank.all():
@@ -398,7 +397,11 @@ def _drop_blank_rows(table: SiteTable, label: str) -> SiteTable:
     if not blank.any():
         return table
     keep = ~blank
-    geometry = table.geometry[keep].reset_index(drop=True) if table.geometry is not None else None
+    geometry = (
+        gpd.GeoSeries(table.geometry[keep].reset_index(drop=True), crs=table.geometry.crs)
+        if table.geometry is not None
+        else None
+    )
     return SiteTable(frame=frame[keep].reset_index(drop=True), rows=table.rows[keep], geometry=geometry)
 
 

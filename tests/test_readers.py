@@ -430,3 +430,16 @@ def test_heavily_overlapping_zones_stop_the_check_early() -> None:
     found = _overlaps(gpd.GeoSeries(discs), names, chunk=100)
     assert len(found) == 51 and found[-1].startswith("at least ") and "the first 50 are listed" in found[-1]
     assert found[0].startswith("'z0' and 'z1' overlap by ")
+
+
+def test_a_long_cell_in_an_unread_column_costs_no_memory_blow_up(tmp_path: Path) -> None:
+    # One 5,000,000-character note once made a rows x columns x longest-cell array (terabytes).
+    from esr_geo.offices import _drop_blank_rows, _read_sites_vector
+
+    frame = _points(["A", "B", ""])
+    frame["note"] = ["x" * 5_000_000, "", ""]
+    frame.loc[2, "geometry"] = None
+    path = tmp_path / "sites.geojson"
+    frame.to_file(path)
+    table = _drop_blank_rows(_read_sites_vector(path, "sites.geojson"), "sites.geojson")
+    assert table.frame["name"].tolist() == ["A", "B"] and table.rows.tolist() == [2, 3]
