@@ -449,12 +449,30 @@ def _underserved(a: Analysis) -> pd.DataFrame:
             "nearest_site": comm["nearest_site"],
             "distance_km": comm["distance_km"].round(1),
             "threshold_km": comm["threshold_km"],
-            "is_reserve_exempt": comm["is_reserve"] | (comm["kind"] == "first_nation"),
+            "is_reserve_exempt": reserve_exempt(comm),
             "lon": comm["lon"].round(5),
             "lat": comm["lat"].round(5),
         }
     )
     return out.sort_values(["is_reserve_exempt", "distance_km"], ascending=[True, False]).reset_index(drop=True)
+
+
+def reserve_exempt(communities: pd.DataFrame) -> np.ndarray:
+    """Return which communities are exempt from the SSM model: on a reserve, or a First Nation band office.
+
+    The one home of this rule (on-reserve employment services are outside the model, so these
+    places are shown but never counted as an SSM's gap).
+
+    Parameters
+    ----------
+    communities : pandas.DataFrame
+        Communities with ``is_reserve`` (bool) and ``kind`` (code: 'place', 'first_nation').
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    return (communities["is_reserve"].astype(bool) | (communities["kind"] == "first_nation")).to_numpy()
 
 
 def _reserves(by_csd: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from esr_geo.access import SiteIndex, compact_categories, measure_access
-from esr_geo.analysis import Analysis, build_tables
+from esr_geo.analysis import Analysis, build_tables, reserve_exempt
 from esr_geo.errors import InputError
 from esr_geo.scenario_codes import CHANGE_LABELS, change_code, kind_label
 
@@ -363,7 +363,7 @@ def _communities_losing(before: Analysis, after: Analysis) -> pd.DataFrame:
             "CSDNAME": cb["CSDNAME"].to_numpy(),
             "catchment": cb["catchment_id"].map(names).to_numpy(),
             "zone": cb["zone"].fillna("").to_numpy(),
-            "is_reserve_exempt": (cb["is_reserve"].astype(bool) | (cb["kind"] == "first_nation")).to_numpy(),
+            "is_reserve_exempt": reserve_exempt(cb),
             "nearest_site_before": cb["nearest_site"].to_numpy(),
             "distance_before_km": cb["distance_km"].astype(float).round(1).to_numpy(),
             "nearest_site_after": ca["nearest_site"].to_numpy(),

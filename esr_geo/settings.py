@@ -31,7 +31,7 @@ EXPORT_CRS = "EPSG:3161"
 #: A generous box around Ontario in degrees (WGS 84): (west, south, east, north). Used only to
 #: recognise coordinates that cannot be in Ontario (swapped, unsigned or from elsewhere); the
 #: census polygons decide where a point really is.
-ONTARIO_BBOX: tuple[float, float, float, float] = (-96.0, 41.0, -74.0, 57.5)
+ONTARIO_BBOX: tuple[float, float, float, float] = (-95.5, 41.0, -74.0, 57.5)
 
 #: The largest distance threshold accepted anywhere (command line, app, library), in km.
 THRESHOLD_KM_MAX = 2_000.0

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from esr_geo.site_checks import SiteCheck
 
 #: A generous box around Ontario (degrees), used only to recognise swapped or unsigned values.
-_LAT_BOX = (41.0, 57.5)
-_LON_BOX = (-95.5, -74.0)
+_LAT_BOX = (settings.ONTARIO_BBOX[1], settings.ONTARIO_BBOX[3])
+_LON_BOX = (settings.ONTARIO_BBOX[0], settings.ONTARIO_BBOX[2])
 
 _FIX_LOCATION = "add latitude and longitude (WGS 84 decimal degrees, e.g. 43.6532 and -79.3832) or the postal code"
 

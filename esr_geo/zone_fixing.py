@@ -17,6 +17,7 @@ import pandas as pd
 from esr_geo.analysis import Analysis
 from esr_geo.covering import CoverageRelation, greedy_max_cover
 from esr_geo.scenario_codes import ScenarioNote
+from esr_geo.zones import zone_shortfalls
 
 #: Why a site was chosen: ``(chosen_for_code, zone)``, the zone empty unless the code is 'zone_pass'.
 Reason = tuple[str, str]
@@ -85,8 +86,11 @@ class ZoneState:
         """Return whether zone ``z`` passes (with ``within`` people and ``sites`` sites, if given)."""
         w = self.within[z] if within is None else within
         s = self.sites[z] if sites is None else sites
-        share_ok = self.nonres[z] <= 0 or 100 * w / self.nonres[z] >= 100 * self.min_share - 1e-9
-        return s >= self.min_sites and share_ok
+        pct = 100.0 if self.nonres[z] <= 0 else 100 * w / self.nonres[z]
+        short_sites, short_share = zone_shortfalls(
+            np.array([s]), np.array([pct]), min_sites=self.min_sites, min_share=self.min_share
+        )
+        return not (bool(short_sites[0]) or bool(short_share[0]))
 
     def pct(self, z: str) -> float:
         """Return the percent of zone ``z``'s non-reserve people within reach."""
