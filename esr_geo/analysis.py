@@ -111,25 +111,6 @@ class Analysis:
             "zones_failing": int((~zones["passes"].astype(bool)).sum()),
         }
 
-    def summary_sentence(self) -> str:
-        """Return the province summary in one sentence (English)."""
-        s = self.summary()
-        limit = (
-            f"{self.threshold_km:g} km"
-            if not self.threshold_km_by_class
-            else f"their threshold ({self.threshold_km:g} km, or the remoteness-class threshold where one is set)"
-        )
-        sites = (
-            "the only in-person site" if s["in_person_sites"] == 1 else f"one of {s['in_person_sites']} in-person sites"
-        )
-        return (
-            f"{s['pct_within_threshold']:.1f}% of Ontario's {s['non_reserve_population']:,.0f} non-reserve "
-            f"residents live within {limit} (straight line) of {sites}; "
-            f"{s['pop_beyond_threshold']:,.0f} people are beyond it, and {s['zones_failing']} of "
-            f"{s['zones']} service delivery zones fail. {s['reserve_population']:,.0f} people on reserves are "
-            "reported apart (exempt from the SSM model)."
-        )
-
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     mask = weights > 0

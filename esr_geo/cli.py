@@ -224,13 +224,13 @@ def _wrote(written: list[Path], folder: Path | None) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from esr_geo.analysis import Analysis
-    from esr_geo.report import write_report
+    from esr_geo.report import summary_sentence, write_report
 
     analysis = _analysis_from_args(args)
     assert isinstance(analysis, Analysis)
     written = write_report(analysis, args.out, force=args.force)
     args.written = written  # for an honest message should anything fail after this
-    _out(analysis.summary_sentence() + "\n")
+    _out(summary_sentence(analysis) + "\n")
     for note in analysis.notes:
         _out(_clean(f"Note: {note}\n"))
     return _wrote(written, args.out)

@@ -276,9 +276,29 @@ def render_html(analysis: Analysis) -> str:
         title="esr-geo coverage-gap report",
         heading="In-person access to employment services: coverage-gap report",
         css=_REPORT_CSS,
-        summary=analysis.summary_sentence(),
+        summary=summary_sentence(analysis),
         body=parts,
         method_heading="Thresholds and method",
+    )
+
+
+def summary_sentence(analysis: Analysis) -> str:
+    """Return the province summary of an analysis in one sentence (English, for the report and the CLI)."""
+    s = analysis.summary()
+    limit = (
+        f"{analysis.threshold_km:g} km"
+        if not analysis.threshold_km_by_class
+        else f"their threshold ({analysis.threshold_km:g} km, or the remoteness-class threshold where one is set)"
+    )
+    sites = (
+        "the only in-person site" if s["in_person_sites"] == 1 else f"one of {s['in_person_sites']} in-person sites"
+    )
+    return (
+        f"{s['pct_within_threshold']:.1f}% of Ontario's {s['non_reserve_population']:,.0f} non-reserve "
+        f"residents live within {limit} (straight line) of {sites}; "
+        f"{s['pop_beyond_threshold']:,.0f} people are beyond it, and {s['zones_failing']} of "
+        f"{s['zones']} service delivery zones fail. {s['reserve_population']:,.0f} people on reserves are "
+        "reported apart (exempt from the SSM model)."
     )
 
 
@@ -311,7 +331,7 @@ def excel_bytes(analysis: Analysis) -> bytes:
     """Return the report tables as an Excel workbook (one sheet per table, plus method notes)."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        summary = pd.DataFrame({"esr-geo coverage-gap report": [analysis.summary_sentence(), *method_notes(analysis)]})
+        summary = pd.DataFrame({"esr-geo coverage-gap report": [summary_sentence(analysis), *method_notes(analysis)]})
         neutralise_formulas(summary).to_excel(writer, sheet_name="summary", index=False)
         for key in (*CSV_TABLES, "reserves_exempt"):
             neutralise_formulas(worded_table(analysis, key)).to_excel(writer, sheet_name=key[:31], index=False)
@@ -331,7 +351,7 @@ def readme_text(analysis: Analysis) -> str:
         "esr-geo coverage-gap report",
         "===========================",
         "",
-        analysis.summary_sentence(),
+        summary_sentence(analysis),
         "",
         f"Generated {dt.date.today().isoformat()} by esr-geo {__version__}.",
         "",

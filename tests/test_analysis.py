@@ -154,7 +154,7 @@ def test_gis_layers(analysis: Analysis) -> None:
 
 
 def test_summary_sentence(analysis: Analysis) -> None:
-    text = analysis.summary_sentence()
+    text = report.summary_sentence(analysis)
     assert "non-reserve residents" in text and "50 km" in text and "exempt" in text
 
 
