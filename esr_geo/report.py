@@ -111,50 +111,14 @@ def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
-#: Plain-language column headers for the printed tables (the CSV files keep the field names).
-HEADERS = {
-    "catchment_id": "Id",
-    "catchment": "Catchment",
-    "phase": "Phase",
-    "ssm": "SSM",
-    "status": "Status",
-    "population": "Population",
-    "reserve_population_exempt": "On reserve (exempt)",
-    "reserve_population": "On reserve (exempt)",
-    "non_reserve_population": "Not on reserve",
-    "in_person_sites": "In-person sites",
-    "sites_per_100k": "Sites per 100,000",
-    "pop_within_threshold": "People within reach",
-    "pct_within_threshold": "% within reach",
-    "pop_beyond_threshold": "People beyond reach",
-    "median_distance_km": "Median km",
-    "max_distance_km": "Max km",
-    "people_nearest_site_in_other_catchment": "Nearest site in another catchment (people)",
-    "zone": "Zone",
-    "passes": "Passes",
-    "reason": "Why it fails",
-    "community": "Community",
-    "kind": "Kind",
-    "CSDUID": "CSD code",
-    "CSDNAME": "Census subdivision",
-    "CSDTYPE": "Type",
-    "census_population": "Census population",
-    "remoteness_index": "Remoteness index",
-    "remoteness_class": "Remoteness",
-    "sac_type": "Metropolitan influence (2016)",
-    "mean_distance_km": "Mean km",
-    "nearest_site": "Nearest in-person site",
-    "distance_km": "Km to nearest site",
-    "threshold_km": "Threshold km",
-    "is_reserve_exempt": "Reserve (exempt)",
-}
 #: Columns left out of the printed tables (they stay in the CSV and Excel files).
 _HTML_DROP = ("lon", "lat", "catchment_id", "census_population", "remoteness_index", "sac_type")
 
 
 def _html_table(frame: pd.DataFrame) -> str:
     shown = frame.drop(columns=[c for c in _HTML_DROP if c in frame.columns])
-    shown = neutralise_formulas(_fmt(shown)).rename(columns=HEADERS)
+    # the page's own headers (one table of them, in i18n); the CSV and Excel files keep the field names
+    shown = neutralise_formulas(_fmt(shown)).rename(columns=lambda c: i18n.column_label(str(c), "en"))
     return str(shown.to_html(index=False, escape=True, na_rep=""))
 
 
