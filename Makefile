@@ -34,7 +34,7 @@ lint: setup
 	$(VENV)/bin/mypy
 
 test: setup system-deps lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --cov=esr_geo --cov-report=term-missing:skip-covered
 
 bench: setup
 	$(PY) benchmarks/run.py

@@ -3,6 +3,10 @@
 What a person sees: the 15 catchments drawn in the map (Leaflet SVG paths with the class
 ``esr-catchment``), the legend, a site's popup after clicking a cluster and a site, and the
 catchment card after clicking a catchment. No internet is needed: Leaflet is inlined.
+
+The test never sleeps a fixed time: it waits for what it expects to see, and for the page's
+script runs to finish (Streamlit's ``data-test-script-state`` on the app element, counted by
+:data:`RUN_COUNTER_JS`).
 """
 
 from __future__ import annotations
@@ -45,6 +49,17 @@ CHROMIUM_ARGS = [
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 START_TIMEOUT_S = 120
 MAP_TIMEOUT_MS = 120_000
+APP = '[data-testid="stApp"]'
+
+#: Installed in the page before it loads: ``window.__esrRunsDone`` counts the script runs that
+#: have ended (the app element's ``data-test-script-state`` leaving ``running``).
+RUN_COUNTER_JS = """
+window.__esrRunsDone = 0;
+new MutationObserver((records) => {
+    for (const r of records) if (r.oldValue === 'running') window.__esrRunsDone += 1;
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
 
 
 def _free_port() -> int:
@@ -83,7 +98,7 @@ def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
                 pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer in {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+            time.sleep(0.25)  # polling the condition above, not a fixed wait
         assert "esr-geo: ready" in log.read_text(), log.read_text()[-3000:]  # preloaded before answering
         yield url
     finally:
@@ -95,6 +110,27 @@ def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=15)
+
+
+#: Run in the map's frame: st_folium sends the map's state only when it differs from what it
+#: sent last; forgetting that makes the next map event (a move) send the same state again.
+REPORT_AGAIN_JS = "() => { window.__GLOBAL_DATA__.previous_data = null; window.map.fire('moveend'); }"
+
+
+def _runs_done(page: Page) -> int:
+    return int(page.evaluate("window.__esrRunsDone"))
+
+
+def _wait_for_runs(page: Page, after: int) -> None:
+    """Wait until a script run has ended since ``_runs_done`` was ``after`` and none is going on."""
+    page.wait_for_function(
+        """(after) => {
+            const app = document.querySelector('APP');
+            return window.__esrRunsDone > after && app && app.getAttribute('data-test-script-state') === 'notRunning';
+        }""".replace("APP", APP),
+        arg=after,
+        timeout=MAP_TIMEOUT_MS,
+    )
 
 
 def _settled_map(page: Page) -> FrameLocator:
@@ -142,6 +178,7 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1300})
+            page.add_init_script(RUN_COUNTER_JS)
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(server, wait_until="domcontentloaded")
@@ -167,16 +204,18 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
             # The clicked site can be closed in the scenario panel, which then says what it costs.
             close = page.get_by_role("button", name="Close the site I clicked")
             expect(close).to_be_visible(timeout=MAP_TIMEOUT_MS)
+            runs = _runs_done(page)
             close.click()
             expect(page.get_by_text(re.compile(r"^Closing .+ more non-reserve residents"))).to_be_visible(
                 timeout=MAP_TIMEOUT_MS
             )
 
             # A catchment: click it where nothing covers it; the card opens beside the map.
-            page.wait_for_timeout(1000)  # the click on the site may rerun the page; let it settle
+            _wait_for_runs(page, runs)  # the click on the site reruns the page; wait for it to finish
             frame = _settled_map(page)
             expect(frame.locator(f"path.{maps.CATCHMENT_CLASS}")).to_have_count(15, timeout=MAP_TIMEOUT_MS)
-            expect(frame.locator(".esr-closed-icon")).to_have_count(1)  # the closed site, drawn apart on the map
+            # the closed site, drawn apart on the map (once the rerun's layers reach the map)
+            expect(frame.locator(".esr-closed-icon")).to_have_count(1, timeout=MAP_TIMEOUT_MS)
             expect(frame.locator(".esr-legend")).to_contain_text("closed in the scenario")
             popup_close = frame.locator(".leaflet-popup-close-button")
             if popup_close.count():  # the site's popup closes by itself when its marker moves to the closed layer
@@ -197,11 +236,20 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
 
             # Back to all of Ontario: the map's last click (still reported by the map) must not
             # choose the catchment again.
+            runs = _runs_done(page)
             page.get_by_role("button", name="Back to all of Ontario").click()
             expect(page.get_by_text("Figures for: All of Ontario")).to_be_visible(timeout=MAP_TIMEOUT_MS)
+            _wait_for_runs(page, runs)
             frame = _settled_map(page)
-            page.wait_for_timeout(1500)
+            expect(frame.locator(f"path.{maps.SELECTED_CLASS}")).to_have_count(0, timeout=MAP_TIMEOUT_MS)
+            # Make the map report its state again, the last click included (as it does when it is
+            # drawn anew), and wait for the rerun that report causes: the catchment must stay unselected.
+            runs = _runs_done(page)
+            frame.locator("body").evaluate(REPORT_AGAIN_JS)
+            _wait_for_runs(page, runs)
+            frame = _settled_map(page)
             expect(page.get_by_text("Figures for: All of Ontario")).to_be_visible()
+            expect(page.get_by_text("English name")).to_have_count(0)
             expect(frame.locator(f"path.{maps.SELECTED_CLASS}")).to_have_count(0)
 
             # New sites: suggested sites appear on the map as numbered stars with a popup.
@@ -216,15 +264,20 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
             # A layer switched off in the layer control stays off when the page changes the map.
             frame = _settled_map(page)
             frame.locator(".leaflet-control-layers").hover()
-            frame.locator(".leaflet-control-layers-overlays label", has_text="In-person sites").locator("input").click()
+            sites_box = frame.locator(".leaflet-control-layers-overlays label", has_text="In-person sites").locator(
+                "input"
+            )
+            sites_box.click()
             expect(frame.locator(".esr-cluster")).to_have_count(0)
+            runs = _runs_done(page)
             page.get_by_role("button", name="Clear the suggestions").click()
             expect(frame.locator(star)).to_have_count(0, timeout=MAP_TIMEOUT_MS)
+            _wait_for_runs(page, runs)
             frame = _settled_map(page)
-            page.wait_for_timeout(500)
-            expect(frame.locator(".esr-cluster")).to_have_count(0)
             expect(frame.locator(".esr-closed-icon")).to_have_count(1)  # its own layer, still on
-            page.wait_for_timeout(1000)
+            expect(sites_box).not_to_be_checked()
+            expect(frame.locator(".esr-cluster")).to_have_count(0)
+            page.evaluate("() => document.fonts.ready")
             page.screenshot(path=str(shot), full_page=True)
             assert not errors, errors
         finally:

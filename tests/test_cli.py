@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 from esr_geo import cli
+from esr_geo.model import Base
+
+# Each command that loads the geography has one test that loads it as a user's run does (no
+# ``shared_base``); the other tests take the session's base through the ``shared_base`` fixture
+# (see conftest.py), which saves about a second per ``cli.main`` call.
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -49,7 +54,7 @@ def test_catchments_csv(capsys: pytest.CaptureFixture[str], data_dir: Path) -> N
         assert col in header
 
 
-def test_catchments_json_date(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+def test_catchments_json_date(capsys: pytest.CaptureFixture[str], data_dir: Path, shared_base: Base) -> None:
     code, out, _ = run(capsys, "catchments", "--format", "json", "--date", "2023-10-01", "--data-dir", str(data_dir))
     rows = {r["catchment_id"]: r for r in json.loads(out)}
     assert code == 0
@@ -119,16 +124,30 @@ def test_report_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_
     assert code == 0, err
     assert "non-reserve residents" in out and "Wrote 8 files" in out
     assert (out_dir / "report.html").is_file() and (out_dir / "coverage_by_zone.csv").is_file()
-    # a second run refuses to overwrite, then --force replaces
-    code, _, err = run(capsys, "report", "--out", str(out_dir), "--data-dir", str(data_dir))
-    assert code == 2 and "--force" in err and "Traceback" not in err
-    code, _, _ = run(
+
+
+def test_report_refuses_to_overwrite_then_force_replaces(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
+    out_dir = tmp_path / "rep"
+    out_dir.mkdir()
+    (out_dir / "report.html").write_text("an earlier report\n", encoding="utf-8")
+    code, out, err = run(capsys, "report", "--out", str(out_dir), "--data-dir", str(data_dir))
+    assert code == 2 and "--force" in err and "report.html" in err and "Traceback" not in err
+    assert out == "" and (out_dir / "report.html").read_text(encoding="utf-8") == "an earlier report\n"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["report.html"]  # all or nothing: nothing written
+    code, out, err = run(
         capsys, "report", "--out", str(out_dir), "--force", "--threshold-km", "80", "--data-dir", str(data_dir)
     )
-    assert code == 0
+    assert code == 0, err
+    assert "Wrote 8 files" in out
+    assert "an earlier report" not in (out_dir / "report.html").read_text(encoding="utf-8")
+    assert (out_dir / "coverage_by_zone.csv").is_file()
 
 
-def test_report_bad_options(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+def test_report_bad_options(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
     code, _, err = run(capsys, "report", "--out", str(tmp_path), "--threshold-km", "-3", "--data-dir", str(data_dir))
     assert code == 2 and "--threshold-km must be more than 0 and at most 2,000 km" in err
     code, _, err = run(
@@ -139,7 +158,9 @@ def test_report_bad_options(capsys: pytest.CaptureFixture[str], data_dir: Path, 
     assert code == 2 and "nope.csv" in err and "Traceback" not in err
 
 
-def test_report_with_invalid_offices(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+def test_report_with_invalid_offices(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
     sites = tmp_path / "sites.csv"
     sites.write_text(
         "name,latitude,longitude\nSudbury office,46.49,-80.99\n,46.5,-81.0\nNowhere,10.0,10.0\n", encoding="utf-8"
@@ -169,6 +190,11 @@ def test_validate_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tm
     good.write_text("name,lat,lng\nThunder Bay office,48.38,-89.25\n", encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(good), "--data-dir", str(data_dir))
     assert code == 0 and "1 site(s), all valid" in out
+
+
+def test_validate_finds_swapped_coordinates(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("name,latitude,longitude\nSwapped,-79.4,43.7\n", encoding="utf-8")
     code, out, err = run(capsys, "validate", str(bad), "--data-dir", str(data_dir))
@@ -185,28 +211,54 @@ def test_export_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_
     assert str(target) in out
     names = [row[0] for row in pyogrio.list_layers(target)]
     assert {"catchments", "sites", "service_delivery_zones", "csd_access", "underserved_communities"} <= set(names)
+
+
+def test_export_refuses_to_overwrite_and_unknown_crs(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
+    target = tmp_path / "layers.gpkg"
+    target.write_bytes(b"an earlier export")
     code, _, err = run(capsys, "export", "--format", "gpkg", "--out", str(target), "--data-dir", str(data_dir))
-    assert code == 2 and "--force" in err
+    assert code == 2 and "--force" in err and "Traceback" not in err
+    assert target.read_bytes() == b"an earlier export"
     code, _, err = run(
         capsys, "export", "--format", "shp", "--crs", "999999", "--out", str(tmp_path), "--data-dir", str(data_dir)
     )
     assert code == 2 and "999999" in err and "Traceback" not in err
 
 
-def test_scenario_and_suggest_commands(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
-    dd = ["--data-dir", str(data_dir)]
-    code, out, _ = run(capsys, "scenario", "--list-sites", *dd)
-    assert code == 0 and "3514,Kenora Service Canada Centre" in out
-    code, out, err = run(capsys, "scenario", "--close", "3514", "--out", str(tmp_path / "close"), *dd)
+def test_scenario_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    code, out, err = run(
+        capsys, "scenario", "--close", "3514", "--out", str(tmp_path / "close"), "--data-dir", str(data_dir)
+    )
     assert code == 0, err
+    assert "Wrote" in out
     assert (tmp_path / "close" / "closure_by_zone.csv").is_file()
     zones = (tmp_path / "close" / "closure_by_zone.csv").read_text(encoding="utf-8")
     assert "Kenora" in zones and "fail" in zones
+
+
+def test_scenario_lists_sites_and_refuses_unknown_ones(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
+    dd = ["--data-dir", str(data_dir)]
+    code, out, _ = run(capsys, "scenario", "--list-sites", *dd)
+    assert code == 0 and "3514,Kenora Service Canada Centre" in out
     code, _, err = run(capsys, "scenario", "--close", "nosuch", "--out", str(tmp_path / "x"), *dd)
     assert code == 2 and "'nosuch'" in err and "--list-sites" in err
+
+
+def test_suggest_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    dd = ["--data-dir", str(data_dir)]
     code, out, err = run(capsys, "suggest", "--k", "2", "--catchment", "northwest", "--out", str(tmp_path / "s"), *dd)
     assert code == 0, err
     assert "Northwest" in out and (tmp_path / "s" / "suggested_sites.csv").is_file()
+
+
+def test_suggest_unknown_catchment(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
+    dd = ["--data-dir", str(data_dir)]
     code, _, err = run(capsys, "suggest", "--k", "2", "--catchment", "atlantis", "--out", str(tmp_path / "t"), *dd)
     assert code == 2 and "atlantis" in err
 
