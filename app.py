@@ -431,7 +431,7 @@ def downloads(analysis: Analysis, lang: str) -> None:
     )
     t2.download_button(
         t("dl.csv", lang),
-        data=functools.partial(report.table_csv, analysis, key),
+        data=functools.partial(report.table_csv_bytes, analysis, key),
         file_name=f"{key}_{day}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -551,8 +551,8 @@ def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) 
             st.markdown(f"- {md_escape(note)}")
     d1, d2 = st.columns(2)
     d1.download_button(
-        t("scen.dl_csv", lang), data=lambda: scenario_view.suggestion_csv(result), file_name="suggested_sites.csv",
-        mime="text/csv", on_click="ignore", key="dl_suggest_csv",
+        t("scen.dl_csv", lang), data=lambda: scenario_view.suggestion_csv_bytes(result),
+        file_name="suggested_sites.csv", mime="text/csv", on_click="ignore", key="dl_suggest_csv",
     )  # fmt: skip
     d2.download_button(
         t("scen.dl_html", lang), data=lambda: scenario.render_suggestion_html(result),

@@ -435,6 +435,22 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """Return a table as CSV text, formulas neutralised (see :func:`neutralise_formulas`).
+
+    The one CSV writer of esr-geo's tables: the report's files, the page's downloads and the
+    scenario files. Saved or sent as bytes, the text gets a byte-order mark
+    (:func:`csv_bytes`, and :func:`write_files` for ``.csv`` names), so that spreadsheet
+    programs show accents and en dashes correctly.
+    """
+    return str(neutralise_formulas(frame).to_csv(index=False, lineterminator="\n"))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Return a table as UTF-8 CSV bytes with a byte-order mark (for downloads), formulas neutralised."""
+    return csv_text(frame).encode("utf-8-sig")
+
 def check_targets(paths: Sequence[Path], *, force: bool) -> None:
     """Refuse, naming them, the ``paths`` that exist, unless ``force`` is set.
 

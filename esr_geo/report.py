@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from esr_geo import __version__, i18n, settings
-from esr_geo._io import neutralise_formulas, write_files
+from esr_geo._io import csv_bytes, csv_text, neutralise_formulas, write_files
 from esr_geo.analysis import Analysis
 from esr_geo.data import ATTRIBUTIONS
 from esr_geo.style import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS, RESERVE_COLOUR
@@ -306,7 +306,12 @@ def excel_bytes(analysis: Analysis) -> bytes:
 
 def table_csv(analysis: Analysis, key: str) -> str:
     """Return one report table as CSV text (formulas neutralised)."""
-    return neutralise_formulas(worded_table(analysis, key)).to_csv(index=False, lineterminator="\n")
+    return csv_text(worded_table(analysis, key))
+
+
+def table_csv_bytes(analysis: Analysis, key: str) -> bytes:
+    """Return one report table as CSV bytes with a byte-order mark, as the CLI's files are (for downloads)."""
+    return csv_bytes(worded_table(analysis, key))
 
 
 def readme_text(analysis: Analysis) -> str:

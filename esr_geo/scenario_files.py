@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from esr_geo import i18n
-from esr_geo._io import neutralise_formulas, write_files
+from esr_geo._io import csv_text, neutralise_formulas, write_files
 from esr_geo.closures import ClosureResult
 from esr_geo.report import html_page
 from esr_geo.style import PASS_COLOUR
@@ -90,7 +90,7 @@ def _table_html(frame: pd.DataFrame) -> str:
 
 
 def _csv(frame: pd.DataFrame) -> str:
-    return str(neutralise_formulas(english(frame)).to_csv(index=False, lineterminator="\n"))
+    return csv_text(english(frame))
 
 
 def _sections(sections: list[tuple[str, str]]) -> list[str]:

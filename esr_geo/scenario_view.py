@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from esr_geo import i18n
+from esr_geo._io import csv_bytes, csv_text
 from esr_geo.i18n import t
 from esr_geo.scenario_codes import CANDIDATE_FILE_KIND
 from esr_geo.style import FAIL_HIGHLIGHT
@@ -154,9 +155,12 @@ def suggestion_lines(result: SuggestionResult, lang: str) -> tuple[str, str]:
 
 def suggestion_csv(result: SuggestionResult) -> str:
     """Return the suggested sites as CSV text (the CLI's ``suggested_sites.csv``)."""
-    from esr_geo._io import neutralise_formulas
+    return csv_text(result.to_frame())
 
-    return str(neutralise_formulas(result.to_frame()).to_csv(index=False, lineterminator="\n"))
+
+def suggestion_csv_bytes(result: SuggestionResult) -> bytes:
+    """Return the suggested sites as CSV bytes with a byte-order mark (the page's download)."""
+    return csv_bytes(result.to_frame())
 
 
 def scope_options(analysis: Analysis) -> list[str]:

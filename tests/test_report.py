@@ -82,3 +82,14 @@ def test_readme_and_integer_census_population(analysis: Analysis, tmp_path: Path
     assert "Open Government Licence – Canada" in readme and "road networks" in readme
     csd = (tmp_path / "access_by_csd.csv").read_text(encoding="utf-8-sig").splitlines()
     assert csd[1].startswith("3501005,South Glengarry,TP,Ottawa,,13330,13330,")
+
+
+def test_page_downloads_and_cli_files_share_one_csv_writer(analysis: Analysis, tmp_path: Path) -> None:
+    from esr_geo.report import table_csv, table_csv_bytes, write_report
+
+    data = table_csv_bytes(analysis, "coverage_by_catchment")
+    assert data.startswith(b"\xef\xbb\xbf")  # a byte-order mark, so Excel on Windows shows "Kingston–Pembroke"
+    assert "Kingston–Pembroke" in data.decode("utf-8-sig")
+    assert data.decode("utf-8-sig") == table_csv(analysis, "coverage_by_catchment")
+    write_report(analysis, tmp_path / "r")
+    assert (tmp_path / "r" / "coverage_by_catchment.csv").read_bytes() == data  # the CLI's file, byte for byte
