@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from esr_geo import settings
-from esr_geo.data import polygonal
+from esr_geo.data import polygonal, read_project_csv
 from esr_geo.errors import DataError
 from esr_geo.rollout import status_codes
 
@@ -40,18 +40,9 @@ def load_definition(path: PathLike | None = None) -> pd.DataFrame:
         Listing every malformed row and every CDUID used twice.
     """
     path = Path(path) if path is not None else settings.PROJECT_DATA_DIR / CATCHMENTS_FILE
-    if not path.is_file():
-        raise DataError(f"Catchment definition {path} not found; it ships with the repository.")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, EOFError, ValueError) as exc:  # incl. UnicodeDecodeError and pandas' ParserError
-        raise DataError(
-            f"Could not read the catchment definition {path}: {exc}. Expected a UTF-8 CSV file with the "
-            f"header {','.join(COLUMNS)}; restore it from the repository."
-        ) from exc
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise DataError(f"{path} lacks the column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}.")
+    frame = read_project_csv(
+        path, what="Catchment definition", columns=COLUMNS, fix="restore it from the repository"
+    )
     problems = []
     seen: dict[str, str] = {}
     lists = []

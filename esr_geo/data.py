@@ -6,6 +6,7 @@ import gzip
 import logging
 import os
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,52 @@ def _read_csv(path: Path, *, required: list[str], dtype: dict[str, Any]) -> pd.D
             "Restore the file from the bundle."
         )
     return frame
+
+
+def read_project_csv(
+    path: Path, *, what: str, columns: Sequence[str], fix: str, keep_blank_lines: bool = False
+) -> pd.DataFrame:
+    """Read one of the project's own CSV files (``data/``) as text, checking its columns.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, e.g. ``data/rollout.csv``.
+    what : str
+        How messages name it, e.g. ``'Rollout table'``.
+    columns : sequence of str
+        The columns it must have.
+    fix : str
+        How to repair it (a clause), e.g. ``'restore it from the repository'``.
+    keep_blank_lines : bool, keyword-only
+        Keep empty lines as rows of blank cells, so that index ``i`` is spreadsheet row
+        ``i + 2``; otherwise they are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell as text (blank cells ``''``).
+
+    Raises
+    ------
+    DataError
+        If the file is missing, unreadable or lacks a column, naming the file and the fix.
+    """
+    if not path.is_file():
+        raise DataError(f"{what} {path} not found; it ships with the repository in data/.")
+    try:
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=not keep_blank_lines
+        )
+    except READ_ERRORS as exc:  # incl. UnicodeDecodeError and pandas' ParserError
+        raise DataError(
+            f"Could not read {what.lower()} {path}: {exc}. Expected a UTF-8 CSV file with the header "
+            f"{','.join(columns)}; {fix}."
+        ) from exc
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{what} {path} lacks the column(s) {', '.join(missing)}; expected {', '.join(columns)}.")
+    return frame.fillna("")
 
 
 def count_rows(name: str, data_dir: PathLike | None = None) -> int:

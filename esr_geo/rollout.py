@@ -79,21 +79,15 @@ def _parse_month(value: object, *, path: Path, row: int, column: str, problems: 
 
 def _read_table(path: Path) -> pd.DataFrame:
     """Read the rollout CSV as text, keeping each record's spreadsheet row number in the index."""
-    if not path.is_file():
-        raise DataError(f"Rollout table {path} not found; it ships with the repository in data/.")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False)
-    except (OSError, EOFError, ValueError) as exc:  # incl. UnicodeDecodeError and pandas' ParserError
-        raise DataError(
-            f"Could not read rollout table {path}: {exc}. Expected a UTF-8 CSV file with the header "
-            f"{','.join(COLUMNS)}; save it again as CSV (UTF-8) or restore it from the repository."
-        ) from exc
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataError(
-            f"Rollout table {path} lacks the column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}."
-        )
-    raw = raw.fillna("")
+    from esr_geo.data import read_project_csv
+
+    raw = read_project_csv(
+        path,
+        what="Rollout table",
+        columns=COLUMNS,
+        fix="save it again as CSV (UTF-8) or restore it from the repository",
+        keep_blank_lines=True,
+    )
     raw.index = pd.RangeIndex(2, len(raw) + 2)  # spreadsheet rows: the header is row 1
     # rows left empty (a blank line, or only commas) are not catchments
     return raw[(raw.map(lambda v: str(v).strip()) != "").any(axis=1)]
