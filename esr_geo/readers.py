@@ -27,6 +27,7 @@ import io
 import json
 import logging
 import math
+import mmap
 import numbers
 import os
 import re
@@ -736,36 +737,44 @@ def _dbf_encoding(dbf: bytes, label: str) -> str | None:
     return "UTF-8"
 
 
-def _geojson_check(path: Path, label: str, kind: FileKind) -> int:
-    """Check a GeoJSON file as JSON first; return how many features have a geometry object.
+_CRS_MEMBER = re.compile(rb'"crs"\s*:\s*\{')
+_GEOMETRY_OBJECT = re.compile(rb'"geometry"\s*:\s*\{')
+_TEXT_COORDINATES = re.compile(rb'"coordinates"\s*:\s*\[[\s\[]*"')
 
-    A ``crs`` member other than a named CRS (e.g. a ``link`` to a URL, which GDAL would
-    fetch) is refused.
+
+def _geojson_check(path: Path, label: str, kind: FileKind) -> int:
+    """Look over a GeoJSON file's bytes before GDAL reads it; return how many geometry objects it has.
+
+    The file is scanned in place (memory-mapped), never parsed into Python objects, so the
+    check costs no memory in proportion to the file. A ``crs`` member other than a named CRS
+    (e.g. a ``link`` to a URL, which a reader could fetch) is refused.
     """
     head = _head(path, 64).lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"{"):
         raise _refuse_content(label, kind, "GeoJSON", "Export the layer from a GIS as GeoJSON.")
+    with path.open("rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as raw:
+        for match in _CRS_MEMBER.finditer(raw):
+            _check_crs_member(bytes(raw[match.end() - 1 : match.end() + 2_000]), label, kind)
+        return sum(1 for _ in _GEOMETRY_OBJECT.finditer(raw))
+
+
+def _check_crs_member(text: bytes, label: str, kind: FileKind) -> None:
+    """Refuse a GeoJSON ``crs`` object that is not a named CRS (``text`` starts at its ``{``)."""
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (ValueError, RecursionError) as exc:
-        raise InputError(
-            f"{kind.noun} {named(label)} is not valid JSON ({type(exc).__name__}). Export the layer from a GIS as "
-            "GeoJSON again."
-        ) from exc
-    if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
-        raise _refuse_content(
-            label, kind, "a GeoJSON feature collection", "Export the layer from a GIS as GeoJSON (RFC 7946)."
-        )
-    crs = doc.get("crs")
-    if crs is not None and not (isinstance(crs, dict) and crs.get("type") == "name"):
+        crs, _end = json.JSONDecoder().raw_decode(text.decode("utf-8", "replace"))
+    except ValueError:
+        crs = None
+    if not (isinstance(crs, dict) and crs.get("type") == "name"):
         raise InputError(
             f"{kind.noun} {named(label)} was refused: its 'crs' member is not a named coordinate reference system. "
             "Export the layer as GeoJSON in WGS 84 (EPSG:4326), which needs no 'crs' member."
         )
-    features = doc.get("features", [doc]) if doc.get("type") == "FeatureCollection" else [doc]
-    if not isinstance(features, list):
-        raise _refuse_content(label, kind, "a GeoJSON feature collection", "Its 'features' must be a list.")
-    return sum(1 for f in features if isinstance(f, dict) and isinstance(f.get("geometry"), dict))
+
+
+def _text_coordinates(path: Path) -> bool:
+    """Whether a GeoJSON file writes coordinates as text (``["-79.4", "43.7"]``), scanned in place."""
+    with path.open("rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as raw:
+        return _TEXT_COORDINATES.search(raw) is not None
 
 
 @dataclass(frozen=True)
@@ -886,7 +895,7 @@ def read_vector(path: PathLike, label: str | None = None, *, kind: FileKind) -> 
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
     if has_geometry and frame.geometry.notna().any():
         _check_crs(frame, label, kind, suffix=suffix)
-    elif with_geometry:
+    elif with_geometry and _text_coordinates(path):
         raise InputError(
             f"{kind.noun} {named(label)}: none of its {with_geometry:,} geometries could be read. GeoJSON "
             "coordinates must be numbers ([-79.38, 43.65]), not text; export the layer from a GIS again."

@@ -883,7 +883,7 @@ def test_broken_files(tmp_path: Path, base: Base) -> None:
     with pytest.raises(InputError, match=r"fake\.xlsx is not an Excel \.xlsx workbook: its content does not match"):
         validate_sites(bad_xlsx, base=base)
     bad_json = write(tmp_path, "{not json", name="bad.geojson")
-    with pytest.raises(InputError, match=r"bad\.geojson is not valid JSON"):
+    with pytest.raises(InputError, match=r"bad\.geojson could not be read as GeoJSON"):
         validate_sites(bad_json, base=base)
     bad_zip = write(tmp_path, "not a zip", name="bad.zip")
     with pytest.raises(InputError, match=r"bad\.zip is not a valid zip archive"):

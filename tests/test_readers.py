@@ -443,3 +443,20 @@ def test_a_long_cell_in_an_unread_column_costs_no_memory_blow_up(tmp_path: Path)
     frame.to_file(path)
     table = _drop_blank_rows(_read_sites_vector(path, "sites.geojson"), "sites.geojson")
     assert table.frame["name"].tolist() == ["A", "B"] and table.rows.tolist() == [2, 3]
+
+
+def test_geojson_check_scans_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pre-check memory-maps the file; it never parses it into Python objects (a 100 MB
+    # zones file would take a gigabyte). A named CRS is fine, a linked one is refused.
+    named_crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3161"}}
+    frame = _points(["A"]).to_crs("EPSG:3161")
+    doc = json.loads(frame.to_json())
+    doc["crs"] = named_crs
+    (tmp_path / "named.geojson").write_text(json.dumps(doc))
+    assert read_vector(tmp_path / "named.geojson", kind=SITE_FILE)["name"].tolist() == ["A"]
+
+    def no_parse(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("the GeoJSON pre-check parsed the whole file")
+
+    monkeypatch.setattr("esr_geo.readers.json.loads", no_parse)
+    assert read_vector(tmp_path / "named.geojson", kind=SITE_FILE)["name"].tolist() == ["A"]
