@@ -210,7 +210,7 @@ def sidebar(lang_default: str = "en") -> Choices:
     sb = st.sidebar
     lang = (
         sb.radio(
-            "Language / Langue", list(i18n.LANGS), format_func=view.LANGUAGE_NAMES.get, key="lang", horizontal=True
+            "Language / Langue", list(i18n.LANGS), format_func=i18n.LANG_NAMES.get, key="lang", horizontal=True
         )
         or lang_default
     )

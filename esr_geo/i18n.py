@@ -15,8 +15,8 @@ import pandas as pd
 
 from esr_geo.rollout import LANGS, STATUS_LABELS, STATUSES, TBA_TEXT, check_lang
 
-#: ``LANGS`` and ``check_lang`` live in :mod:`esr_geo.rollout`; they are used from here too.
-__all__ = ["LANGS", "LANG_NAMES", "TEXT", "check_lang", "t"]
+# ``LANGS`` and ``check_lang`` live in :mod:`esr_geo.rollout` (their one home); callers may use
+# them from here too (``i18n.LANGS``).
 
 LANG_NAMES: dict[str, str] = {"en": "English", "fr": "français"}
 

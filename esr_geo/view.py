@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from esr_geo.analysis import Analysis
     from esr_geo.model import Base
 
-#: Each language's name in itself, for the language choice (shown in both languages' pages alike).
-LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "français"}
 #: The report tables the page shows in its tabs (keys of ``Analysis.tables``), in tab order.
 PAGE_TABLES: tuple[str, ...] = (
     "coverage_by_catchment",
