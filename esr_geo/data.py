@@ -39,6 +39,7 @@ BUNDLE_FILES: dict[str, str] = {
     "dissemination_block_points": "statcan/dissemination_block_points_2021.csv.gz",
     "first_nations_locations": "isc/first_nations_locations.csv",
     "service_canada_offices": "offices/service_canada_ontario_2024.csv",
+    "ottawa_block_population": "roads/ottawa_dissemination_blocks_2021.gpkg",
 }
 
 _STATCAN_SUFFIX = "This does not constitute an endorsement by Statistics Canada of this product."
@@ -57,6 +58,8 @@ ATTRIBUTIONS: tuple[str, ...] = (
     f"Census (dissemination areas), 2021. {_STATCAN_SUFFIX}",
     "Adapted from Statistics Canada, 2021 Census – Dissemination blocks cartographic boundary "
     f"file (ldb_000b21a_e), 2021. {_STATCAN_SUFFIX}",
+    "Adapted from Statistics Canada, 2021 Census – Dissemination blocks boundary file and "
+    f"population counts, 2021. {_STATCAN_SUFFIX}",
     "Indigenous Services Canada, First Nations Location; Service Canada office list: Contains "
     "information licensed under the Open Government Licence – Canada.",
     "Contains data from GeoNames (www.geonames.org), CC BY 4.0 (Service Canada office "
@@ -515,6 +518,38 @@ def load_block_points(data_dir: PathLike | None = None) -> pd.DataFrame:
     return frame[["DBUID", "X", "Y"]]
 
 
+def load_block_population(data_dir: PathLike | None = None) -> pd.DataFrame:
+    """Load the real 2021 population of each dissemination block of the City of Ottawa.
+
+    The bundle has block-level counts only for the City of Ottawa (census division 3506);
+    elsewhere a dissemination area's population is split evenly over its blocks (see
+    :func:`esr_geo.population.build_population_points`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``DBUID`` (text, 11 digits) and ``population`` (persons, int64), one row per block.
+    """
+    path = bundle_path("ottawa_block_population", data_dir)
+    try:
+        frame = pd.DataFrame(gpd.read_file(path, ignore_geometry=True))
+    except Exception as exc:  # pyogrio raises several unrelated types (DataSourceError, ...) for broken files
+        raise unreadable(path, exc, expected="a GeoPackage with the columns DBUID and dbpop2021") from exc
+    missing = [c for c in ("DBUID", "dbpop2021") if c not in frame.columns]
+    if missing:
+        raise DataError(f"{path}: missing column(s) {', '.join(missing)}; expected DBUID and dbpop2021.")
+    frame = frame.assign(DBUID=frame["DBUID"].astype(str))
+    _check_unique(frame, "DBUID", path)
+    pop = pd.to_numeric(frame["dbpop2021"], errors="coerce")
+    bad = frame.index[pop.isna() | (pop < 0) | (pop % 1 != 0) | ~frame["DBUID"].str.fullmatch(r"3506\d{7}")]
+    if len(bad):
+        raise DataError(
+            f"{path}: {len(bad)} row(s) with a DBUID outside the City of Ottawa (3506...) or a population "
+            f"that is not a whole number of persons (first: row {bad[0] + 1})."
+        )
+    return pd.DataFrame({"DBUID": frame["DBUID"], "population": pop.astype("int64")})
+
+
 def load_first_nations(data_dir: PathLike | None = None) -> gpd.GeoDataFrame:
     """Load First Nations band-office locations in Ontario (Indigenous Services Canada).
 
@@ -664,6 +699,11 @@ def check_bundle(data_dir: PathLike | None = None) -> BundleReport:
     )
     run("dissemination_block_points", load_block_points, lambda f: "X/Y in EPSG:3347 metres.")
     run("first_nations_locations", load_first_nations, lambda f: "band offices (lat/lon).")
+    run(
+        "ottawa_block_population",
+        load_block_population,
+        lambda f: f"City of Ottawa blocks; population {int(f['population'].sum()):,} persons.",
+    )
     run(
         "service_canada_offices",
         load_service_canada_sites,

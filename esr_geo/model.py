@@ -35,6 +35,7 @@ POINTS_INPUTS: tuple[str, ...] = (
     "dissemination_area_population",
     "dissemination_block_points",
     "census_subdivisions",
+    "ottawa_block_population",
 )
 
 #: Bytes read at a time when hashing a bundle file.
@@ -164,6 +165,7 @@ _POINT_KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "lat": ("float", pd.api.types.is_float_dtype),
     "population": ("integer", pd.api.types.is_integer_dtype),
     "snapped": ("boolean", pd.api.types.is_bool_dtype),
+    "block_count": ("boolean", pd.api.types.is_bool_dtype),
 }
 
 
@@ -295,6 +297,7 @@ def population_points(data_dir: PathLike | None = None, *, cache: PathLike | boo
         data.load_block_points(root),
         data.load_census_subdivisions(root),
         census=census,
+        block_population=data.load_block_population(root).set_index("DBUID")["population"],
     )
     if target is not None:
         write_cached(points, target)

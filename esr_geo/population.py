@@ -16,7 +16,7 @@ from esr_geo.errors import DataError
 log = logging.getLogger(__name__)
 
 #: Columns of the population-point table.
-POINT_COLUMNS = ["DBUID", "DAUID", "CDUID", "CSDUID", "x", "y", "lon", "lat", "population", "snapped"]
+POINT_COLUMNS = ["DBUID", "DAUID", "CDUID", "CSDUID", "x", "y", "lon", "lat", "population", "snapped", "block_count"]
 
 _FrameT = TypeVar("_FrameT", bound=pd.DataFrame)
 
@@ -226,19 +226,48 @@ def reconcile_das(
     return assign
 
 
+def _use_block_counts(pts: pd.DataFrame, da_pop: pd.Series, counts: pd.Series) -> pd.DataFrame:
+    """Replace the even split by real block counts in every DA that has them all and adds up."""
+    real = pts["DBUID"].map(counts)
+    per_da = pd.DataFrame({"DAUID": pts["DAUID"], "real": real}).groupby("DAUID")["real"]
+    complete = per_da.count() == per_da.size()
+    sums = per_da.sum()
+    touched = per_da.count() > 0
+    agrees = sums.eq(da_pop.reindex(sums.index).fillna(0.0))
+    usable = complete & agrees
+    rejected = touched & ~usable
+    if rejected.any():
+        log.warning(
+            "%d dissemination area(s) have block counts that are incomplete or do not add up to the DA's "
+            "population (e.g. %s); their population is split evenly over their blocks instead.",
+            int(rejected.sum()),
+            rejected[rejected].index[0],
+        )
+    unknown = int((~counts.index.isin(pts["DBUID"])).sum())
+    if unknown:
+        log.warning("%d block count(s) name a DBUID that has no block point; they are not used.", unknown)
+    use = pts["DAUID"].map(usable).fillna(False).to_numpy(dtype=bool)
+    out = pts.copy()
+    out.loc[use, "population"] = real[use].astype("int64").to_numpy()
+    out["block_count"] = use
+    return out
+
+
 def build_population_points(
     da_population: pd.DataFrame,
     blocks: pd.DataFrame,
     csds: gpd.GeoDataFrame,
     *,
     census: pd.Series | None = None,
+    block_population: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Place each dissemination area's population evenly on its block representative points.
+    """Place each dissemination area's population on its block representative points.
 
-    Assumption (documented in the report): with no population per block in the bundle, a
-    DA's 2021 population is split evenly over its blocks. This spreads rural DAs along their
-    roads and settlements instead of piling everyone on one centroid. DAs with a blank count
-    (no published population) contribute no one.
+    Where the bundle has the real 2021 population of every block of a dissemination area
+    (the City of Ottawa), those counts are used. Elsewhere (documented in the report) a DA's
+    2021 population is split evenly over its blocks: this spreads rural DAs along their roads
+    and settlements instead of piling everyone on one centroid. DAs with a blank count (no
+    published population) contribute no one.
 
     Parameters
     ----------
@@ -252,6 +281,10 @@ def build_population_points(
         Published population per CSDUID (persons). When given, each DA's subdivision is
         reconciled against it (see :func:`reconcile_das`), so that reserve and municipal
         populations match the census wherever the simplified polygons allow.
+    block_population : pandas.Series, keyword-only
+        Real 2021 population (persons) by DBUID for some blocks. A DA takes them when it has a
+        count for every one of its blocks and they add up to its published population; a DA
+        whose counts do not is split evenly, and logged.
 
     Returns
     -------
@@ -259,7 +292,8 @@ def build_population_points(
         One row per block point: ``DBUID``, ``DAUID``, ``CDUID``, ``CSDUID``, ``x``, ``y``
         (EPSG:3347 metres), ``lon``, ``lat`` (degrees WGS 84), ``population`` (whole persons:
         the even share, with the remainder given one person each to the DA's first blocks in
-        DBUID order) and ``snapped`` (True where the point lies outside its CSD polygon). The
+        DBUID order), ``snapped`` (True where the point lies outside its CSD polygon) and
+        ``block_count`` (True where ``population`` is the block's own census count). The
         population adds up to each DA's total exactly.
 
     Raises
@@ -289,6 +323,9 @@ def build_population_points(
     n = pts["DAUID"].map(n_blocks).astype("int64").to_numpy()
     rank = pts.groupby("DAUID").cumcount().to_numpy()
     pts["population"] = da_pop // n + (rank < da_pop % n)
+    pts["block_count"] = False
+    if block_population is not None:
+        pts = _use_block_counts(pts, pop, block_population)
     da_csd = assign_das_to_csds(blocks, csds)
     if census is not None:
         da_csd = reconcile_das(pop, da_csd, candidate_csds(blocks, csds), census)

@@ -49,8 +49,9 @@ def method_notes(analysis: Analysis) -> list[str]:
         "ellipsoid to the nearest in-person site, in any catchment.",
         "Limitation: road networks, ferries, winter roads and seasonal access are not modelled; a straight "
         "line across water or roadless land understates real travel.",
-        "Where people live: 2021 Census population of each dissemination area, split evenly over its "
-        "dissemination-block representative points (whole persons; any remainder goes to the first blocks). "
+        "Where people live: in the City of Ottawa, each dissemination block's own 2021 Census population; "
+        "elsewhere (no block counts in the data), each dissemination area's 2021 population split evenly over "
+        "its dissemination-block representative points (whole persons; any remainder goes to the first blocks). "
         f"All {settings.ONTARIO_POPULATION_2021:,} Ontarians are counted once; DAs with no published count "
         "contribute no one. Each DA is placed in the census subdivision that makes every subdivision's "
         "population equal its published 2021 count (DAs nest in subdivisions; the boundaries are simplified).",

@@ -170,6 +170,7 @@ def tiny_points() -> pd.DataFrame:
             "lat": lat,
             "population": np.array([p[3] for p in POINTS], dtype="int64"),
             "snapped": np.zeros(len(POINTS), dtype=bool),
+            "block_count": np.zeros(len(POINTS), dtype=bool),
         }
     )[POINT_COLUMNS]
 

@@ -77,7 +77,7 @@ def test_missing_bundle_names_dir_files_and_fix(tmp_path: Path) -> None:
     assert str(tmp_path) in msg
     assert "statcan/census_divisions_2021.gpkg" in msg
     assert settings.DATA_DIR_ENV in msg
-    assert "9 file(s) not found" in msg
+    assert f"{len(data.BUNDLE_FILES)} file(s) not found" in msg
 
 
 def test_partial_bundle_names_only_missing(bundle_copy: Path) -> None:
@@ -137,7 +137,7 @@ def test_attributions_cover_every_licence() -> None:
     assert "Statistics Canada" in text
     assert "Open Government Licence – Canada" in text
     assert "GeoNames" in text and "CC BY 4.0" in text
-    assert text.count("does not constitute an endorsement") == 7
+    assert text.count("does not constitute an endorsement") == 8
 
 
 def test_text_in_a_number_column_names_the_row(bundle_copy: Path) -> None:
@@ -166,7 +166,7 @@ def test_missing_bundle_given_on_the_command_line_says_so(tmp_path: Path) -> Non
         data.require_bundle(tmp_path / "nope")
     msg = str(err.value)
     assert f"{tmp_path / 'nope'} (from the data folder given) does not exist" in msg
-    assert "9 file(s) not found" in msg and "Expected these files" not in msg  # listed once, not twice
+    assert f"{len(data.BUNDLE_FILES)} file(s) not found" in msg and "Expected these files" not in msg  # listed once, not twice
     assert "Check that path" in msg
 
 
