@@ -226,6 +226,31 @@ def reconcile_das(
     return assign
 
 
+def even_split(block_dauid: pd.Series, da_population: pd.Series) -> np.ndarray:
+    """Split each dissemination area's population evenly over its blocks, in whole persons.
+
+    Each block gets the floor of the even share and the remainder goes one person each to the
+    DA's first blocks in the order given (DBUID order in the population points), so every DA
+    sums exactly to its population.
+
+    Parameters
+    ----------
+    block_dauid : pandas.Series
+        The DAUID of each block, blocks in DBUID order.
+    da_population : pandas.Series
+        Persons per DAUID (every DAUID of ``block_dauid``).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Persons per block, aligned with ``block_dauid``.
+    """
+    da_pop = block_dauid.map(da_population).astype("int64").to_numpy()
+    n = block_dauid.map(block_dauid.value_counts()).astype("int64").to_numpy()
+    rank = block_dauid.groupby(block_dauid).cumcount().to_numpy()
+    return np.asarray(da_pop // n + (rank < da_pop % n), dtype=np.int64)
+
+
 def _use_block_counts(pts: pd.DataFrame, da_pop: pd.Series, counts: pd.Series) -> pd.DataFrame:
     """Replace the even split by real block counts in every DA that has them all and adds up."""
     real = pts["DBUID"].map(counts)
@@ -316,13 +341,8 @@ def build_population_points(
     unknown = sorted(set(n_blocks.index) - set(pop.index))
     if unknown:
         raise DataError(f"Block points reference {len(unknown)} DAUID(s) not in the DA table, e.g. {unknown[0]}.")
-    # whole persons: each block gets the floor of the even share, and the remainder goes one
-    # person each to the DA's first blocks in DBUID order, so every sum is an exact integer
     pts = pts.sort_values("DBUID", kind="stable").reset_index(drop=True)
-    da_pop = pts["DAUID"].map(pop).astype("int64").to_numpy()
-    n = pts["DAUID"].map(n_blocks).astype("int64").to_numpy()
-    rank = pts.groupby("DAUID").cumcount().to_numpy()
-    pts["population"] = da_pop // n + (rank < da_pop % n)
+    pts["population"] = even_split(pts["DAUID"], pop)
     pts["block_count"] = False
     if block_population is not None:
         pts = _use_block_counts(pts, pop, block_population)
