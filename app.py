@@ -16,17 +16,21 @@ import functools
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
+import app_planner  # the workspace, the zones built in the page and scenarios side by side (widgets)
 from esr_geo import i18n, scenario_view, settings, startup, timeline, view
 from esr_geo.errors import DataError, EsrGeoError
 from esr_geo.i18n import t
 from esr_geo.rollout import PHASES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from esr_geo.analysis import Analysis
     from esr_geo.model import Base
     from esr_geo.scenario import ClosureResult, SuggestionResult
@@ -40,8 +44,11 @@ _LOG = logging.getLogger("esr_geo.app")
 MAP_HEIGHT = 640
 TIMELINE_PADDING_PX = 90  # the timeline's axis and legend, below its rows
 RETURNED = ["last_active_drawing", "last_object_clicked_tooltip", "last_object_clicked", "last_object_clicked_count"]
-
-st.set_page_config(page_title="esr-geo", layout="wide", initial_sidebar_state="expanded")
+SIDEBAR_PX = 260  # the sidebar's width: leaves the map room on a 1,024 px laptop (it folds away on a phone)
+METRIC_MIN_PX = 180  # the headline figures wrap onto another row rather than cut a number
+MAP_CARD_MIN_PX = 300  # below three such columns, the card goes under the map
+PICTURE_MIN_PX = 340  # the two pictures side by side, or one under the other
+PAGE_CSS = Path(view.__file__).with_name("static") / "page.css"
 
 
 # --------------------------------------------------------------------------------------
@@ -92,8 +99,8 @@ def get_analysis(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def check_sites(data_dir: str, digest: str, _upload: startup.Upload) -> startup.SiteCheck:
-    """Validate an uploaded site file (keyed by its SHA-256): 'ok', 'invalid' or 'unreadable', and why."""
+def check_sites(data_dir: str, digest: str, name: str, _upload: startup.Upload) -> startup.SiteCheck:
+    """Validate an uploaded site file (keyed by its SHA-256 and name): 'ok', 'invalid' or 'unreadable', and why."""
     return startup.check_site_upload(_upload, base=get_base(data_dir))
 
 
@@ -107,24 +114,37 @@ def get_closure(inputs: tuple[object, ...], site_ids: tuple[str, ...], _analysis
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def get_suggestions(
-    inputs: tuple[object, ...], k: int, scope: str, fix_first: bool, _analysis: Analysis
+    inputs: tuple[object, ...],
+    k: int,
+    scope: str,
+    fix_first: bool,
+    candidates_key: str,
+    _analysis: Analysis,
+    _candidates: pd.DataFrame | None = None,
 ) -> SuggestionResult:
-    """Suggest ``k`` new sites in a scope ('', 'catchment:<id>' or 'zone:<name>') of the analysis of ``inputs``."""
+    """Suggest ``k`` new sites in a scope ('', 'catchment:<id>' or 'zone:<name>') of the analysis of ``inputs``.
+
+    ``candidates_key`` is the SHA-256 of a planner's candidate file (``''``: named places).
+    """
     from esr_geo import scenario
 
     catchment, zone = scenario_view.scope_parts(scope)
-    return scenario.suggest_sites(_analysis, k=k, catchment=catchment, zone=zone, fix_failing_zones_first=fix_first)
+    return scenario.suggest_sites(_analysis, k=k, candidates=_candidates, catchment=catchment, zone=zone,
+                                  fix_failing_zones_first=fix_first)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------
 # Small page pieces
 
 
-def show_error(exc: BaseException, lang: str) -> None:
-    """Show an esr-geo error in plain words (never a traceback)."""
+def show_error(exc: BaseException, lang: str, box: Any = None) -> None:
+    """Show an esr-geo error in plain words and the page's terms (never a traceback), in ``box`` if given."""
     lead = t("app.error_data" if isinstance(exc, DataError) else "app.error_input", lang)
     note = t("app.engine_language", lang)
-    st.error(f"**{lead}**\n\n{exc}\n\n{t('app.error_hint', lang)}" + (f"\n\n*{note}*" if note else ""))
+    skip = getattr(exc, "parameter", None) == "skip_invalid"
+    hint = t("side.skip_hint", lang, label=t("side.skip_invalid", lang)) if skip else t("app.error_hint", lang)
+    text = view.page_message(str(exc), lang)
+    (box or st).error(f"**{lead}**\n\n{text}\n\n{hint}" + (f"\n\n*{note}*" if note else ""))
 
 
 def footer(lang: str) -> None:
@@ -149,14 +169,17 @@ def md_escape(text: object) -> str:
 
 
 def show_card(card: view.Card, lang: str) -> None:
-    """Show a catchment card: its facts, then its zones and their results."""
+    """Show a catchment card: its facts, then its zones and their results (whole reasons, readable in a column)."""
     st.subheader(card.title)
-    st.markdown("\n".join(f"- **{md_escape(label)}**: {md_escape(value)}" for label, value in card.rows))
+    colon = i18n.COLON[lang]  # French puts a space before a colon
+    st.markdown("\n".join(f"- **{md_escape(label)}**{colon}{md_escape(value)}" for label, value in card.rows))
     st.markdown(f"**{t('card.zones', lang)}**")
     if card.zones.empty:
         st.caption(t("card.no_zones", lang))
-    else:
-        st.dataframe(view.card_zone_table(card, lang), hide_index=True)
+        return
+    lines = view.card_zone_lines(card, lang)
+    st.markdown("\n".join(f"- **{md_escape(z)}**{colon}{md_escape(r)}" + (f"  \n  {md_escape(w)}" if w else "")
+                           for z, r, w in lines))  # fmt: skip
 
 
 def choose(widget: Any, label: str, options: list[Any], *, key: str, lang: str, **kwargs: Any) -> Any:
@@ -186,13 +209,73 @@ def back_to_ontario() -> None:
     st.session_state["catchment"] = ""
 
 
+def keep_in_range(key: str, low: Any, high: Any, default: Any) -> None:
+    """Bring a box's value back into ``[low, high]`` (its callback), so the box never shows what the page does not.
+
+    What was asked for and what is used are kept under ``'<key>.range'`` for the note beside the box;
+    a cleared box goes back to its last value (or ``default``).
+    """
+    value = st.session_state.get(key)
+    if value is None:
+        st.session_state[key] = st.session_state.get(f"{key}.last", default)
+        return
+    used = min(max(value, low), high)
+    if used != value:
+        st.session_state[key] = used
+        st.session_state[f"{key}.range"] = (value, used)
+    st.session_state[f"{key}.last"] = used
+
+
+def open_view_link(rollout: pd.DataFrame) -> None:
+    """On a visit's first run, open the view its address names (date, language, catchment, threshold, measure)."""
+    if st.session_state.get("link_read"):
+        return
+    st.session_state["link_read"] = True
+    params = st.query_params.to_dict()
+    if not any(name in params for name in view.VIEW_PARAMS):
+        return
+    from esr_geo.analysis import MEASURE_KM, MEASURE_MIN
+
+    link = view.read_view_link(
+        params, catchment_ids=list(rollout["catchment_id"]), dates=(timeline.MIN_DATE, dt.date.today()),
+        thresholds_km=(settings.PAGE_THRESHOLD_KM_MIN, settings.THRESHOLD_KM_MAX), measures=(MEASURE_KM, MEASURE_MIN),
+    )  # fmt: skip
+    for name, value in link.choices.items():
+        st.session_state[name] = value  # the widgets' keys are the parameters' names
+    if link.ignored:
+        st.session_state["link_ignored"] = link.ignored
+
+
+def keep_view_link(choices: Choices) -> None:
+    """Write the view in the page's address, and show it in the sidebar to be sent (see ``view.view_link``)."""
+    from urllib.parse import urlencode
+
+    lang = choices.lang
+    params = view.view_link(lang=lang, day=choices.day, catchment=choices.catchment, threshold_km=choices.threshold,
+                            measure=st.session_state.get("measure"))  # fmt: skip
+    current = st.query_params.to_dict()
+    for name in view.VIEW_PARAMS:  # other parameters of the address are left alone
+        if name in params and current.get(name) != params[name]:
+            st.query_params[name] = params[name]
+        elif name not in params and name in current:
+            del st.query_params[name]
+    address = str(st.context.url or "").split("?")[0]
+    st.sidebar.header(t("side.link", lang))
+    st.sidebar.code(f"{address}?{urlencode(params)}", language=None, wrap_lines=True)
+    st.sidebar.caption(t("side.link_help", lang))
+
+
 # --------------------------------------------------------------------------------------
 # The page
 
 
 @dataclass(frozen=True)
 class Choices:
-    """The planner's choices on the page (the sidebar, the catchment, the map options and the date)."""
+    """The planner's choices on the page (the sidebar, the catchment, the map options and the date).
+
+    ``site_box`` and ``zone_box`` are the sidebar's places under each file box, for what is
+    wrong with the file.
+    """
 
     lang: str
     site_file: startup.Upload | None
@@ -203,62 +286,62 @@ class Choices:
     colour_by: str = "phase"
     layers: frozenset[str] = frozenset()
     day: dt.date = dataclasses.field(default_factory=dt.date.today)
+    site_box: Any = None
+    zone_box: Any = None
+
+
+def upload_box(kind: str, lang: str) -> tuple[startup.Upload | None, Any]:
+    """Draw the sidebar's choice of a site or zones file ('sites', 'zones'); return the file and the box under it."""
+    sb = st.sidebar
+    sb.header(t(f"side.{kind}", lang))
+    default = "demo" if kind == "sites" else "default"
+    source = choose(
+        sb.radio, t(f"side.{kind}_source", lang), [default, "upload"],
+        format_func=lambda v: t(f"side.{kind}_{v}", lang), key=f"{kind}_source", lang=lang,
+    )  # fmt: skip
+    if source != "upload":
+        return None, sb.container()
+    types = ["csv", "xlsx", "geojson", "json", "gpkg", "zip"] + (["txt"] if kind == "zones" else [])
+    up = sb.file_uploader(t(f"side.{kind}_file", lang), type=types, key=f"{kind}_file")
+    if up is None and kind == "sites":
+        sb.info(t("side.sites_wait", lang))
+    box = sb.container()
+    if kind == "sites":
+        data: Any = view.site_template_bytes
+    else:
+        data = functools.partial(zones_format, env_data_dir())
+    sb.download_button(
+        t(f"side.template_{kind}", lang), data=data, file_name=f"{kind}_template.csv", mime="text/csv",
+        on_click="ignore", key=f"dl_{kind}_template", help=t(f"side.template_{kind}_help", lang),
+    )  # fmt: skip
+    return (None if up is None else startup.Upload(up.name, up.getvalue())), box
+
+
+def zones_format(data_dir: str) -> bytes:
+    """Return the default zones as a zones file (``CSDUID,zone``), the format the zones box reads."""
+    return view.zones_format_csv(get_base(data_dir))
 
 
 def sidebar(lang_default: str = "en") -> Choices:
     """Draw the sidebar's language, inputs, threshold and phase; return those choices."""
     sb = st.sidebar
     lang = (
-        sb.radio(
-            "Language / Langue", list(i18n.LANGS), format_func=i18n.LANG_NAMES.get, key="lang", horizontal=True
-        )
+        sb.radio("Language / Langue", list(i18n.LANGS), format_func=i18n.LANG_NAMES.get, key="lang", horizontal=True)
         or lang_default
     )
-    sb.header(t("side.sites", lang))
-    sites_source = choose(
-        sb.radio,
-        t("side.sites_source", lang),
-        ["demo", "upload"],
-        format_func=lambda v: t("side.sites_demo" if v == "demo" else "side.sites_upload", lang),
-        key="sites_source",
-        lang=lang,
-    )
-    site_file = None
-    if sites_source == "upload":
-        up = sb.file_uploader(
-            t("side.sites_file", lang), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"], key="sites_file"
-        )
-        if up is None:
-            sb.info(t("side.sites_wait", lang))
-        else:
-            site_file = startup.Upload(up.name, up.getvalue())
-    sb.header(t("side.zones", lang))
-    zones_source = choose(
-        sb.radio,
-        t("side.zones_source", lang),
-        ["default", "upload"],
-        format_func=lambda v: t("side.zones_default" if v == "default" else "side.zones_upload", lang),
-        key="zones_source",
-        lang=lang,
-    )
-    zone_file = None
-    if zones_source == "upload":
-        zup = sb.file_uploader(
-            t("side.zones_file", lang), type=["csv", "txt", "xlsx", "gpkg", "geojson", "json", "zip"], key="zones_file"
-        )
-        if zup is not None:
-            zone_file = startup.Upload(zup.name, zup.getvalue())
+    site_file, site_box = upload_box("sites", lang)
+    zone_file, zone_box = upload_box("zones", lang)
     sb.header(t("side.analysis", lang))
+    low, high = settings.PAGE_THRESHOLD_KM_MIN, settings.THRESHOLD_KM_MAX
+    st.session_state.setdefault("threshold", float(settings.THRESHOLD_KM))
     threshold = sb.number_input(
-        t("side.threshold", lang),
-        min_value=1.0,
-        max_value=settings.THRESHOLD_KM_MAX,
-        value=float(settings.THRESHOLD_KM),
-        step=5.0,
-        format="%g",
-        help=t("side.threshold_help", lang),
-        key="threshold",
-    )
+        t("side.threshold", lang), step=5.0, format="%g", help=t("side.threshold_help", lang), key="threshold",
+        on_change=keep_in_range, args=("threshold", low, high, float(settings.THRESHOLD_KM)),
+    )  # fmt: skip
+    asked = st.session_state.pop("threshold.range", None)
+    if asked:
+        sb.warning(t("side.threshold_range", lang, lo=i18n.fmt_km(low, lang), hi=i18n.fmt_int(high, lang),
+                     asked=i18n.fmt_km(asked[0], lang), used=i18n.fmt_km(asked[1], lang)))  # fmt: skip
     sb.header(t("side.filters", lang))
     phase = choose(
         sb.selectbox,
@@ -268,7 +351,8 @@ def sidebar(lang_default: str = "en") -> Choices:
         key="phase",
         lang=lang,
     )
-    return Choices(lang=lang, site_file=site_file, zone_file=zone_file, threshold=float(threshold), phase=phase or None)
+    return Choices(lang=lang, site_file=site_file, zone_file=zone_file, threshold=float(threshold or high),
+                   phase=phase or None, site_box=site_box, zone_box=zone_box)  # fmt: skip
 
 
 def catchment_picker(rollout: pd.DataFrame, lang: str) -> str | None:
@@ -301,68 +385,73 @@ def map_options(lang: str) -> tuple[str, frozenset[str]]:
     layers = set(maps.DEFAULT_LAYERS)
     if st.sidebar.checkbox(t("side.rings", lang), value=False, key="rings"):
         layers.add("rings")
+    if st.sidebar.checkbox(t("layer.french_areas", lang), value=False, key="french_areas"):
+        layers.add("french_areas")
     return str(colour_by), frozenset(layers)
 
 
-def site_problems(upload: startup.Upload | None, data_dir: str, lang: str) -> bool | None:
-    """Check an uploaded site file; show its problems. Return skip_invalid, or None to stop."""
+def site_problems(upload: startup.Upload | None, data_dir: str, lang: str, box: Any) -> bool | None:
+    """Check an uploaded site file; show its problems in ``box``. Return skip_invalid, or None to refuse it."""
     if upload is None:
         return False
-    check = check_sites(data_dir, upload.digest, upload)
+    check = check_sites(data_dir, upload.digest, upload.name, upload)
     counts = view.problem_counts(check.problems)
     if check.state == "ok":
         if counts["warning"]:
-            st.sidebar.caption(t("side.warnings", lang, n=counts["warning"], file=upload.name))
+            box.caption(t("side.warnings", lang, n=counts["warning"], file=upload.name))
         return False
     if check.state == "unreadable":
-        st.error(f"**{t('app.error_input', lang)}**\n\n{check.message}")
+        box.error(f"**{t('app.error_input', lang)}**\n\n{view.page_message(check.message, lang)}")
         return None
-    st.warning(t("side.problems", lang, file=upload.name, n=counts["error"]))
-    st.subheader(t("tables.site_problems", lang))
-    st.dataframe(view.problem_table(check.problems, lang=lang), hide_index=True, key="site_problem_table")
+    box.warning(t("side.problems", lang, file=upload.name, n=counts["error"]))
+    with box.expander(t("side.problem_rows", lang), expanded=True):
+        st.dataframe(view.problem_table_styled(check.problems, lang=lang), hide_index=True, key="site_problem_table",
+                     column_config=wide_text(lang))  # fmt: skip
     if not check.usable:
-        st.error(check.message)
+        box.error(view.page_message(check.message, lang))
         return None
-    skip = st.checkbox(t("side.skip_invalid", lang), value=False, key="skip_invalid")
+    skip = box.checkbox(t("side.skip_invalid", lang), value=False, key="skip_invalid")
     return True if skip else None
 
 
-def headline_row(analysis: Analysis, ids: list[str] | None, scope: str, lang: str) -> None:
-    """Show the headline figures of the selection as st.metric."""
+def wide_text(lang: str) -> dict[str, Any]:
+    """Return a table's column settings that show its sentences (why it fails, how to fix it) wide."""
+    return {label: st.column_config.TextColumn(width="large") for label in view.wide_columns(lang)}
+
+
+def headline_row(analysis: Analysis, ids: list[str] | None, scope: str, lang: str, *, closed: bool = False) -> None:
+    """Show the headline figures of the selection as st.metric, in a grid that wraps on a narrow screen."""
     fig = analysis.summary(ids)
     km = i18n.fmt_km(analysis.threshold_km, lang)
-    st.caption(t("metric.scope", lang, scope=scope))
-    c1, c2, c3, c4 = st.columns(4)
-    pct = i18n.fmt_pct(fig["pct_within_threshold"], lang)
-    c1.metric(
-        t("metric.within", lang, km=km),
-        i18n.fmt_int(fig["pop_within_threshold"], lang),
-        delta=pct,
-        delta_color="off",
-        delta_arrow="off",
-        help=t("metric.within_help", lang, pct=pct),
-    )
-    c2.metric(
-        t("metric.beyond", lang, km=km),
-        i18n.fmt_int(fig["pop_beyond_threshold"], lang),
-        help=t("metric.within_help", lang, pct=pct),
-    )
-    c3.metric(
-        t("metric.zones_failing", lang),
-        i18n.fmt_int(fig["zones_failing"], lang),
-        delta=t("metric.of", lang, n=int(fig["zones"])),
-        delta_color="off",
-        delta_arrow="off",
-        help=t("metric.zones_help", lang, n=int(fig["zones"])),
-    )
-    c4.metric(t("metric.sites", lang), i18n.fmt_int(fig["in_person_sites"], lang))
+    st.caption(t("metric.scope_closed" if closed else "metric.scope", lang, scope=scope))
+    # Two pairs of figures: side by side on a wide screen, one pair above the other on a laptop.
+    pairs = st.grid(2, min_column_width=2 * METRIC_MIN_PX + 60, gap="small")
+    first, second = (cell.grid(2, min_column_width=METRIC_MIN_PX, gap="small") for cell in (pairs.cell(), pairs.cell()))
+    whole = not fig["pop_beyond_threshold"]
+    pct = i18n.fmt_pct(fig["pct_within_threshold"], lang, whole=whole)
+    first.metric(
+        t("metric.within", lang, km=km), i18n.fmt_int(fig["pop_within_threshold"], lang), delta=pct,
+        delta_color="off", delta_arrow="off", help=t("metric.within_help", lang, pct=pct),
+    )  # fmt: skip
+    first.metric(t("metric.beyond", lang, km=km), i18n.fmt_int(fig["pop_beyond_threshold"], lang),
+                help=t("metric.within_help", lang, pct=pct))  # fmt: skip
+    if fig["zones"]:
+        second.metric(
+            t("metric.zones_failing", lang), i18n.fmt_int(fig["zones_failing"], lang),
+            delta=t("metric.of", lang, n=int(fig["zones"])), delta_color="off", delta_arrow="off",
+            help=t("metric.zones_help", lang, n=int(fig["zones"])),
+        )  # fmt: skip
+    else:
+        second.metric(t("metric.zones_failing", lang), t("metric.no_zones", lang), help=t("metric.no_zones_help", lang))
+    second.metric(t("metric.sites", lang), i18n.fmt_int(fig["in_person_sites"], lang))
 
 
-def timeline_chart(rollout: pd.DataFrame, day: dt.date, catchment: str | None, lang: str) -> None:
-    """Draw the rollout timeline (planning and transition bars, IES start markers) as of ``day``."""
+def timeline_chart(rollout: pd.DataFrame, day: dt.date, catchment: str | None, lang: str, colour_by: str) -> None:
+    """Draw the rollout timeline (planning bars, IES start markers) as of ``day``, coloured as the map is."""
     st.subheader(t("timeline.title", lang))
-    spec = timeline.timeline_spec(rollout, on=day, lang=lang, selected=catchment)
+    spec = timeline.timeline_spec(rollout, on=day, lang=lang, selected=catchment, colour_by=colour_by)
     height = timeline.timeline_height(len(rollout)) + TIMELINE_PADDING_PX
+    height += timeline.legend_extra_px(rollout, colour_by=colour_by)
     st.vega_lite_chart(spec, width="stretch", height=height)
     st.caption(t("timeline.caption", lang))
 
@@ -377,49 +466,34 @@ def table_tabs(rollout: pd.DataFrame, day: dt.date, lang: str) -> list[Any]:
     return tabs
 
 
-def downloads(analysis: Analysis, lang: str) -> None:
-    """Report, tables and GIS files, generated on click (deferred) for the chosen date."""
+def downloads(analysis: Analysis, lang: str, *, closed: bool = False) -> None:
+    """Report, tables and GIS files of the analysis shown (after any closure), made on click for the date."""
     from esr_geo import report
 
     st.subheader(t("dl.title", lang))
-    st.caption(t("dl.note", lang))
+    st.caption(t("dl.note", lang) + (" " + t("dl.after_closure", lang) if closed else ""))
     day = analysis.on.isoformat()
-    c1, c2, c3, c4 = st.columns(4)
-    c1.download_button(
-        t("dl.report_html", lang),
-        data=lambda: report.render_html(analysis),
-        file_name=f"esr_geo_report_{day}.html",
-        mime="text/html",
-        on_click="ignore",
-        key="dl_html",
-    )
-    c2.download_button(
-        t("dl.report_xlsx", lang),
-        data=lambda: report.excel_bytes(analysis),
-        file_name=f"esr_geo_report_{day}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        key="dl_xlsx",
-    )
 
     def shp() -> bytes:
         from esr_geo.export import shapefile_zip_bytes
 
-        return shapefile_zip_bytes(analysis)
+        return shapefile_zip_bytes(analysis, lang=lang)
 
     def gpkg() -> bytes:
         from esr_geo.export import geopackage_bytes
 
-        return geopackage_bytes(analysis)
+        return geopackage_bytes(analysis, lang=lang)
 
-    c3.download_button(
-        t("dl.shapefile", lang), data=shp, file_name=f"esr_geo_layers_{day}_shp.zip", mime="application/zip",
-        on_click="ignore", key="dl_shp",
-    )  # fmt: skip
-    c4.download_button(
-        t("dl.geopackage", lang), data=gpkg, file_name=f"esr_geo_layers_{day}.gpkg",
-        mime="application/geopackage+sqlite3", on_click="ignore", key="dl_gpkg",
-    )  # fmt: skip
+    files: list[tuple[str, Callable[[], str | bytes], str, str, str]] = [
+        ("dl.report_html", lambda: report.render_html(analysis, lang=lang), f"esr_geo_report_{day}.html", "text/html",
+         "dl_html"),
+        ("dl.report_xlsx", lambda: report.excel_bytes(analysis, lang=lang), f"esr_geo_report_{day}.xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "dl_xlsx"),
+        ("dl.shapefile", shp, f"esr_geo_layers_{day}_shp.zip", "application/zip", "dl_shp"),
+        ("dl.geopackage", gpkg, f"esr_geo_layers_{day}.gpkg", "application/geopackage+sqlite3", "dl_gpkg"),
+    ]  # fmt: skip
+    for column, (label, data, name, mime, key) in zip(st.columns(4), files, strict=True):
+        column.download_button(t(label, lang), data=data, file_name=name, mime=mime, on_click="ignore", key=key)
     t1, t2 = st.columns([2, 1], vertical_alignment="bottom")
     key = choose(
         t1.selectbox,
@@ -431,7 +505,7 @@ def downloads(analysis: Analysis, lang: str) -> None:
     )
     t2.download_button(
         t("dl.csv", lang),
-        data=functools.partial(report.table_csv_bytes, analysis, key),
+        data=functools.partial(report.table_csv_bytes, analysis, key, lang=lang),
         file_name=f"{key}_{day}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -446,8 +520,12 @@ def add_closed_site(site_id: str) -> None:
         st.session_state["close_sites"] = [*current, site_id]
 
 
-def closure_panel(analysis: Analysis, inputs: tuple[object, ...], clicked: str | None, lang: str) -> None:
-    """Draw 'What if sites close?': the sites to close, then what the closure costs."""
+def closure_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) -> tuple[ClosureResult | None, Any]:
+    """Draw 'What if sites close?': the sites to close, then what the closure costs.
+
+    Returns the closure (``None``: no site picked) and the place for the clicked site's button,
+    filled once the map has said which site was clicked (:func:`clicked_site_button`).
+    """
     from esr_geo import scenario
 
     st.markdown(f"#### {t('scen.close_title', lang)}")
@@ -459,49 +537,52 @@ def closure_panel(analysis: Analysis, inputs: tuple[object, ...], clicked: str |
         st.session_state["close_sites"] = kept
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     picked = c1.multiselect(
-        t("scen.close_pick", lang),
-        list(labels),
-        format_func=lambda s: labels.get(s, s),
-        key="close_sites",
-        placeholder=t("scen.close_placeholder", lang),
-    )
-    if clicked in labels:
-        c2.button(
-            t("scen.close_clicked", lang), key="close_clicked", on_click=add_closed_site, args=(clicked,),
-            disabled=clicked in picked,
-        )  # fmt: skip
-        st.caption(t("scen.clicked", lang, site=labels[clicked]))
-    else:
-        st.caption(t("scen.click_hint", lang))
+        t("scen.close_pick", lang), list(labels), format_func=lambda s: labels.get(s, s), key="close_sites",
+        placeholder=t("scen.close_placeholder", lang), filter_mode="contains", select_all=False,
+    )  # fmt: skip
+    click_box = (c2.container(), st.container())
     if not picked:
-        return
+        return None, click_box
     try:
         with st.spinner(t("scen.closing", lang)):
             result = get_closure(inputs, tuple(sorted(picked)), analysis)
     except EsrGeoError as exc:
         show_error(exc, lang)
-        return
+        return None, click_box
     st.info(scenario_view.closure_summary(result, lang))
-    cats, zones, comm = scenario_view.closure_tables(result, lang)
+    cats, zones, comm = scenario_view.closure_displays(result, lang)
     st.markdown(f"**{t('scen.by_zone', lang)}**")
     st.caption(t("scen.by_zone_note", lang))
-    st.dataframe(scenario_view.highlight_pass_to_fail(zones, lang), hide_index=True, key="closure_zones")
-    st.markdown(f"**{t('scen.by_catchment', lang)}**")
-    if cats.empty:
-        st.caption(t("scen.no_change", lang))
-    else:
-        st.dataframe(cats, hide_index=True, key="closure_catchments")
-    st.markdown(f"**{t('scen.communities', lang)}**")
-    if comm.empty:
-        st.caption(t("scen.no_communities", lang))
-    else:
-        st.dataframe(comm, hide_index=True, key="closure_communities")
+    st.dataframe(zones, hide_index=True, key="closure_zones")
+    for title, table, empty, key in (
+        ("scen.by_catchment", cats, "scen.no_change", "closure_catchments"),
+        ("scen.communities", comm, "scen.no_communities", "closure_communities"),
+    ):
+        st.markdown(f"**{t(title, lang)}**")
+        if table.data.empty:
+            st.caption(t(empty, lang))
+        else:
+            st.dataframe(table, hide_index=True, key=key)
     st.download_button(
-        t("scen.dl_closure", lang), data=lambda: scenario.render_closure_html(result),
+        t("scen.dl_closure", lang), data=lambda: scenario.render_closure_html(result, lang=lang),
         file_name="closure_summary.html", mime="text/html", on_click="ignore", key="dl_closure",
     )  # fmt: skip
-    if t("scen.dl_english", lang):
-        st.caption(t("scen.dl_english", lang))
+    return result, click_box
+
+
+def clicked_site_button(box: tuple[Any, Any], clicked: str | None, analysis: Analysis, lang: str) -> None:
+    """Offer to close the site clicked on the map (in the closure panel's place for it), or say how to."""
+    labels = scenario_view.closable_sites(analysis)
+    picked = st.session_state.get("close_sites", [])
+    button, caption = box
+    if clicked in labels:
+        button.button(
+            t("scen.close_clicked", lang), key="close_clicked", on_click=add_closed_site, args=(clicked,),
+            disabled=clicked in picked,
+        )  # fmt: skip
+        caption.caption(t("scen.clicked", lang, site=labels[clicked]))
+    else:
+        caption.caption(t("scen.click_hint", lang))
 
 
 def clear_suggestions() -> None:
@@ -509,12 +590,40 @@ def clear_suggestions() -> None:
     st.session_state.pop("suggest_params", None)
 
 
-def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) -> SuggestionResult | None:
-    """Draw 'Where would new sites help most?'; return the suggestion to draw on the map, if any."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def get_candidates(
+    inputs: tuple[object, ...], digest: str, _upload: startup.Upload, _analysis: Analysis
+) -> pd.DataFrame:
+    """Read a planner's candidate-site file (keyed by its SHA-256) for the analysis of ``inputs``."""
+    return scenario_view.candidates_from_upload(_upload, _analysis)
+
+
+def candidate_file(analysis: Analysis, inputs: tuple[object, ...], lang: str) -> tuple[pd.DataFrame | None, str]:
+    """Draw the candidate-site file box; return the candidates it gives (``None``: named places) and their key."""
+    up = st.file_uploader(
+        t("scen.candidates_file", lang), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"],
+        key="suggest_candidates", help=t("scen.candidates_help", lang),
+    )  # fmt: skip
+    if up is None:
+        return None, ""
+    upload = startup.Upload(up.name, up.getvalue())
+    try:
+        candidates = get_candidates(inputs, upload.digest, upload, analysis)
+    except EsrGeoError as exc:
+        st.error(f"**{t('scen.candidates_refused', lang, file=upload.name)}**\n\n{view.page_message(str(exc), lang)}")
+        return None, ""
+    st.caption(t("scen.candidates_used", lang, n=i18n.fmt_int(len(candidates), lang), file=upload.name))
+    return candidates, upload.digest
+
+
+def suggestion_panel(
+    analysis: Analysis, inputs: tuple[object, ...], lang: str, *, closed: bool = False
+) -> SuggestionResult | None:
+    """Draw 'Where would new sites help most?' (from the situation after any closure); return the suggestion."""
     from esr_geo import scenario
 
     st.markdown(f"#### {t('scen.new_title', lang)}")
-    st.caption(t("scen.new_intro", lang))
+    st.caption(t("scen.new_intro", lang) + (" " + t("scen.after_closure", lang) if closed else ""))
     c1, c2, c3 = st.columns([1, 2, 2], vertical_alignment="bottom")
     k = c1.number_input(t("scen.k", lang), min_value=1, max_value=20, value=3, step=1, key="suggest_k")
     scope = choose(
@@ -526,6 +635,7 @@ def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) 
         lang=lang,
     )
     fix = c3.checkbox(t("scen.fix_first", lang), value=False, key="suggest_fix", help=t("scen.fix_help", lang))
+    candidates, cand_key = candidate_file(analysis, inputs, lang)
     b1, b2 = st.columns([1, 3])
     if b1.button(t("scen.run", lang), key="suggest_run", type="primary"):
         st.session_state["suggest_params"] = (int(k), str(scope or ""), bool(fix))
@@ -536,30 +646,30 @@ def suggestion_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) 
     try:
         with st.spinner(t("scen.suggesting", lang)):
             k_sites, scope_key, fix_zones = params
-            result = get_suggestions(inputs, k_sites, scope_key, fix_zones, analysis)
+            result = get_suggestions(inputs, k_sites, scope_key, fix_zones, cand_key, analysis, candidates)
     except EsrGeoError as exc:
         show_error(exc, lang)
         return None
     summary, line = scenario_view.suggestion_lines(result, lang)
     st.info(f"{summary}\n\n{line}")
     st.markdown(f"**{t('scen.suggest_table', lang)}** ({scenario_view.scope_label(params[1], analysis, lang)})")
-    st.dataframe(scenario_view.suggestion_table(result, lang), hide_index=True, key="suggest_table")
+    st.dataframe(scenario_view.suggestion_display(result, lang), hide_index=True, key="suggest_table",
+                 column_config=wide_text(lang))  # fmt: skip
     st.caption(t("scen.on_map", lang))
-    if result.notes:
+    if result.coded_notes:
+        names = view.catchment_names(analysis.base.rollout, lang)
         st.markdown(f"**{t('scen.notes', lang)}**")
-        for note in result.notes:
-            st.markdown(f"- {md_escape(note)}")
+        for note in result.coded_notes:
+            st.markdown(f"- {md_escape(i18n.scenario_note(note.code, note.values, lang, catchments=names))}")
     d1, d2 = st.columns(2)
     d1.download_button(
         t("scen.dl_csv", lang), data=lambda: scenario_view.suggestion_csv_bytes(result),
         file_name="suggested_sites.csv", mime="text/csv", on_click="ignore", key="dl_suggest_csv",
     )  # fmt: skip
     d2.download_button(
-        t("scen.dl_html", lang), data=lambda: scenario.render_suggestion_html(result),
+        t("scen.dl_html", lang), data=lambda: scenario.render_suggestion_html(result, lang=lang),
         file_name="suggestion_summary.html", mime="text/html", on_click="ignore", key="dl_suggest_html",
     )  # fmt: skip
-    if t("scen.dl_english", lang):
-        st.caption(t("scen.dl_english", lang))
     return result
 
 
@@ -609,11 +719,13 @@ class Layout:
     figures: Any
     left: Any
     right: Any
+    pictures: Any
     closing: Any
     adding: Any
     timeline_box: Any
     tables_box: Any
     later: Any
+    planner: Any = None  # named scenarios, scenarios side by side, zones built here (app_planner)
 
 
 @dataclass(frozen=True)
@@ -632,15 +744,23 @@ def take_pending_click() -> None:
 
 
 def date_row(rollout: pd.DataFrame, lang: str) -> dt.date:
-    """Draw the date control and the rollout on that date; return the date."""
+    """Draw the date control and the rollout on that date; return the date (a date out of range is brought back)."""
     today = dt.date.today()
+    low, high = timeline.MIN_DATE, today
+    st.session_state.setdefault("date", today)
     d1, d2 = st.columns([1, 3], vertical_alignment="bottom")
+    # The box takes any day, so that it always shows the date the page uses: the callback brings
+    # a day outside the rollout's range back into it and the note below says so.
     day = d1.date_input(
-        t("date.label", lang), value=today, min_value=timeline.MIN_DATE, max_value=today, key="date",
-        help=t("date.help", lang), format="YYYY-MM-DD",
+        t("date.label", lang), min_value=dt.date.min, max_value=dt.date.max, key="date", help=t("date.help", lang),
+        format="YYYY-MM-DD", on_change=keep_in_range, args=("date", low, high, today),
     )  # fmt: skip
     day = day if isinstance(day, dt.date) else today
     d2.markdown(view.status_sentence(rollout, on=day, lang=lang))
+    asked = st.session_state.pop("date.range", None)
+    if asked:
+        st.warning(t("date.range", lang, lo=i18n.fmt_date(low, lang), hi=i18n.fmt_date(high, lang),
+                     asked=i18n.fmt_date(asked[0], lang), used=i18n.fmt_date(asked[1], lang)))  # fmt: skip
     return day
 
 
@@ -658,19 +778,23 @@ def page_layout(lang: str) -> Layout:
     """Lay out the page's containers (and draw the footer) before anything slow is computed.
 
     Filled map first: the browser starts drawing the map while the timeline and the tables
-    (which need only the rollout table) follow.
+    (which need only the rollout table) follow. The map and its card share a grid that puts the
+    card beside the map on a wide screen and below it on a laptop or a phone.
     """
     notices = st.container()
     figures = st.container()
-    left, right = st.columns([2.7, 1], gap="medium")
+    grid = st.grid(3, min_column_width=MAP_CARD_MIN_PX, gap="medium")
+    left, right = grid.cell(column_span=2), grid.cell()
+    pictures = st.container()
     st.subheader(t("scen.title", lang))
     closing = st.container(border=True, key="scenario_close")
     adding = st.container(border=True, key="scenario_new")
+    planner = st.container(border=True, key="planner")
     timeline_box = st.container()
     tables_box = st.container()
     later = st.container()
     footer(lang)
-    return Layout(notices, figures, left, right, closing, adding, timeline_box, tables_box, later)
+    return Layout(notices, figures, left, right, pictures, closing, adding, timeline_box, tables_box, later, planner)
 
 
 class RolloutParts:
@@ -685,7 +809,7 @@ class RolloutParts:
         if self.tabs is None:
             c = self.choices
             with self.layout.timeline_box:
-                timeline_chart(self.rollout, c.day, c.catchment, c.lang)
+                timeline_chart(self.rollout, c.day, c.catchment, c.lang, c.colour_by)
             with self.layout.tables_box:
                 self.tabs = table_tabs(self.rollout, c.day, c.lang)
         return self.tabs
@@ -694,7 +818,8 @@ class RolloutParts:
 def load_analysis(choices: Choices, data_dir: str, layout: Layout) -> Loaded | None:
     """Load the geography, check an uploaded site file and analyse; ``None`` if that could not be done.
 
-    Problems are shown in the notices (the reason, or the site file's problem table).
+    A file the page cannot use is explained under its box in the sidebar, and the page keeps
+    showing the last inputs that worked (or the demonstration layer), with a notice saying so.
     """
     lang = choices.lang
     with layout.notices:
@@ -704,21 +829,35 @@ def load_analysis(choices: Choices, data_dir: str, layout: Layout) -> Loaded | N
         except EsrGeoError as exc:
             show_error(exc, lang)
             return None
-        skip_invalid = site_problems(choices.site_file, data_dir, lang)
-        if skip_invalid is None:
-            return None
-        sites, zones = choices.site_file, choices.zone_file
-        sites_key, zones_key = startup.upload_keys(sites, zones)
-        try:
-            with layout.left, st.spinner(t("app.analysing", lang)):
-                analysis = get_analysis(
-                    data_dir, sites_key, zones_key, choices.threshold, bool(skip_invalid), sites, zones
-                )
-        except EsrGeoError as exc:
-            show_error(exc, lang)
-            return None
-    inputs = (data_dir, sites_key, zones_key, choices.threshold, bool(skip_invalid))
-    return Loaded(base=base, analysis=analysis, inputs=inputs)
+        wanted = (choices.site_file, choices.zone_file)
+        skip = site_problems(choices.site_file, data_dir, lang, choices.site_box)
+        loaded = None
+        if skip is not None:
+            box = choices.zone_box if choices.zone_file is not None else choices.site_box
+            loaded = analyse_inputs(base, data_dir, (*wanted, bool(skip), choices.threshold), lang, box=box)
+        if loaded is not None:
+            st.session_state["last_good"] = (*wanted, bool(skip))
+            return loaded
+        last = st.session_state.get("last_good", (None, None, False))
+        if skip is not None and last == (*wanted, bool(skip)):  # what failed is what worked last: start afresh
+            last = (None, None, False)
+        names = [u.name for u in last[:2] if u is not None]
+        what = t("app.what_last", lang, files=", ".join(names)) if names else t("app.what_demo", lang)
+        st.warning(t("app.kept", lang, what=what))
+        return analyse_inputs(base, data_dir, (*last, choices.threshold), lang)
+
+
+def analyse_inputs(base: Base, data_dir: str, inputs: tuple[Any, ...], lang: str, *, box: Any = None) -> Loaded | None:
+    """Analyse (site file, zones file, skip_invalid, threshold); on failure show why in ``box``, return ``None``."""
+    sites, zones, skip_invalid, threshold = inputs
+    sites_key, zones_key = startup.upload_keys(sites, zones)
+    try:
+        with st.spinner(t("app.analysing", lang)):
+            analysis = get_analysis(data_dir, sites_key, zones_key, threshold, skip_invalid, sites, zones)
+    except EsrGeoError as exc:
+        show_error(exc, lang, box)
+        return None
+    return Loaded(base=base, analysis=analysis, inputs=(data_dir, sites_key, zones_key, threshold, skip_invalid))
 
 
 def map_panel(analysis: Analysis, choices: Choices, suggestion: SuggestionResult | None, base: Base) -> Any:
@@ -753,7 +892,7 @@ def map_panel(analysis: Analysis, choices: Choices, suggestion: SuggestionResult
 
 
 def card_panel(analysis: Analysis, choices: Choices) -> None:
-    """Draw the chosen catchment's card (or how to choose one)."""
+    """Draw the chosen catchment's card (or how to choose one), then its SSM's card."""
     lang = choices.lang
     st.markdown(f"#### {t('card.title', lang)}")
     if choices.catchment:
@@ -761,77 +900,175 @@ def card_panel(analysis: Analysis, choices: Choices) -> None:
         st.button(t("card.close", lang), on_click=back_to_ontario, key="card_close")
     else:
         st.info(t("card.pick", lang))
+    ssm_card_panel(analysis, choices)
+
+
+def ssm_card_rows(row: dict[str, Any], threshold_km: float, lang: str) -> list[tuple[str, str]]:
+    """Return an SSM card's (label, value) rows from its row of :attr:`esr_geo.ssm.SsmView.ssms`."""
+
+    def num(value: float) -> str:
+        return i18n.fmt_int(value, lang)
+
+    share = t("card.share_value", lang, pct=i18n.fmt_pct(row["pct_within_threshold"], lang),
+              n=num(row["pop_beyond_threshold"]))  # fmt: skip
+    failing = {"n": num(row["zones_failing"]), "total": num(row["zones"]), "zones": ", ".join(row["failing_zones"])}
+    if not row["zones"]:
+        zones = t("ssm_card.no_zones", lang)
+    else:
+        zones = t("ssm_card.zones_named" if row["failing_zones"] else "ssm_card.zones_value", lang, **failing)
+    return [
+        (t("ssm_card.catchments", lang), num(row["catchments"])),
+        (t("card.population", lang), num(row["population"])),
+        (t("card.reserve_population", lang), num(row["reserve_population"])),
+        (t("card.sites", lang), num(row["in_person_sites"])),
+        (t("card.share", lang, km=i18n.fmt_km(threshold_km, lang)), share),
+        (t("metric.zones_failing", lang), zones),
+    ]
+
+
+def ssm_card_panel(analysis: Analysis, choices: Choices) -> None:
+    """Draw the card of the chosen catchment's SSM, or of an SSM chosen here while the map is coloured by SSM."""
+    from esr_geo import ssm
+
+    lang = choices.lang
+    if not choices.catchment and choices.colour_by != "ssm":
+        return
+    ssms = ssm.ssm_view(analysis)
+    st.markdown(f"#### {t('ssm_card.title', lang)}")
+    if choices.catchment:
+        ssm_id = ssms.ssm_of_catchment(choices.catchment)
+    else:
+        names = {r["ssm_id"]: i18n.ssm_name(r["ssm_en"], r["ssm_fr"], lang) for r in ssms.ssms.to_dict("records")}
+        ssm_id = choose(
+            st.selectbox, t("ssm_card.pick", lang), list(names), format_func=names.get, key="ssm_pick", lang=lang
+        )
+    row = ssms.row(ssm_id)
+    st.subheader(i18n.ssm_name(row["ssm_en"], row["ssm_fr"], lang))
+    if ssm_id == ssm.SSM_TBA:
+        st.caption(t("ssm_card.tba", lang))
+    rows = ssm_card_rows(row, analysis.threshold_km, lang)
+    colon = i18n.COLON[lang]
+    st.markdown("\n".join(f"- **{md_escape(label)}**{colon}{md_escape(value)}" for label, value in rows))
+    mine = analysis.base.rollout.set_index("catchment_id").loc[list(row["catchment_ids"])].reset_index()
+    table = view.rollout_table(mine, on=choices.day, lang=lang).drop(columns=[i18n.column_label("ssm", lang)])
+    st.dataframe(table, hide_index=True, key="ssm_card_catchments")
 
 
 def draw_results(
     loaded: Loaded, choices: Choices, rollout: pd.DataFrame, layout: Layout
-) -> tuple[Analysis, list[str] | None]:
-    """Draw the figures, the new-site panel, the map, the card and the closure panel.
+) -> tuple[Analysis, list[str] | None, bool]:
+    """Draw the closure panel, then (after any closure) the figures, the new-site panel, the map and the card.
 
-    Returns the analysis at the chosen date and the selection's catchment ids (``None``: Ontario).
+    Returns the analysis shown (at the chosen date, after the closure if sites are closed), the
+    selection's catchment ids (``None``: Ontario) and whether sites are closed.
     """
     lang = choices.lang
     dated = view.at_date(loaded.analysis, choices.day)
-    ids = view.selection_ids(dated, catchment=choices.catchment, phase=choices.phase)
+    inputs = (*loaded.inputs, choices.day.isoformat())
+    with layout.closing:
+        closure, click_box = closure_panel(dated, inputs, lang)
+    shown = closure.after if closure is not None else dated
+    closed = closure is not None
+    ids = view.selection_ids(shown, catchment=choices.catchment, phase=choices.phase)
     scope = view.scope_caption(rollout, catchment=choices.catchment, phase=choices.phase, lang=lang)
     with layout.figures:
-        headline_row(dated, ids, scope, lang)
-    inputs = (*loaded.inputs, choices.day.isoformat())
+        headline_row(shown, ids, scope, lang, closed=closed)
+    after = (*inputs, tuple(sorted(closure.closed["site_id"].astype(str)))) if closure is not None else inputs
     with layout.adding:
-        suggestion = suggestion_panel(dated, inputs, lang)
+        suggestion = suggestion_panel(shown, after, lang, closed=closed)
     with layout.left:
-        result = map_panel(dated, choices, suggestion, loaded.base)
-    with layout.right:
-        card_panel(dated, choices)
+        on_map = scenario_view.map_after(closure) if closure is not None else dated
+        result = map_panel(on_map, choices, suggestion, loaded.base)
     with layout.closing:
-        closure_panel(dated, inputs, view.clicked_site(result, dated), lang)
-    return dated, ids
+        clicked_site_button(click_box, view.clicked_site(result, dated), dated, lang)
+    if layout.planner is not None:
+        with layout.planner:
+            app_planner.planner_panels(dated, inputs, suggestion, result, lang)
+    with layout.right:
+        card_panel(shown, choices)
+    with layout.pictures:
+        pictures(shown, ids, scope if ids is not None else None, lang)
+    return shown, ids, closed
+
+
+def pictures(analysis: Analysis, ids: list[str] | None, selection: str | None, lang: str) -> None:
+    """Draw the pictures: residents within reach by distance (or minutes), and the zones' margins."""
+    from esr_geo import charts
+
+    st.subheader(t("charts.title", lang))
+    grid = st.grid(2, min_column_width=PICTURE_MIN_PX, gap="medium")
+    with grid.cell():
+        curve = charts.reach_curve(analysis, catchment_ids=ids)
+        spec = charts.reach_spec(curve, lang=lang, selection=selection)
+        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + charts.AXES_PX)
+        st.caption(t("charts.reach_caption", lang))
+    with grid.cell():
+        margins = charts.zone_margins(analysis, catchment_ids=ids)
+        if margins.empty:
+            st.caption(t("metric.no_zones_help", lang))
+            return
+        spec = charts.margin_spec(margins, lang=lang, min_share=analysis.min_share, min_sites=analysis.min_sites)
+        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + charts.AXES_PX)
+        st.caption(t("charts.margin_caption", lang, share=i18n.fmt_pct(100 * analysis.min_share, lang),
+                     sites=i18n.fmt_int(analysis.min_sites, lang)))  # fmt: skip
 
 
 def fill_tables(tabs: list[Any], analysis: Analysis, ids: list[str] | None, lang: str) -> None:
-    """Fill the tables' tabs (after the rollout's) with the selection's report tables."""
+    """Fill the tables' tabs (after the rollout's) with the selection's report tables, numbers in ``lang``."""
     for tab, key in zip(tabs[1:], view.PAGE_TABLES, strict=True):
-        frame = view.page_table(analysis, key, lang=lang, catchment_ids=ids)
-        if frame.empty:
+        frame = view.page_table_styled(analysis, key, lang=lang, catchment_ids=ids)
+        if frame.data.empty:
             tab.caption(t("tables.none", lang))
         else:
-            tab.dataframe(frame, hide_index=True, key=f"table_{key}")
+            tab.dataframe(frame, hide_index=True, key=f"table_{key}", column_config=wide_text(lang))
 
 
-def notes_and_downloads(analysis: Analysis, lang: str) -> None:
+def notes_and_downloads(analysis: Analysis, lang: str, *, closed: bool = False) -> None:
     """Show the analysis' notes (folded) and the downloads."""
     if analysis.notes:
         with st.expander(t("tables.notes", lang)):
             for note in analysis.notes:
                 st.markdown(f"- {md_escape(note)}")
-    downloads(analysis, lang)
+    downloads(analysis, lang, closed=closed)
 
 
 def page() -> None:
     """Draw the whole page: sidebar and date, then figures and map, then timeline, tables and downloads."""
+    rollout = get_rollout()
+    open_view_link(rollout)
     take_pending_click()
     lang = str(st.session_state.get("lang", "en"))
-    st.title(t("app.title", lang if lang in i18n.LANGS else "en"))
+    lang = lang if lang in i18n.LANGS else "en"
+    st.set_page_config(page_title=t("app.tab_title", lang), layout="wide", initial_sidebar_state=SIDEBAR_PX)
+    st.html(PAGE_CSS)
+    st.title(t("app.title", lang))
     data_dir = env_data_dir()
     warm_up(data_dir)
     choices = sidebar()
-    rollout = get_rollout()
     choices = page_choices(choices, rollout)
+    ws_box = app_planner.workspace_sidebar(choices.lang)
+    sites, zones = app_planner.page_inputs(choices.site_file, choices.zone_file)
+    choices = dataclasses.replace(choices, site_file=sites, zone_file=zones)
+    keep_view_link(choices)
     layout = page_layout(choices.lang)
+    ignored = st.session_state.pop("link_ignored", None)
+    if ignored:
+        layout.notices.warning(t("link.ignored", choices.lang, items=", ".join(ignored)))
     rollout_parts = RolloutParts(layout, rollout, choices)  # drawn even if the data or a panel fails
     loaded = load_analysis(choices, data_dir, layout)
     if loaded is None:
         rollout_parts.draw()
         return
-    if choices.site_file is None:
+    if loaded.inputs[1] == "demo":
         st.sidebar.caption(t("side.demo_note", choices.lang))
+    app_planner.save_button(ws_box, loaded.analysis, choices.lang)
     try:
-        dated, ids = draw_results(loaded, choices, rollout, layout)
+        shown, ids, closed = draw_results(loaded, choices, rollout, layout)
     finally:
         rollout_parts.draw()
-    fill_tables(rollout_parts.draw(), dated, ids, choices.lang)
+    fill_tables(rollout_parts.draw(), shown, ids, choices.lang)
     with layout.later:
-        notes_and_downloads(dated, choices.lang)
+        notes_and_downloads(shown, choices.lang, closed=closed)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -135,7 +135,47 @@ def thresholds_for(
     """
     base_km = check_threshold(settings.THRESHOLD_KM if threshold_km is None else threshold_km)
     by_class = settings.THRESHOLD_KM_BY_CLASS if threshold_km_by_class is None else threshold_km_by_class
-    out = np.full(len(remoteness_class), base_km, dtype=float)
+    return _per_class(remoteness_class, base_km, by_class, check_threshold, parameter="threshold_km_by_class")
+
+
+def minutes_for(
+    remoteness_class: pd.Series,
+    *,
+    threshold_min: float | None = None,
+    threshold_min_by_class: Mapping[str, float] | None = None,
+) -> np.ndarray:
+    """Return the drive-time threshold (minutes) that applies to each point.
+
+    Parameters
+    ----------
+    remoteness_class : pandas.Series
+        Remoteness class of each point.
+    threshold_min : float, keyword-only
+        The single threshold in minutes; ``None`` uses ``settings.THRESHOLD_MIN``.
+    threshold_min_by_class : mapping, keyword-only
+        Per-class thresholds in minutes; classes not named use ``threshold_min``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Threshold in minutes per point.
+    """
+    base = check_minutes(settings.THRESHOLD_MIN if threshold_min is None else threshold_min)
+    return _per_class(
+        remoteness_class, base, threshold_min_by_class or {}, check_minutes, parameter="threshold_min_by_class"
+    )
+
+
+def _per_class(
+    remoteness_class: pd.Series,
+    base: float,
+    by_class: Mapping[str, float] | None,
+    check: Callable[..., float],
+    *,
+    parameter: str,
+) -> np.ndarray:
+    """Return ``base`` for every point, or the threshold of its remoteness class where one is given."""
+    out = np.full(len(remoteness_class), base, dtype=float)
     if by_class:
         valid = {label for label, _ in settings.REMOTENESS_CLASSES} | {settings.UNCLASSIFIED}
         unknown = sorted(set(by_class) - valid)
@@ -143,12 +183,26 @@ def thresholds_for(
             raise InputError(
                 f"The per-class thresholds name unknown class(es) {', '.join(unknown)}; "
                 f"valid classes: {', '.join(sorted(valid))}.",
-                parameter="threshold_km_by_class",
+                parameter=parameter,
             )
         classes = np.asarray(remoteness_class, dtype=object)
-        for label, km in by_class.items():
-            out[classes == label] = check_threshold(km, name=f"threshold for {label!r}")
+        for label, value in by_class.items():
+            out[classes == label] = check(value, name=f"threshold for {label!r}")
     return out
+
+
+def check_minutes(minutes: float, *, name: str = "threshold_min") -> float:
+    """Return ``minutes`` as a float if it is a usable drive-time threshold, else raise InputError."""
+    top = settings.THRESHOLD_MIN_MAX
+    try:
+        value = float(minutes)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must be a number of minutes; got {minutes!r}.", parameter="threshold_min") from exc
+    if not np.isfinite(value) or value <= 0 or value > top:
+        raise InputError(
+            f"{name} must be more than 0 and at most {top:,.0f} minutes; got {minutes!r}.", parameter="threshold_min"
+        )
+    return value
 
 
 def check_threshold(km: float, *, name: str = "threshold_km") -> float:

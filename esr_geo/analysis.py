@@ -5,21 +5,29 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from esr_geo import settings
+from esr_geo import french, settings
 from esr_geo.access import SiteIndex, check_threshold, measure_access, thresholds_for
 from esr_geo.communities import load_communities
 from esr_geo.errors import InputError
 from esr_geo.model import Base
 from esr_geo.rollout import parse_date, status_codes, statuses_on
 from esr_geo.zones import assign_points, assign_sites, default_zones, evaluate_zones
+
+if TYPE_CHECKING:  # the road-network modules are imported only when a network is given
+    from esr_geo.drive import RoadMeasure, Scope
+
+#: How an analysis measures access: the ``measure`` code of :attr:`Analysis.measure`.
+MEASURE_KM = "km"
+MEASURE_MIN = "min"
 
 DEFAULT_ZONES_LABEL = "Default zones: each census division of the Northeast and Northwest (11 zones)"
 
@@ -58,6 +66,12 @@ class Analysis:
         ``underserved_communities`` and ``reserves_exempt``.
     notes : list of str
         Plain-words notes on the input (dropped rows, snapped points, ...).
+    road : esr_geo.drive.RoadMeasure or None
+        The road network and drive-time thresholds (minutes) when access is measured by road;
+        ``None``: straight-line geodesic km.
+    scope : esr_geo.drive.Scope or None
+        The census subdivisions analysed when the analysis is limited to an area (always with
+        a road network); ``None``: all of Ontario.
     """
 
     base: Base
@@ -74,6 +88,13 @@ class Analysis:
     on: dt.date
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    road: RoadMeasure | None = None
+    scope: Scope | None = None
+
+    @property
+    def measure(self) -> str:
+        """Return the measure code: :data:`MEASURE_MIN` (drive minutes) or :data:`MEASURE_KM` (straight line)."""
+        return MEASURE_MIN if self.road is not None else MEASURE_KM
 
     def summary(self, catchment_ids: Sequence[str] | None = None) -> dict[str, float]:
         """Return the headline figures of the province or of some catchments.
@@ -109,6 +130,11 @@ class Analysis:
             "in_person_sites": int(cats["in_person_sites"].sum()),
             "zones": len(zones),
             "zones_failing": int((~zones["passes"].astype(bool)).sum()),
+            **(
+                {"pop_no_road_access": float(cats["pop_no_road_access"].sum())}
+                if "pop_no_road_access" in cats
+                else {}
+            ),
         }
 
 
@@ -141,6 +167,11 @@ class AnalysisOptions:
         (``settings.ZONE_MIN_SHARE``).
     on : date or 'YYYY-MM-DD', optional
         Date of the rollout statuses (today).
+    road : esr_geo.drive.RoadMeasure, optional
+        Measure access as drive minutes on this road network (``None``: straight-line km).
+    scope : str, optional
+        Limit the analysis to a catchment id, a CDUID or a CSDUID (``None``: all of Ontario, or
+        with a road network the census subdivisions it covers).
     """
 
     threshold_km: float | None = None
@@ -148,6 +179,8 @@ class AnalysisOptions:
     min_sites: int | None = None
     min_share: float | None = None
     on: dt.date | str | None = None
+    road: RoadMeasure | None = None
+    scope: str | None = None
 
 
 def run_analysis(
@@ -207,18 +240,24 @@ def run_analysis(
     if in_person.empty:
         raise InputError("No in-person sites in the site list; every site has in_person = false.")
     index = SiteIndex(in_person["lon"], in_person["lat"])
-    points = base.points.copy()
+    area = _scope_of(base, opts)
+    measure = make_measure(threshold_km=km, threshold_km_by_class=by_class, road=opts.road, index=index)
+    points = base.points if area is None else base.points[base.points["CSDUID"].isin(area.csds)]
+    points = points.copy()
     points["zone"] = assign_points(points, zones)
-    acc = measure_access(points, in_person, threshold_km=km, threshold_km_by_class=by_class, index=index)
-    points = pd.concat([points, acc], axis=1)
+    points = pd.concat([points, measure(points, in_person)], axis=1)
     if communities is None:
         communities, _outside = load_communities(base)
-    comm = communities.copy()
+    comm = communities if area is None else communities[communities["CSDUID"].isin(area.csds)]
+    comm = comm.copy()
     comm["zone"] = _zone_of_lonlat(comm, zones, base)
-    comm = pd.concat(
-        [comm, measure_access(comm, in_person, threshold_km=km, threshold_km_by_class=by_class, index=index)],
-        axis=1,
-    )
+    comm = pd.concat([comm, measure(comm, in_person)], axis=1)
+    if opts.road is not None:
+        from esr_geo.drive import road_notes
+
+        notes = [*(notes or []), *road_notes(opts.road, in_person, points)]
+    fr = french.measure_french(points, comm, in_person, measure=measure)  # the same measure, French-serving sites
+    points, comm = pd.concat([points, fr.points], axis=1), pd.concat([comm, fr.communities], axis=1)
     result = Analysis(
         base=base,
         sites=site_frame,
@@ -233,9 +272,79 @@ def run_analysis(
         min_share=settings.ZONE_MIN_SHARE if opts.min_share is None else float(opts.min_share),
         on=on_date,
         notes=list(notes or []),
+        road=opts.road,
+        scope=area,
     )
     result.tables = build_tables(result)
     return result
+
+
+Measure = Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
+
+
+def make_measure(
+    *,
+    threshold_km: float,
+    threshold_km_by_class: Mapping[str, float],
+    road: RoadMeasure | None,
+    index: SiteIndex | None = None,
+) -> Measure:
+    """Return the one function that measures access: by road, or in a straight line.
+
+    ``measure(places, in_person_sites)`` returns the access columns for ``places``
+    (:func:`esr_geo.access.measure_access`, or :func:`esr_geo.drive.measure_by_road` with
+    its drive-time columns); every measure of an analysis and of its scenarios (all sites, a
+    subset, the sites left after a closure) goes through it.
+
+    Parameters
+    ----------
+    threshold_km : float, keyword-only
+        Straight-line threshold in km.
+    threshold_km_by_class : mapping, keyword-only
+        Per-remoteness-class thresholds in km.
+    road : esr_geo.drive.RoadMeasure or None, keyword-only
+        Measure by road with this network and these thresholds (minutes).
+    index : esr_geo.access.SiteIndex, keyword-only
+        A prebuilt index of the in-person sites, used when the sites measured are those.
+    """
+
+    def same(sites: pd.DataFrame) -> SiteIndex | None:
+        return index if index is not None and len(sites[sites["in_person"].astype(bool)]) == len(index) else None
+
+    if road is not None:
+        from esr_geo.drive import measure_by_road
+
+        def by_road(places: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+            return measure_by_road(places, sites, measure=road, index=same(sites))
+
+        return by_road
+
+    def straight(places: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+        return measure_access(
+            places, sites, threshold_km=threshold_km, threshold_km_by_class=threshold_km_by_class, index=same(sites)
+        )
+
+    return straight
+
+
+def measure_of(analysis: Analysis) -> Measure:
+    """Return the measure of an analysis (see :func:`make_measure`), for its scenarios."""
+    return make_measure(
+        threshold_km=analysis.threshold_km,
+        threshold_km_by_class=analysis.threshold_km_by_class,
+        road=analysis.road,
+    )
+
+
+def _scope_of(base: Base, opts: AnalysisOptions) -> Scope | None:
+    """Return the area the analysis covers (``None``: all of Ontario)."""
+    if opts.road is None and opts.scope is None:
+        return None
+    from esr_geo.drive import Scope, network_scope, scope_csds
+
+    if opts.road is None:
+        return Scope(csds=scope_csds(base, str(opts.scope)), requested=str(opts.scope).strip())
+    return network_scope(base, opts.road.network, scope=opts.scope)
 
 
 def rethreshold(
@@ -243,8 +352,10 @@ def rethreshold(
     *,
     threshold_km: float | None = None,
     threshold_km_by_class: Mapping[str, float] | None = None,
+    threshold_min: float | None = None,
+    threshold_min_by_class: Mapping[str, float] | None = None,
 ) -> Analysis:
-    """Return the analysis at another distance threshold, reusing every nearest-site distance.
+    """Return the analysis at another threshold, reusing every nearest-site distance or drive time.
 
     The nearest in-person site of each person and community does not depend on the threshold,
     so only the within-reach flags and the tables are recomputed (a fraction of a full run).
@@ -257,12 +368,19 @@ def rethreshold(
         The new threshold in km (``None``: ``settings.THRESHOLD_KM``).
     threshold_km_by_class : mapping, keyword-only
         Per-remoteness-class thresholds in km (``None``: settings).
+    threshold_min : float, keyword-only
+        For an analysis by road, the new drive-time threshold in minutes (``None``: keep the
+        analysis's own).
+    threshold_min_by_class : mapping, keyword-only
+        For an analysis by road, per-remoteness-class thresholds in minutes (``None``: keep).
 
     Returns
     -------
     Analysis
         Equal to :func:`run_analysis` with the same inputs and the new threshold.
     """
+    if analysis.road is not None:
+        return _rethreshold_by_road(analysis, threshold_min, threshold_min_by_class)
     km = check_threshold(settings.THRESHOLD_KM if threshold_km is None else threshold_km)
     by_class = (
         dict(settings.THRESHOLD_KM_BY_CLASS or {}) if threshold_km_by_class is None else dict(threshold_km_by_class)
@@ -270,13 +388,40 @@ def rethreshold(
     frames = []
     for frame in (analysis.points, analysis.communities):
         limit = thresholds_for(frame["remoteness_class"], threshold_km=km, threshold_km_by_class=by_class)
-        frames.append(frame.assign(threshold_km=limit, within=frame["distance_km"].to_numpy() <= limit))
+        frames.append(
+            frame.assign(threshold_km=limit, within=frame["distance_km"].to_numpy() <= limit).pipe(
+                french.with_threshold, limit
+            )
+        )
     result = dataclasses.replace(
         analysis,
         points=frames[0],
         communities=frames[1],
         threshold_km=km,
         threshold_km_by_class=by_class,
+        tables={},
+        notes=list(analysis.notes),
+    )
+    result.tables = build_tables(result)
+    return result
+
+
+def _rethreshold_by_road(
+    analysis: Analysis, threshold_min: float | None, by_class: Mapping[str, float] | None
+) -> Analysis:
+    from esr_geo.drive import rethreshold_by_road
+
+    assert analysis.road is not None
+    road = dataclasses.replace(
+        analysis.road,
+        threshold_min=analysis.road.threshold_min if threshold_min is None else threshold_min,
+        threshold_min_by_class=dict(analysis.road.threshold_min_by_class if by_class is None else by_class),
+    )
+    result = dataclasses.replace(
+        analysis,
+        points=rethreshold_by_road(analysis.points, road),
+        communities=rethreshold_by_road(analysis.communities, road),
+        road=road,
         tables={},
         notes=list(analysis.notes),
     )
@@ -308,7 +453,9 @@ def build_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
     -------
     dict of pandas.DataFrame
         ``coverage_by_catchment``, ``coverage_by_zone``, ``access_by_csd``,
-        ``underserved_communities`` and ``reserves_exempt`` (see the report's method notes).
+        ``underserved_communities`` and ``reserves_exempt`` (see the report's method notes), and
+        the French Language Services tables ``french_designated_areas`` and ``french_communities``
+        (:func:`esr_geo.french.french_tables`, designations in force on the analysis date).
     """
     by_csd = _by_csd(analysis)
     return {
@@ -317,14 +464,73 @@ def build_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         "access_by_csd": by_csd,
         "underserved_communities": _underserved(analysis),
         "reserves_exempt": _reserves(by_csd),
+        **french.french_tables(analysis),
     }
+
+
+def road_stats(points: pd.DataFrame, key: str, *, non_reserve_only: bool = True) -> pd.DataFrame:
+    """Summarise drive-time access by a key column (catchment, CSD, zone).
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        Population points measured by road (``drive_min``, ``road_km``, ``road_access``,
+        ``population``, ``is_reserve`` and ``key``).
+    key : str
+        The column to group by.
+    non_reserve_only : bool, keyword-only
+        Count only non-reserve residents (reserves are exempt from the model).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``key``: ``median_drive_min`` and ``max_drive_min`` (minutes, over the
+        people who reach a site by road), ``median_road_km`` (km), ``pop_no_road_access`` and
+        ``pop_not_connected`` (people).
+    """
+    from esr_geo.network import NO_ROAD_ACCESS, NOT_CONNECTED, REACHED
+
+    pts = points[~points["is_reserve"].astype(bool)] if non_reserve_only else points
+    rows = {}
+    for value, grp in pts.groupby(key, observed=True, sort=True):
+        reach = grp["road_access"].to_numpy()
+        w = grp["population"].to_numpy(dtype=float)
+        ok = reach == REACHED
+        minutes = grp["drive_min"].to_numpy(dtype=float)
+        rows[value] = {
+            "median_drive_min": round(_weighted_median(minutes[ok], w[ok]), 1),
+            "max_drive_min": round(float(minutes[ok & (w > 0)].max()), 1) if (ok & (w > 0)).any() else float("nan"),
+            "median_road_km": round(_weighted_median(grp["road_km"].to_numpy(dtype=float)[ok], w[ok]), 1),
+            "pop_no_road_access": int(w[reach == NO_ROAD_ACCESS].sum()),
+            "pop_not_connected": int(w[reach == NOT_CONNECTED].sum()),
+        }
+    columns = ["median_drive_min", "max_drive_min", "median_road_km", "pop_no_road_access", "pop_not_connected"]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+
+
+def _with_road(
+    table: pd.DataFrame, a: Analysis, key: str, column: str, *, non_reserve_only: bool = True
+) -> pd.DataFrame:
+    """Add the drive-time columns of :func:`road_stats` to a table keyed by ``column``."""
+    if a.road is None:
+        return table
+    stats = road_stats(a.points, key, non_reserve_only=non_reserve_only)
+    extra = stats.reindex(table[column].to_numpy())
+    for col in ("pop_no_road_access", "pop_not_connected"):
+        extra[col] = extra[col].fillna(0).astype("int64")
+    return pd.concat([table.reset_index(drop=True), extra.reset_index(drop=True)], axis=1)
 
 
 def _by_catchment(a: Analysis) -> pd.DataFrame:
     pts = a.points
     cat = a.base.catchments
+    if a.scope is not None:
+        cat = cat[cat["catchment_id"].isin(pts["catchment_id"].unique())]
     status = statuses_on(a.base.rollout, on=a.on, lang="en").set_index("catchment_id")  # ssm text and code
-    sites = a.sites[a.sites["in_person"].astype(bool)].groupby("catchment_id").size()
+    in_person = a.sites[a.sites["in_person"].astype(bool)]
+    if a.scope is not None:  # an area analysed: the sites inside it
+        in_person = in_person[in_person["CSDUID"].isin(a.scope.csds)]
+    sites = in_person.groupby("catchment_id").size()
     cid = pts["catchment_id"].to_numpy()
     weight = pts["population"].to_numpy(dtype=float)
     nonres = ~pts["is_reserve"].to_numpy(dtype=bool)
@@ -364,7 +570,7 @@ def _by_catchment(a: Analysis) -> pd.DataFrame:
                 "people_nearest_site_in_other_catchment": int(w[other[mine_nonres]].sum()),
             }
         )
-    return pd.DataFrame(rows)
+    return _with_road(pd.DataFrame(rows), a, "catchment_id", "catchment_id")
 
 
 def _by_zone(a: Analysis) -> pd.DataFrame:
@@ -374,7 +580,9 @@ def _by_zone(a: Analysis) -> pd.DataFrame:
     for col in ("population", "reserve_population", "non_reserve_population", "pop_within_threshold"):
         table[col] = table[col].round().astype("int64")
     table["pct_within_threshold"] = table["pct_within_threshold"].round(2)
-    return table
+    if a.scope is not None:  # zones with no one in the area analysed are not judged
+        table = table[table["population"] > 0].reset_index(drop=True)
+    return _with_road(table, a, "zone", "zone")
 
 
 def _by_csd(a: Analysis) -> pd.DataFrame:
@@ -412,7 +620,9 @@ def _by_csd(a: Analysis) -> pd.DataFrame:
     out["pct_within_threshold"] = (100 * out["pop_within_threshold"] / denom).round(2)
     out["mean_distance_km"] = (out["CSDUID"].map(wdist) / denom).round(2)
     out["nearest_site"] = out["CSDUID"].map(main_site).fillna("")
-    return out
+    if a.scope is not None:
+        out = out[out["CSDUID"].isin(a.scope.csds)].reset_index(drop=True)
+    return _with_road(out, a, "CSDUID", "CSDUID", non_reserve_only=False)
 
 
 def _underserved(a: Analysis) -> pd.DataFrame:
@@ -429,13 +639,28 @@ def _underserved(a: Analysis) -> pd.DataFrame:
             "remoteness_class": comm["remoteness_class"],
             "nearest_site": comm["nearest_site"],
             "distance_km": comm["distance_km"].round(1),
-            "threshold_km": comm["threshold_km"],
+            **_road_or_km(comm),
             "is_reserve_exempt": reserve_exempt(comm),
             "lon": comm["lon"].round(5),
             "lat": comm["lat"].round(5),
         }
     )
-    return out.sort_values(["is_reserve_exempt", "distance_km"], ascending=[True, False]).reset_index(drop=True)
+    far = "drive_min" if "drive_min" in out else "distance_km"
+    return out.sort_values(["is_reserve_exempt", far], ascending=[True, False], na_position="first").reset_index(
+        drop=True
+    )
+
+
+def _road_or_km(comm: pd.DataFrame) -> dict[str, pd.Series]:
+    """Return the threshold column of the underserved table, with the drive-time columns when measured by road."""
+    if "drive_min" not in comm:
+        return {"threshold_km": comm["threshold_km"]}
+    return {
+        "drive_min": comm["drive_min"].round(1),
+        "road_km": comm["road_km"].round(1),
+        "road_access": comm["road_access"],
+        "threshold_min": comm["threshold_min"],
+    }
 
 
 def reserve_exempt(communities: pd.DataFrame) -> np.ndarray:
@@ -536,8 +761,9 @@ def gis_layers(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
     dict of geopandas.GeoDataFrame
         ``catchments`` (rollout attributes and coverage figures), ``sites`` (the sites used,
         with catchment, zone and location precision), ``service_delivery_zones`` (with
-        ``passes`` and ``reason``), ``csd_access`` (census subdivisions with access figures)
-        and ``underserved_communities`` (points). Every geometry is non-null.
+        ``passes`` and ``reason``), ``csd_access`` (census subdivisions with access figures),
+        ``underserved_communities`` (points) and ``french_designated_areas`` (the French Language
+        Services designated areas on the analysis date, as polygons). Every geometry is non-null.
     """
     crs = settings.ANALYSIS_CRS
     base = analysis.base
@@ -553,7 +779,9 @@ def gis_layers(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
     zones = analysis.zones.drop(columns=["basis"]).merge(zcov, on="zone", how="left")
     zone_layer = gpd.GeoDataFrame(zones, geometry="geometry", crs=crs)
 
-    csd = base.csds[["CSDUID", "geometry"]].merge(analysis.tables["access_by_csd"], on="CSDUID", how="left")
+    # an area analysed: its subdivisions only
+    join: Literal["left", "inner"] = "left" if analysis.scope is None else "inner"
+    csd = base.csds[["CSDUID", "geometry"]].merge(analysis.tables["access_by_csd"], on="CSDUID", how=join)
     csd_layer = gpd.GeoDataFrame(csd, geometry="geometry", crs=crs)
 
     gaps = analysis.tables["underserved_communities"]
@@ -562,10 +790,16 @@ def gis_layers(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
         geometry=gpd.points_from_xy(gaps["lon"], gaps["lat"]),
         crs=settings.DISPLAY_CRS,
     ).to_crs(crs)
-    return {
+    layers = {
         "catchments": cat_layer,
         "sites": sites,
         "service_delivery_zones": zone_layer,
         "csd_access": csd_layer,
         "underserved_communities": gap_layer,
+        "french_designated_areas": french.area_layer(analysis),
     }
+    if analysis.road is not None:
+        from esr_geo.drive import road_layers
+
+        layers.update(road_layers(analysis.road, analysis.sites))
+    return layers

@@ -140,6 +140,60 @@ def _cmd_catchments(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _ssm_frame(view: object, *, lang: str, table: bool) -> pd.DataFrame:
+    """Return the SSM view (one row per SSM) in ``lang``; for ``table``, without codes and with numbers formatted.
+
+    A cell about several catchments lists them in the order of ``catchment``, separated by '; '.
+    """
+    from esr_geo import i18n
+    from esr_geo.rollout import PHASE_LABELS, format_month, format_period
+    from esr_geo.ssm import FIGURES, SsmView
+
+    assert isinstance(view, SsmView)
+    cat = view.catchments.set_index("catchment_id")[f"catchment_{lang}"]
+    rows = []
+    for rec in view.ssms.to_dict("records"):
+        periods = zip(rec["planning_starts"], rec["planning_ends"], strict=True)
+        rows.append(
+            {
+                "ssm_id": rec["ssm_id"],
+                "ssm": i18n.ssm_name(rec["ssm_en"], rec["ssm_fr"], lang),
+                "catchment_ids": "; ".join(rec["catchment_ids"]),
+                "catchment": "; ".join(str(cat[c]) for c in rec["catchment_ids"]),
+                "phase": "; ".join(PHASE_LABELS[lang].get(p, p) for p in rec["phases"]),
+                "planning_period": "; ".join(format_period(a, b, lang=lang) for a, b in periods),
+                "ies_start": "; ".join(format_month(v, lang=lang) for v in rec["ies_starts"]),
+                "status": "; ".join(rec["statuses"]),
+                "status_label": "; ".join(i18n.status_label(c, lang) for c in rec["statuses"]),
+                **{k: round(rec[k], 2) if k == "pct_within_threshold" else rec[k] for k in FIGURES},
+                "failing_zones": "; ".join(rec["failing_zones"]),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if not table:
+        return frame
+    for col in FIGURES:
+        fmt = i18n.fmt_pct if col == "pct_within_threshold" else i18n.fmt_int
+        frame[col] = [fmt(float(v), lang) for v in frame[col]]
+    frame = frame.drop(columns=["ssm_id", "catchment_ids", "status", "non_reserve_population"])
+    return frame.rename(columns={c: i18n.column_label(c, lang) for c in frame.columns})
+
+
+def _cmd_ssm(args: argparse.Namespace) -> int:
+    from esr_geo.analysis import Analysis
+    from esr_geo.rollout import load_rollout
+    from esr_geo.ssm import ssm_view
+
+    rollout = load_rollout(args.rollout) if args.rollout is not None else None  # a bad file fails before the load
+    analysis = _analysis_from_args(args)
+    assert isinstance(analysis, Analysis)
+    view = ssm_view(analysis, rollout=rollout)
+    _out(_frame_out(_ssm_frame(view, lang=args.lang, table=args.format == "table"), args.format))
+    for note in analysis.notes:  # on standard error: standard output stays a table, CSV or JSON
+        _err(f"Note: {note}\n")
+    return EXIT_OK
+
+
 def _cmd_data_check(args: argparse.Namespace) -> int:
     from esr_geo.data import check_bundle
 
@@ -148,7 +202,9 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_USAGE
 
 
-def _thresholds_by_class(values: list[str] | None) -> dict[str, float] | None:
+def _thresholds_by_class(
+    values: list[str] | None, *, flag: str = "--threshold-class", unit: str = "kilometres"
+) -> dict[str, float] | None:
     if not values:
         return None
     from esr_geo.errors import InputError
@@ -157,14 +213,77 @@ def _thresholds_by_class(values: list[str] | None) -> dict[str, float] | None:
     for item in values:
         label, sep, km = item.rpartition("=")
         if not sep or not label.strip():
-            raise InputError(
-                f"--threshold-class {item!r} must look like 'remote=75' (a remoteness class, '=', kilometres)."
-            )
+            raise InputError(f"{flag} {item!r} must look like 'remote=75' (a remoteness class, '=', {unit}).")
         try:
             out[label.strip()] = float(km)
         except ValueError as exc:
-            raise InputError(f"--threshold-class {item!r}: {km!r} is not a number of kilometres.") from exc
+            raise InputError(f"{flag} {item!r}: {km!r} is not a number of {unit}.") from exc
     return out
+
+
+def _road_problems(args: argparse.Namespace) -> list[str]:
+    """Return what is wrong with the road-network options (before anything is loaded)."""
+    from esr_geo.access import check_minutes
+    from esr_geo.drive import check_bands
+    from esr_geo.errors import InputError
+
+    road_only = {
+        "--speeds": args.speeds,
+        "--access-speed-kmh": args.access_speed_kmh,
+        "--max-access-km": args.max_access_km,
+        "--threshold-min": args.threshold_min,
+        "--threshold-class-min": args.threshold_class_min,
+        "--service-bands": args.service_bands,
+    }
+    problems = []
+    if args.network is None:
+        given = [flag for flag, value in road_only.items() if value is not None]
+        if given:
+            problems.append(f"{', '.join(given)} need(s) a road network: add --network FILE, or leave them out.")
+        return problems
+    if args.threshold_km is not None or args.threshold_class:
+        problems.append(
+            "With --network, access is measured in drive minutes: give --threshold-min (and --threshold-class-min) "
+            "instead of --threshold-km (and --threshold-class)."
+        )
+    checks = [
+        lambda: args.threshold_min is None or check_minutes(args.threshold_min, name="--threshold-min"),
+        lambda: _thresholds_by_class(args.threshold_class_min, flag="--threshold-class-min", unit="minutes"),
+        lambda: args.service_bands is None or check_bands(args.service_bands),
+    ]
+    for check in checks:
+        try:
+            check()
+        except InputError as exc:
+            problems.append(str(exc))
+    for flag, value in (("--access-speed-kmh", args.access_speed_kmh), ("--max-access-km", args.max_access_km)):
+        if value is not None and not (value > 0 and value < float("inf")):
+            problems.append(f"{flag} must be a number more than 0; got {value:g}.")
+    return problems
+
+
+def _road_measure(args: argparse.Namespace) -> object:
+    """Return the drive-time measure the options ask for, or None for straight-line km."""
+    if args.network is None:
+        return None
+    from esr_geo.drive import RoadMeasure, check_bands
+    from esr_geo.network import DriveOptions, load_network
+
+    network = load_network(args.network, speeds=args.speeds)
+    defaults = DriveOptions()
+    options = DriveOptions(
+        access_speed_kmh=defaults.access_speed_kmh if args.access_speed_kmh is None else args.access_speed_kmh,
+        max_access_km=defaults.max_access_km if args.max_access_km is None else args.max_access_km,
+    )
+    by_class = _thresholds_by_class(args.threshold_class_min, flag="--threshold-class-min", unit="minutes")
+    bands = settings.SERVICE_AREA_BANDS_MIN if args.service_bands is None else check_bands(args.service_bands)
+    return RoadMeasure(
+        network=network,
+        threshold_min=settings.THRESHOLD_MIN if args.threshold_min is None else args.threshold_min,
+        threshold_min_by_class=by_class or {},
+        options=options,
+        bands_min=tuple(bands),
+    )
 
 
 def _check_analysis_args(args: argparse.Namespace) -> None:
@@ -193,15 +312,53 @@ def _check_analysis_args(args: argparse.Namespace) -> None:
         )
     if args.min_sites is not None and args.min_sites < 0:
         problems.append(f"--min-sites must be 0 or more; got {args.min_sites}.")
+    problems += _road_problems(args)
+    problems += _workspace_problems(args)
     if problems:
         raise InputError("Some options are not valid:", problems)
 
 
-def _analysis_from_args(args: argparse.Namespace) -> object:
+def _workspace_problems(args: argparse.Namespace) -> list[str]:
+    """Return what is wrong with --workspace and --scenario beside the other options."""
+    workspace, scenario = getattr(args, "workspace", None), getattr(args, "scenario", None)
+    problems = []
+    if scenario is not None and workspace is None:
+        problems.append("--scenario NAME applies a scenario saved in a workspace: add --workspace FILE.")
+    if workspace is not None:
+        given = [f for f, v in (("--offices", args.offices), ("--zones", args.zones)) if v is not None]
+        if given:
+            problems.append(
+                f"--workspace gives the sites and zones; leave out {' and '.join(given)} (or the workspace)."
+            )
+    if scenario is not None:
+        given = [f for f, v in (("--threshold-km", args.threshold_km), ("--threshold-min", args.threshold_min)) if v]
+        if given:
+            problems.append(f"--scenario sets the threshold; leave out {' and '.join(given)}.")
+    return problems
+
+
+def _workspace_analysis(args: argparse.Namespace, base: object, options: object, *, with_closures: bool) -> object:
+    """Return the analysis of ``--workspace`` with its ``--scenario`` applied (closures only if ``with_closures``)."""
+    import dataclasses
+
+    from esr_geo.compare import apply_scenario
+    from esr_geo.workspace import analyse_workspace, open_workspace
+
+    ws = open_workspace(args.workspace)
+    analysis = analyse_workspace(ws, base, options=options, skip_invalid=args.skip_invalid)  # type: ignore[arg-type]
+    if args.scenario is None:
+        return analysis
+    scenario = ws.scenario(args.scenario)
+    args.scenario_closed = list(scenario.closed)
+    return apply_scenario(analysis, scenario if with_closures else dataclasses.replace(scenario, closed=()))
+
+
+def _analysis_from_args(args: argparse.Namespace, *, with_closures: bool = True) -> object:
     from esr_geo.analysis import AnalysisOptions, analyse
     from esr_geo.model import load_base
 
     _check_analysis_args(args)
+    road = _road_measure(args)
     base = load_base(args.data_dir)
     options = AnalysisOptions(
         threshold_km=args.threshold_km,
@@ -209,8 +366,19 @@ def _analysis_from_args(args: argparse.Namespace) -> object:
         min_sites=args.min_sites,
         min_share=None if args.min_share is None else args.min_share / 100,
         on=args.date,
+        road=road,  # type: ignore[arg-type]
+        scope=args.scope,
     )
+    if getattr(args, "workspace", None) is not None:
+        return _workspace_analysis(args, base, options, with_closures=with_closures)
     return analyse(base, offices=args.offices, zones=args.zones, skip_invalid=args.skip_invalid, options=options)
+
+
+def _note(text: str, lang: str = "en") -> str:
+    """Return a note as the commands print it (``Note: ...`` / ``Remarque : ...``), control characters visible."""
+    from esr_geo import i18n
+
+    return _clean(i18n.label_value(i18n.t("cli.note", lang), text, lang) + "\n")
 
 
 def _wrote(written: list[Path], folder: Path | None) -> int:
@@ -228,11 +396,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     analysis = _analysis_from_args(args)
     assert isinstance(analysis, Analysis)
-    written = write_report(analysis, args.out, force=args.force)
+    written = write_report(analysis, args.out, force=args.force, lang=args.lang)
     args.written = written  # for an honest message should anything fail after this
-    _out(summary_sentence(analysis) + "\n")
+    _out(summary_sentence(analysis, lang=args.lang) + "\n")
     for note in analysis.notes:
-        _out(_clean(f"Note: {note}\n"))
+        _out(_note(note, args.lang))
     return _wrote(written, args.out)
 
 
@@ -264,10 +432,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     resolve_crs(args.crs)  # an unknown EPSG code fails before the analysis runs
     analysis = _analysis_from_args(args)
     assert isinstance(analysis, Analysis)
-    written = export_layers(analysis, args.out, fmt=args.format, crs=args.crs, force=args.force)
+    written = export_layers(analysis, args.out, fmt=args.format, crs=args.crs, force=args.force, lang=args.lang)
     args.written = written  # for an honest message should anything fail after this
     for note in analysis.notes:
-        _out(_clean(f"Note: {note}\n"))
+        _out(_note(note, args.lang))
     return _wrote(written, None)
 
 
@@ -276,21 +444,27 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     from esr_geo.errors import InputError
     from esr_geo.scenario import close_sites, list_sites, write_closure
 
-    analysis = _analysis_from_args(args)
+    analysis = _analysis_from_args(args, with_closures=False)  # a saved scenario's closures are the ones studied
     assert isinstance(analysis, Analysis)
     if args.list_sites:
         _out(_frame_out(list_sites(analysis), "csv"))
         return EXIT_OK
-    if not args.close:
+    close = [*getattr(args, "scenario_closed", []), *(args.close or [])]
+    if not close:
         raise InputError("Name at least one site to close with --close ID (see the ids with --list-sites).")
     if args.out is None:
         raise InputError("Give --out DIR, the folder for the before/after tables and the summary.")
-    result = close_sites(analysis, args.close)
-    written = write_closure(result, args.out, force=args.force)
+    result = close_sites(analysis, close)
+    written = write_closure(result, args.out, force=args.force, lang=args.lang)
     args.written = written  # for an honest message should anything fail after this
-    _out(result.summary_sentence() + "\n")
+    if args.lang == "en":
+        _out(result.summary_sentence() + "\n")
+    else:
+        from esr_geo.scenario_view import closure_summary
+
+        _out(closure_summary(result, args.lang) + "\n")
     for note in analysis.notes:  # e.g. the rows --skip-invalid left out
-        _out(_clean(f"Note: {note}\n"))
+        _out(_note(note, args.lang))
     return _wrote(written, args.out)
 
 
@@ -309,12 +483,139 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         zone=args.zone,
         fix_failing_zones_first=args.fix_failing_zones,
     )
-    written = write_suggestions(result, args.out, force=args.force)
+    written = write_suggestions(result, args.out, force=args.force, lang=args.lang)
     args.written = written  # for an honest message should anything fail after this
-    _out(_frame_out(result.to_frame(), "table"))
-    for note in [*analysis.notes, *result.notes]:  # the input's notes (e.g. rows left out), then the method's
-        _out(_clean(f"Note: {note}\n"))
+    if args.lang == "en":
+        _out(_frame_out(result.to_frame(), "table"))
+        notes = result.notes
+    else:
+        from esr_geo import i18n
+        from esr_geo.scenario_view import suggestion_table
+
+        _out(_frame_out(suggestion_table(result, args.lang), "table"))
+        cat = analysis.base.catchments
+        names = dict(zip(cat["catchment_id"], cat[f"name_{args.lang}"], strict=True))
+        notes = [i18n.scenario_note(n.code, n.values, args.lang, catchments=names) for n in result.coded_notes]
+    for note in [*analysis.notes, *notes]:  # the input's notes (e.g. rows left out), then the method's
+        _out(_note(note, args.lang))
     return _wrote(written, args.out)
+
+
+def _added_sites(values: list[str] | None) -> list[object]:
+    """Read ``--add LON,LAT[,NAME]`` values (WGS 84 degrees) as the sites a scenario adds."""
+    from esr_geo.errors import InputError
+    from esr_geo.workspace import AddedSite
+
+    out: list[object] = []
+    problems = []
+    for item in values or []:
+        parts = [p.strip() for p in item.split(",", 2)]
+        try:
+            out.append(AddedSite(float(parts[0]), float(parts[1]), parts[2] if len(parts) > 2 else ""))
+        except (ValueError, IndexError):
+            problems.append(f"--add {item!r} must look like '-94.49,49.77,Kenora North' (longitude, latitude, name)")
+    if problems:
+        raise InputError("Some sites to add are not valid:", problems)
+    return out
+
+
+def _scenario_of_args(args: argparse.Namespace) -> object:
+    """Return the scenario ``workspace save`` describes with --scenario, --close, --add, a threshold and --date."""
+    from esr_geo.rollout import parse_date
+    from esr_geo.workspace import Scenario
+
+    by_road = args.threshold_min is not None
+    default = settings.THRESHOLD_MIN if by_road else settings.THRESHOLD_KM
+    given = args.threshold_min if by_road else args.threshold_km
+    return Scenario(
+        args.scenario,
+        closed=tuple(args.close or ()),
+        added=tuple(_added_sites(args.add)),  # type: ignore[arg-type]
+        measure="min" if by_road else "km",
+        threshold=default if given is None else given,
+        on=parse_date(args.date) if args.date else None,
+    )
+
+
+def _cmd_workspace_save(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from esr_geo import workspace as ws_mod
+
+    ws = ws_mod.open_workspace(args.source) if args.source is not None else ws_mod.Workspace()
+    if args.offices is not None or args.zones is not None:
+        from esr_geo.model import load_base
+
+        base = load_base(args.data_dir)
+        if args.offices is not None:
+            from esr_geo.offices import read_sites
+
+            load = read_sites(args.offices, base=base, skip_invalid=args.skip_invalid)
+            ws = dataclasses.replace(ws, sites=ws_mod.site_rows(load.sites), sites_label=load.source)
+        if args.zones is not None:
+            from esr_geo.zones import read_zones
+
+            zones = ws_mod.keep_zones(read_zones(args.zones, base=base), csds=base.csds)
+            ws = dataclasses.replace(ws, zones=zones, zones_label=args.zones.name)
+    for name in args.drop or []:
+        ws = ws.without_scenario(ws.scenario(name).name)
+    if args.scenario is not None:
+        ws = ws.with_scenario(_scenario_of_args(args))  # type: ignore[arg-type]
+    saved = ws_mod.save_workspace(ws, args.out, force=args.force)
+    n_sites = "the demonstration layer" if saved.sites is None else f"{len(saved.sites):,} site(s)"
+    n_zones = "the default zones" if saved.zones is None else f"{len(saved.zones):,} zone(s)"
+    _out(_clean(f"Wrote workspace {args.out}: {n_sites}, {n_zones}, {len(saved.scenarios)} scenario(s).\n"))
+    return EXIT_OK
+
+
+def _cmd_workspace_show(args: argparse.Namespace) -> int:
+    from esr_geo.compare_view import scenario_table
+    from esr_geo.workspace import open_workspace
+
+    ws = open_workspace(args.path)
+    if args.format != "table":
+        _out(_frame_out(scenario_table(ws.scenarios, args.lang), args.format))
+        return EXIT_OK
+    sites = "the demonstration layer" if ws.sites is None else f"{len(ws.sites):,} ({ws.sites_label or 'own list'})"
+    zones = "the default zones" if ws.zones is None else f"{len(ws.zones):,} ({ws.zones_label or 'own zones'})"
+    lines = [
+        f"Workspace {ws.name}: saved {ws.saved or 'never'} by esr-geo {ws.saved_by or '?'} "
+        f"(created {ws.created or '?'})",
+        f"Sites: {sites}",
+        f"Zones: {zones}",
+        f"Scenarios: {len(ws.scenarios)}",
+    ]
+    _out(_clean("\n".join(lines) + "\n"))
+    if ws.scenarios:
+        _out(_frame_out(scenario_table(ws.scenarios, args.lang), "table"))
+    return EXIT_OK
+
+
+def _add_workspace_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = sub.add_parser("workspace", help="save or show a workspace: sites, zones and named scenarios in one .gpkg")
+    wsub = p.add_subparsers(dest="workspace_command", metavar="ACTION", parser_class=_Parser)
+    wsub.required = True
+    c = wsub.add_parser("save", help="write a workspace from a site file, a zones file and a scenario")
+    c.add_argument("out", type=Path, help="the .gpkg to write")
+    c.add_argument("--from", dest="source", type=Path, default=None, metavar="FILE", help="start from this workspace")
+    c.add_argument("--offices", type=Path, default=None, help="the site file (default: the demonstration layer)")
+    c.add_argument("--zones", type=Path, default=None, help="the zones file (default: the default zones)")
+    c.add_argument("--skip-invalid", action="store_true", help="go ahead without invalid site rows")
+    c.add_argument("--scenario", default=None, metavar="NAME", help="add (or replace) a named scenario")
+    c.add_argument("--close", action="append", metavar="ID", default=None, help="a site the scenario closes")
+    c.add_argument("--add", action="append", metavar="LON,LAT,NAME", default=None, help="a site the scenario adds")
+    c.add_argument("--threshold-km", type=float, default=None, help="the scenario's straight-line threshold (km)")
+    c.add_argument("--threshold-min", type=float, default=None, help="the scenario's drive-time threshold (minutes)")
+    c.add_argument("--date", default=None, help="the scenario's date of the rollout statuses, YYYY-MM-DD")
+    c.add_argument("--drop", action="append", metavar="NAME", default=None, help="remove a named scenario")
+    c.add_argument("--force", action="store_true", help="replace the file if it exists")
+    _add_common(c)
+    c.set_defaults(func=_cmd_workspace_save)
+    c = wsub.add_parser("show", help="what a workspace holds: its sites, zones and named scenarios")
+    c.add_argument("path", type=Path, help="the workspace (.gpkg)")
+    c.add_argument("--lang", choices=["en", "fr"], default="en", help="language of the scenario table")
+    c.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    c.set_defaults(func=_cmd_workspace_show)
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
@@ -359,7 +660,72 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
         help="go ahead without invalid site rows (they are listed) instead of refusing the file",
     )
     p.add_argument("--date", default=None, help="date of the rollout statuses, YYYY-MM-DD (default: today)")
+    p.add_argument(
+        "--workspace",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a workspace (.gpkg saved by esr-geo): use its sites and zones instead of --offices and --zones",
+    )
+    p.add_argument(
+        "--scenario",
+        default=None,
+        metavar="NAME",
+        help="apply this named scenario of the workspace (its closures, added sites, threshold and date)",
+    )
+    _add_road_options(p)
     _add_common(p)
+
+
+def _add_road_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("drive time on a road network (instead of straight-line km)")
+    g.add_argument(
+        "--network",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="road network: Statistics Canada RNF, Ontario Road Network, OpenStreetMap (.osm, .osm.pbf, Overpass "
+        ".json) or a line layer with a speed column (GeoPackage, zipped shapefile, File Geodatabase)",
+    )
+    g.add_argument("--speeds", type=Path, default=None, metavar="CSV", help="road class to km/h (CSV class,kmh)")
+    g.add_argument(
+        "--threshold-min",
+        type=float,
+        default=None,
+        help=f"drive-time threshold in minutes (default {settings.THRESHOLD_MIN:g})",
+    )
+    g.add_argument(
+        "--threshold-class-min",
+        action="append",
+        metavar="CLASS=MIN",
+        default=None,
+        help="a drive-time threshold for one remoteness class, e.g. 'very remote=90' (repeatable)",
+    )
+    g.add_argument(
+        "--access-speed-kmh",
+        type=float,
+        default=None,
+        help=f"speed of the leg between a home or site and its road (default {settings.ACCESS_SPEED_KMH:g} km/h)",
+    )
+    g.add_argument(
+        "--max-access-km",
+        type=float,
+        default=None,
+        help=f"farther than this from every road is 'no road access' (default {settings.MAX_ACCESS_KM:g} km)",
+    )
+    g.add_argument(
+        "--service-bands",
+        default=None,
+        metavar="MIN,MIN,...",
+        help="drive-time bands of the service-area layer, in minutes (default "
+        f"{','.join(f'{b:g}' for b in settings.SERVICE_AREA_BANDS_MIN)})",
+    )
+    p.add_argument(
+        "--scope",
+        default=None,
+        metavar="ID",
+        help="analyse only this catchment id, census division (CDUID) or census subdivision (CSDUID)",
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -399,6 +765,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=_cmd_catchments)
 
+    p = sub.add_parser(
+        "ssm", help="one row per service system manager (SSM): its catchments, people, sites and zones that fail"
+    )
+    _add_analysis_options(p)
+    p.add_argument("--lang", choices=["en", "fr"], default="en", help="language of names, labels and headers")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--rollout", type=Path, default=None, help="an edited rollout CSV (default: data/rollout.csv)")
+    p.set_defaults(func=_cmd_ssm)
+
     p = sub.add_parser("data", help="inspect the data bundle")
     dsub = p.add_subparsers(dest="data_command", metavar="ACTION", parser_class=_Parser)
     dsub.required = True
@@ -410,6 +785,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analysis_options(p)
     p.add_argument("--out", type=Path, required=True, help="folder to write into (created if needed)")
     p.add_argument("--force", action="store_true", help="replace report files already in the folder")
+    p.add_argument("--lang", choices=["en", "fr"], default="en", help="language of the report's words")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("export", help="write the analysis as GIS layers (shapefile zip, GeoPackage, GeoJSON, CSV)")
@@ -427,6 +803,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="shp: a .zip; gpkg: a .gpkg; geojson/csv: a folder",
     )
     p.add_argument("--force", action="store_true", help="replace existing output")
+    p.add_argument("--lang", choices=["en", "fr"], default="en", help="language of the README and the layers' words")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("scenario", help="what closing one or more sites costs: before/after tables and a summary")
@@ -435,6 +812,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list-sites", action="store_true", help="print the sites that can be closed and exit")
     p.add_argument("--out", type=Path, default=None, help="folder to write into (created if needed)")
     p.add_argument("--force", action="store_true", help="replace files already in the folder")
+    p.add_argument("--lang", choices=["en", "fr"], default="en", help="language of the summary and the tables' words")
     p.set_defaults(func=_cmd_scenario)
 
     p = sub.add_parser("suggest", help="where K new in-person sites would bring the most people within reach")
@@ -451,7 +829,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, required=True, help="folder to write into (created if needed)")
     p.add_argument("--force", action="store_true", help="replace files already in the folder")
+    p.add_argument("--lang", choices=["en", "fr"], default="en", help="language of the summary and the tables' words")
     p.set_defaults(func=_cmd_suggest)
+
+    _add_workspace_command(sub)
 
     p = sub.add_parser("validate", help="check a site file and list every problem with its row")
     p.add_argument("path", type=Path, help="the site file")
@@ -478,9 +859,20 @@ _FLAGS = {
     "skip_invalid": "--skip-invalid",
     "threshold_km": "--threshold-km",
     "threshold_km_by_class": "--threshold-class",
+    "threshold_min": "--threshold-min",
+    "threshold_min_by_class": "--threshold-class-min",
+    "scope": "--scope",
+    "network": "--network",
+    "speeds": "--speeds",
+    "access_speed_kmh": "--access-speed-kmh",
+    "max_access_km": "--max-access-km",
+    "bands_min": "--service-bands",
     "candidates": "--candidates",
     "offices": "--offices",
     "zones": "--zones",
+    "rollout": "--rollout",
+    "workspace": "--workspace",
+    "scenario": "--scenario",
 }
 
 

@@ -17,20 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from esr_geo import french
 from esr_geo.access import SiteIndex, compact_categories, measure_access
-from esr_geo.analysis import Analysis, build_tables, reserve_exempt
+from esr_geo.analysis import Analysis, build_tables, measure_of, reserve_exempt
 from esr_geo.errors import InputError
 from esr_geo.scenario_codes import CHANGE_LABELS, change_code, kind_label
-
-_ACCESS_COLUMNS = [
-    "nearest_site_id",
-    "nearest_site",
-    "nearest_site_catchment",
-    "distance_km",
-    "threshold_km",
-    "within",
-    "other_catchment",
-]
 
 
 @dataclass
@@ -172,22 +163,61 @@ def _remeasure(
 ) -> pd.DataFrame:
     out = frame.copy()
     if affected.any():
-        part = measure_access(
-            frame.loc[affected],
-            in_person,
-            threshold_km=analysis.threshold_km,
-            threshold_km_by_class=analysis.threshold_km_by_class,
-            index=index,
-        )
-        for col in _ACCESS_COLUMNS:
-            if isinstance(out[col].dtype, pd.CategoricalDtype):  # the nearest site's id and name
-                merged = np.array(out[col].astype(object), dtype=object)
-                merged[affected] = part[col].astype(object).to_numpy()
-                out[col] = compact_categories(pd.Series(merged, dtype=object))
-            else:
-                out.loc[affected, col] = part[col].to_numpy()
+        if analysis.road is None:
+            part = measure_access(
+                frame.loc[affected],
+                in_person,
+                threshold_km=analysis.threshold_km,
+                threshold_km_by_class=analysis.threshold_km_by_class,
+                index=index,
+            )
+        else:  # the same measure as the analysis: drive time on its network
+            part = measure_of(analysis)(frame.loc[affected], in_person)
+        out = _merge(out, part, affected)
         out["within"] = out["within"].astype(bool)
         out["other_catchment"] = out["other_catchment"].astype(bool)
+    return out
+
+
+def _merge(out: pd.DataFrame, part: pd.DataFrame, affected: np.ndarray) -> pd.DataFrame:
+    """Put the re-measured rows ``part`` into ``out`` (in place) at the ``affected`` rows and return it."""
+    for col in part.columns:
+        if isinstance(out[col].dtype, pd.CategoricalDtype):  # the nearest site's id and name
+            merged = np.array(out[col].astype(object), dtype=object)
+            merged[affected] = part[col].astype(object).to_numpy()
+            out[col] = compact_categories(pd.Series(merged, dtype=object, index=out.index))
+        else:
+            values = part[col].to_numpy()
+            if pd.api.types.is_string_dtype(out[col].dtype):  # text: a blank is None, never the float NaN
+                values = np.array([None if pd.isna(v) else v for v in values], dtype=object)
+            elif pd.api.types.is_bool_dtype(out[col].dtype):  # a flag of no site at all: False
+                values = np.array([False if pd.isna(v) else bool(v) for v in values], dtype=bool)
+            out.loc[affected, col] = values
+    return out
+
+
+def _remeasure_french(
+    frame: pd.DataFrame, remaining: pd.DataFrame, analysis: Analysis, closed: set[str]
+) -> pd.DataFrame:
+    """Re-measure the nearest French-serving site of the rows whose one was closed (all rows by road)."""
+    col = french.PREFIX + "nearest_site_id"
+    if col not in frame.columns:
+        return frame
+    if analysis.road is not None:
+        affected = np.ones(len(frame), dtype=bool)
+    else:
+        affected = frame[col].astype(str).isin(closed).to_numpy()
+    if not affected.any():
+        return frame
+    own = [c for c in frame.columns if not c.startswith(french.PREFIX)]
+    part = frame.loc[affected, own]
+    new = french.measure_french(part, part.iloc[:0], remaining, measure=measure_of(analysis)).points
+    old_cols = [c for c in frame.columns if c.startswith(french.PREFIX)]
+    # with no French-serving site left the measure returns fewer columns: blank the others
+    new = new.assign(**{c: np.nan for c in old_cols if c not in new.columns})
+    out = frame.assign(**{c: np.nan for c in new.columns if c not in frame.columns})
+    out = _merge(out, new, affected)
+    out[french.PREFIX + "within"] = out[french.PREFIX + "within"].astype(bool)
     return out
 
 
@@ -234,12 +264,16 @@ def close_sites(analysis: Analysis, site_ids: Sequence[str]) -> ClosureResult:
     ids_unique = sites["site_id"].astype(str).is_unique
 
     def affected(frame: pd.DataFrame) -> np.ndarray:
-        if not ids_unique:  # cannot tell two sites with one id apart: re-measure everyone
+        # by road everyone is re-measured: one search serves all, and the straight-line km
+        # beside the drive times may have been to a closed site that is not the nearest by road
+        if not ids_unique or analysis.road is not None:
             return np.ones(len(frame), dtype=bool)
         return frame["nearest_site_id"].astype(str).isin(closed_ids).to_numpy()
 
     points = _remeasure(analysis.points, affected(analysis.points), in_person, analysis, index)
     comm = _remeasure(analysis.communities, affected(analysis.communities), in_person, analysis, index)
+    points = _remeasure_french(points, remaining, analysis, closed_ids)
+    comm = _remeasure_french(comm, remaining, analysis, closed_ids)
     closed_names = sites.loc[mask, "name"].astype(str).tolist()
     after = dataclasses.replace(
         analysis,
@@ -368,13 +402,26 @@ def _communities_losing(before: Analysis, after: Analysis) -> pd.DataFrame:
             "distance_before_km": cb["distance_km"].astype(float).round(1).to_numpy(),
             "nearest_site_after": ca["nearest_site"].to_numpy(),
             "distance_after_km": ca["distance_km"].astype(float).round(1).to_numpy(),
-            "threshold_km": ca["threshold_km"].to_numpy(),
+            **_drive_before_after(cb, ca),
             "lon": cb["lon"].round(5).to_numpy(),
             "lat": cb["lat"].round(5).to_numpy(),
             "kind_code": cb["kind"].to_numpy(),
         }
     )
-    return out.sort_values(["is_reserve_exempt", "distance_after_km"], ascending=[True, False]).reset_index(drop=True)
+    far = "drive_after_min" if "drive_after_min" in out else "distance_after_km"
+    return out.sort_values(["is_reserve_exempt", far], ascending=[True, False]).reset_index(drop=True)
+
+
+def _drive_before_after(cb: pd.DataFrame, ca: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Return the threshold column, with drive minutes before and after when measured by road."""
+    if "drive_min" not in ca:
+        return {"threshold_km": ca["threshold_km"].to_numpy()}
+    return {
+        "drive_before_min": cb["drive_min"].astype(float).round(1).to_numpy(),
+        "drive_after_min": ca["drive_min"].astype(float).round(1).to_numpy(),
+        "road_access_after": ca["road_access"].to_numpy(),
+        "threshold_min": ca["threshold_min"].to_numpy(),
+    }
 
 
 __all__ = ["ClosureResult", "close_sites", "list_sites"]

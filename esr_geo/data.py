@@ -40,6 +40,7 @@ BUNDLE_FILES: dict[str, str] = {
     "first_nations_locations": "isc/first_nations_locations.csv",
     "service_canada_offices": "offices/service_canada_ontario_2024.csv",
     "ottawa_block_population": "roads/ottawa_dissemination_blocks_2021.gpkg",
+    "french_designated_areas": "ontario/french_language_services_designated_areas.csv",
 }
 
 _STATCAN_SUFFIX = "This does not constitute an endorsement by Statistics Canada of this product."
@@ -631,6 +632,12 @@ class BundleReport:
         return "\n".join(lines)
 
 
+def _load_french_areas(data_dir: PathLike | None) -> pd.DataFrame:
+    from esr_geo.french import load_designated_areas  # the reader lives with the FLS code
+
+    return load_designated_areas(data_dir)
+
+
 def check_bundle(data_dir: PathLike | None = None) -> BundleReport:
     """Load every bundle file, run its checks and summarise what was found.
 
@@ -699,6 +706,7 @@ def check_bundle(data_dir: PathLike | None = None) -> BundleReport:
     )
     run("dissemination_block_points", load_block_points, lambda f: "X/Y in EPSG:3347 metres.")
     run("first_nations_locations", load_first_nations, lambda f: "band offices (lat/lon).")
+    run("french_designated_areas", _load_french_areas, lambda f: "areas of the French Language Services Act.")
     run(
         "ottawa_block_population",
         load_block_population,

@@ -182,6 +182,12 @@ def bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
     return [[miny, minx], [maxy, maxx]]
 
 
+def south_bounds(base: Base, tolerance_m: float | None = None) -> list[list[float]]:
+    """Return the bounds of southern Ontario's catchments (but ``settings.SOUTH_VIEW_EXCLUDES``), as :func:`bounds`."""
+    cat = display_catchments(base, tolerance_m)
+    return bounds(cat[~cat["catchment_id"].isin(settings.SOUTH_VIEW_EXCLUDES)])
+
+
 # --------------------------------------------------------------------------------------
 # Features' properties (HTML-escaped text in the planner's language)
 

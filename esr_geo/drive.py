@@ -19,7 +19,9 @@ import shapely
 
 from esr_geo import settings
 from esr_geo.access import SiteIndex, compact_categories, minutes_for
+from esr_geo.covering import CoverageRelation
 from esr_geo.errors import MAX_LISTED, InputError, shown
+from esr_geo.french import PREFIX as FRENCH_PREFIX
 from esr_geo.model import Base
 from esr_geo.network import (
     NO_ROAD_ACCESS,
@@ -27,6 +29,9 @@ from esr_geo.network import (
     REACHED,
     DriveOptions,
     RoadNetwork,
+    along_edges,
+    drive_times,
+    join,
     near_network,
     nearest_by_road,
 )
@@ -65,6 +70,14 @@ class RoadMeasure:
     threshold_min_by_class: Mapping[str, float] = field(default_factory=dict)
     options: DriveOptions = field(default_factory=DriveOptions)
     bands_min: tuple[float, ...] = tuple(settings.SERVICE_AREA_BANDS_MIN)
+
+
+def _pick(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Return ``values[pos]`` as objects, None where ``pos`` is -1 (no site)."""
+    out = np.full(len(pos), None, dtype=object)
+    ok = pos >= 0
+    out[ok] = values[pos[ok]]
+    return out
 
 
 def _per_site(values: pd.Series, pos: np.ndarray) -> pd.Categorical:
@@ -125,7 +138,7 @@ def measure_by_road(
     pos = np.asarray(result.site, dtype=np.int64)
     reach = np.asarray(result.reach, dtype=np.int8)
     minutes = np.asarray(result.minutes, dtype=float)
-    site_cid = np.where(pos >= 0, in_person["catchment_id"].to_numpy(dtype=object)[np.clip(pos, 0, None)], None)
+    site_cid = _pick(in_person["catchment_id"].to_numpy(dtype=object), pos)
     return pd.DataFrame(
         {
             "nearest_site_id": _per_site(in_person["site_id"], pos),
@@ -204,15 +217,26 @@ def rethreshold_by_road(frame: pd.DataFrame, measure: RoadMeasure) -> pd.DataFra
     """Return ``frame`` (measured by :func:`measure_by_road`) with the threshold of ``measure`` applied.
 
     The drive minutes do not depend on the threshold, so only ``threshold_min`` and ``within``
-    change.
+    change, for all sites and, where measured, for the French-serving ones (``fr_`` columns).
     """
     limit = minutes_for(
         frame["remoteness_class"],
         threshold_min=measure.threshold_min,
         threshold_min_by_class=measure.threshold_min_by_class,
     )
-    reached = frame["road_access"].to_numpy() == REACHED
-    return frame.assign(threshold_min=limit, within=reached & (frame["drive_min"].to_numpy(dtype=float) <= limit))
+    out = frame
+    for prefix in ("", FRENCH_PREFIX):
+        if f"{prefix}drive_min" not in frame.columns:
+            continue
+        reached = frame[f"{prefix}road_access"].to_numpy() == REACHED
+        minutes = frame[f"{prefix}drive_min"].to_numpy(dtype=float)
+        out = out.assign(
+            **{
+                f"{prefix}threshold_min": limit,
+                f"{prefix}within": reached & (np.nan_to_num(minutes, nan=np.inf) <= limit),
+            }
+        )
+    return out
 
 
 def check_bands(bands: object) -> tuple[float, ...]:
@@ -264,17 +288,70 @@ def road_layers(road: RoadMeasure, sites: pd.DataFrame) -> dict[str, gpd.GeoData
     areas = service_areas(road.network, lonlat, bands_min=road.bands_min, options=road.options)
     lines = road_minutes(road.network, lonlat, options=road.options)
     pos = lines["site"].to_numpy(dtype=np.int64)
-    ok = pos >= 0
     ids = in_person["site_id"].astype(str).to_numpy(dtype=object)
     names = in_person["name"].astype(str).to_numpy(dtype=object)
     lines = lines.drop(columns=["site"]).assign(
-        site_id=np.where(ok, ids[np.clip(pos, 0, None)], None),
-        nearest_site=np.where(ok, names[np.clip(pos, 0, None)], None),
+        site_id=_pick(ids, pos),
+        nearest_site=_pick(names, pos),
     )
     return {
         "service_areas": areas.to_crs(settings.ANALYSIS_CRS),
         "road_minutes": lines.to_crs(settings.ANALYSIS_CRS),
     }
+
+
+def coverage_by_road(road: RoadMeasure, demand: pd.DataFrame, candidates: pd.DataFrame) -> CoverageRelation:
+    """Find, for every candidate site, the demand points it would bring within their drive-time threshold.
+
+    The drive-time counterpart of :func:`esr_geo.covering.coverage_relation`: one search per
+    candidate from its place on the network, stopped at the largest threshold, then the same
+    edge arithmetic as :func:`esr_geo.network.nearest_by_road` for every demand point (access
+    legs at both ends included). A candidate farther than the access distance from every road
+    covers no one.
+
+    Parameters
+    ----------
+    road : RoadMeasure
+        The network and options.
+    demand : pandas.DataFrame
+        Demand points: ``lon``, ``lat`` (degrees) and ``threshold_min`` (minutes).
+    candidates : pandas.DataFrame
+        Candidate sites: ``lon``, ``lat``.
+
+    Returns
+    -------
+    esr_geo.covering.CoverageRelation
+        The sparse relation; its ``distance_km`` holds the drive **minutes** of each pair.
+    """
+    net, opts = road.network, road.options
+    limit = demand["threshold_min"].to_numpy(dtype=float)
+    n, m = len(demand), len(candidates)
+    x, y = net.from_lonlat.transform(demand["lon"].to_numpy(dtype=float), demand["lat"].to_numpy(dtype=float))
+    joined = join(net, np.asarray(x), np.asarray(y), max_access_km=opts.max_access_km)
+    ok = np.flatnonzero(joined.ok)
+    leg = joined.access_km[ok] / opts.access_speed_kmh * 60.0
+    cand_lon, cand_lat = candidates["lon"].to_numpy(dtype=float), candidates["lat"].to_numpy(dtype=float)
+    top = float(limit.max()) if n else 0.0
+    covered: list[np.ndarray] = []
+    cost: list[np.ndarray] = []
+    for j in range(m):
+        hit, minutes = np.zeros(0, dtype=np.int64), np.zeros(0)
+        if len(ok):
+            try:
+                times = drive_times(net, (cand_lon[j : j + 1], cand_lat[j : j + 1]), options=opts, limit_min=top)
+            except InputError:  # the candidate is off the network: it covers no one
+                times = None
+            if times is not None:
+                along, _site, _road_m = along_edges(net, times, joined.edge[ok], joined.fraction[ok])
+                along = along + leg
+                keep = along <= limit[ok]
+                hit, minutes = ok[keep], along[keep]  # ok is sorted: so is hit
+        covered.append(hit)
+        cost.append(minutes)
+    indptr = np.concatenate([[0], np.cumsum([len(h) for h in covered])]).astype(np.int64)
+    indices = np.concatenate(covered) if covered else np.zeros(0, dtype=np.int64)
+    values = np.concatenate(cost) if cost else np.zeros(0)
+    return CoverageRelation(n, m, indptr, indices.astype(np.int64), values)
 
 
 # --------------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ __all__ = [
     "export_layers",
     "field_dictionary",
     "geopackage_bytes",
+    "layer_description",
     "layer_qml",
     "readme_text",
     "resolve_crs",
@@ -94,7 +95,16 @@ _LOG = logging.getLogger(__name__)
 FORMATS = ("shp", "gpkg", "geojson", "csv")
 
 #: The layers of every export, in this order.
-LAYERS = ("catchments", "sites", "service_delivery_zones", "csd_access", "underserved_communities")
+LAYERS = (
+    "catchments",
+    "sites",
+    "service_delivery_zones",
+    "csd_access",
+    "underserved_communities",
+    "french_designated_areas",
+)
+#: The layers added, after those, when the analysis measures drive time on a road network.
+ROAD_LAYERS = ("service_areas", "road_minutes")
 
 #: What each layer holds (README, GeoPackage layer descriptions).
 LAYER_DESCRIPTIONS = {
@@ -103,6 +113,11 @@ LAYER_DESCRIPTIONS = {
     "service_delivery_zones": "Service delivery zones with their population, in-person sites and pass/fail.",
     "csd_access": "Ontario's census subdivisions (2021) with population, remoteness and in-person access.",
     "underserved_communities": "Named communities beyond the distance threshold of every in-person site.",
+    "french_designated_areas": "French Language Services designated areas on the analysis date: residents, "
+    "French-serving in-person sites inside, share within reach of one, passes or fails.",
+    "service_areas": "Drive-time bands around the in-person sites (road network analyses): reached within band_min "
+    "minutes of the nearest site.",
+    "road_minutes": "Road segments of the network with the drive minutes to the nearest in-person site.",
 }
 
 #: File names used when ``out`` is a folder.
@@ -203,18 +218,21 @@ def field_dictionary(layers: Mapping[str, gpd.GeoDataFrame]) -> pd.DataFrame:
     return data_dictionary({k: v[0] for k, v in frames.items()}, fmt="shp", short={k: v[1] for k, v in frames.items()})
 
 
-def _prepared(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
-    """Return the analysis's GIS layers (known layers first, in :data:`LAYERS` order), normalised."""
-    layers = {name: _worded(name, layer, analysis) for name, layer in gis_layers(analysis).items()}
-    order = [n for n in LAYERS if n in layers] + [n for n in layers if n not in LAYERS]
+def _prepared(analysis: Analysis, lang: str = "en") -> dict[str, gpd.GeoDataFrame]:
+    """Return the analysis's GIS layers (known layers first, in :data:`LAYERS` order), normalised, words in ``lang``."""
+    layers = {name: _worded(name, layer, analysis, lang) for name, layer in gis_layers(analysis).items()}
+    known = (*LAYERS, *ROAD_LAYERS)
+    order = [n for n in known if n in layers] + [n for n in layers if n not in known]
     return {name: normalise_layer(name, layers[name]) for name in order}
 
 
-def _worded(name: str, layer: gpd.GeoDataFrame, analysis: Analysis) -> gpd.GeoDataFrame:
-    """Return a layer with its codes in English words as well (reasons, status labels, kinds)."""
-    worded = i18n.in_words(layer, min_sites=analysis.min_sites, min_share=analysis.min_share, lang="en")
+def _worded(name: str, layer: gpd.GeoDataFrame, analysis: Analysis, lang: str = "en") -> gpd.GeoDataFrame:
+    """Return a layer with its codes in words of ``lang`` as well (reasons, status labels, kinds, remoteness)."""
+    worded = i18n.in_words(layer, min_sites=analysis.min_sites, min_share=analysis.min_share, lang=lang)
     if name == "catchments":
-        worded = i18n.status_words(worded, lang="en", keep_code=True)
+        worded = i18n.status_words(worded, lang=lang, keep_code=True)
+    if lang != "en":
+        worded = i18n.value_words(worded, lang=lang)
     return gpd.GeoDataFrame(worded, geometry=layer.geometry.name, crs=layer.crs)
 
 
@@ -241,77 +259,62 @@ def readme_text(
     crs: CRS,
     counts: Mapping[str, int],
     requested_crs: str | int | None = None,
+    lang: str = "en",
 ) -> str:
-    """Return the README of an export: contents, source, CRS, thresholds, fields and attribution."""
+    """Return the README of an export: contents, source, CRS, thresholds, fields and attribution, in ``lang``."""
     fmt = _check_format(fmt)
+    t = i18n.t
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     lines = [
-        f"esr-geo GIS export ({fmt}) - in-person access analysis for Ontario's Employment Services Transformation",
+        t("export.title", lang, fmt=fmt),
         "",
-        f"Generated: {now} by esr-geo {__version__}",
-        f"Rollout statuses as of: {analysis.on.isoformat()}",
-        f"Sites source: {analysis.sites_source}",
-        f"Zones source: {analysis.zones_source}",
+        t("export.generated", lang, now=now, version=__version__),
+        t("export.rollout", lang, on=analysis.on.isoformat()),
+        t("export.sites", lang, source=analysis.sites_source),
+        t("export.zones", lang, source=analysis.zones_source),
         "",
-        "LAYERS",
+        t("export.layers", lang),
     ]
-    ext = {"shp": ".shp", "gpkg": " (GeoPackage layer)", "geojson": ".geojson", "csv": ".csv"}[fmt]
+    ext = {"shp": ".shp", "gpkg": t("export.gpkg_layer", lang), "geojson": ".geojson", "csv": ".csv"}[fmt]
     for name, count in counts.items():
         kind = GEOMETRY_TYPES.get(name, "")
         geom = "" if fmt == "csv" else f", {kind}"
-        lines.append(f"  {name}{ext}: {count} feature(s){geom}. {LAYER_DESCRIPTIONS.get(name, '')}")
-    lines += ["", "COORDINATE REFERENCE SYSTEM"]
+        about = layer_description(name, lang)
+        lines.append(t("export.layer_line", lang, name=name, ext=ext, count=i18n.fmt_int(count, lang), geom=geom,
+                       about=about))  # fmt: skip
+    lines += ["", t("export.crs", lang)]
     if fmt in ("shp", "gpkg"):
         unit = crs.axis_info[0].unit_name if crs.axis_info else ""
-        lines.append(f"  {_crs_label(crs)}; coordinates in {unit}s.")
+        lines.append(t("export.crs_units", lang, crs=_crs_label(crs), unit=unit))
     elif fmt == "geojson":
-        lines.append("  WGS 84 (EPSG:4326), longitude/latitude in degrees, as RFC 7946 requires for GeoJSON.")
+        lines.append(t("export.crs_geojson", lang))
         if requested_crs is not None:
-            lines.append(f"  The CRS asked for ({requested_crs}) does not apply: GeoJSON is always EPSG:4326.")
+            lines.append(t("export.crs_geojson_asked", lang, crs=requested_crs))
     else:
-        lines.append("  No geometry; point layers carry lon/lat in WGS 84 (EPSG:4326) degrees.")
+        lines.append(t("export.crs_csv", lang))
         if requested_crs is not None:
-            lines.append(f"  The CRS asked for ({requested_crs}) does not apply to CSV tables.")
-    lines += ["", "FILES AND FIELDS"]
-    if fmt == "shp":
-        lines += [
-            "  Everything is in ONE zip so the layers, their data dictionary and their attribution travel together.",
-            "  Unzip it, then open the .shp files in QGIS or ArcGIS (QGIS can also read them inside the zip). Each",
-            "  layer has its .shp, .shx, .dbf, .prj (the CRS) and .cpg (UTF-8), and a .qml style that QGIS applies",
-            "  by itself when it opens the unzipped layer.",
-            "  Shapefile field names are at most 10 characters: fields.csv maps each short_name to its full_name",
-            "  (the name used in the GeoPackage, GeoJSON and CSV exports), its type, unit and meaning.",
-            "  Yes/no fields are integers: 1 = yes, 0 = no. Dates are Date fields; text longer than 254 bytes",
-            "  (the dBASE limit) is cut and ends with '…'.",
-        ]
-    elif fmt == "gpkg":
-        lines += [
-            "  One GeoPackage holds every layer with full field names. The layer_styles table holds a default",
-            "  QGIS style for each layer, so they open styled in QGIS. The readme and fields tables repeat this",
-            "  text and the data dictionary (type, unit and meaning of every field). Yes/no fields are booleans.",
-        ]
-    elif fmt == "geojson":
-        lines += [
-            "  One RFC 7946 GeoJSON file per layer, full field names; fields.csv gives every field's type, unit",
-            "  and meaning. Yes/no fields are JSON booleans; dates are YYYY-MM-DD text.",
-        ]
-    else:
-        lines += [
-            "  One UTF-8 CSV per layer (the attribute table, no geometry); fields.csv gives every field's type,",
-            "  unit and meaning. Text starting with =, +, -, @ is prefixed with ' so spreadsheets do not run it.",
-        ]
-    lines += [
-        "  Empty values mean 'no value' (e.g. rollout dates still to be announced).",
-        "",
-        "METHOD, THRESHOLDS AND ZONE CRITERIA",
-    ]
-    lines += [f"  - {note}" for note in method_notes(analysis)]
+            lines.append(t("export.crs_csv_asked", lang, crs=requested_crs))
+    lines += ["", t("export.files", lang), *t(f"export.files_{fmt}", lang).split("\n")]
+    lines += [*t("export.empty", lang).split("\n"), "", t("export.method", lang)]
+    lines += [f"  - {note}" for note in method_notes(analysis, lang=lang)]
     if analysis.notes:
-        lines += ["", "NOTES ON THE INPUT"]
+        lines += ["", t("export.notes", lang)]
         lines += [f"  - {note}" for note in analysis.notes]
-    lines += ["", "DATA SOURCES AND ATTRIBUTION"]
+    lines += ["", t("export.sources", lang)]
+    licence = t("report.licence_note", lang)
+    lines += [f"  {licence}"] if licence else []
     lines += [f"  - {text}" for text in ATTRIBUTIONS]
     return "\n".join(lines) + "\n"
+
+
+def layer_description(name: str, lang: str = "en") -> str:
+    """Return what a layer holds, in ``lang`` (README and GeoPackage layer descriptions; '' for an unknown layer)."""
+    key = f"export.layer.{name}"
+    if i18n.has(key):
+        return i18n.t(key, lang)
+    if name in LAYER_DESCRIPTIONS:
+        _LOG.info("Layer %s has no description in %s; the English one is used.", name, lang)
+    return LAYER_DESCRIPTIONS.get(name, "")
 
 
 # --------------------------------------------------------------------------------------
@@ -323,7 +326,7 @@ def _write(frame: gpd.GeoDataFrame | pd.DataFrame, path: Path, **kwargs: object)
 
 
 def _write_shapefile_zip(
-    analysis: Analysis, layers: Mapping[str, gpd.GeoDataFrame], crs: CRS, zip_path: Path, work: Path
+    analysis: Analysis, layers: Mapping[str, gpd.GeoDataFrame], crs: CRS, zip_path: Path, work: Path, lang: str = "en"
 ) -> None:
     frames: dict[str, gpd.GeoDataFrame] = {}
     names: dict[str, dict[str, str]] = {}
@@ -343,7 +346,7 @@ def _write_shapefile_zip(
     if missing:
         raise DataError(f"The shapefile writer did not produce {', '.join(missing)}.")
     fields = data_dictionary(frames, fmt="shp", short=names)
-    readme = readme_text(analysis, fmt="shp", crs=crs, counts={k: len(v) for k, v in frames.items()})
+    readme = readme_text(analysis, fmt="shp", crs=crs, counts={k: len(v) for k, v in frames.items()}, lang=lang)
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in members:
             zf.write(path, arcname=path.name)
@@ -351,7 +354,9 @@ def _write_shapefile_zip(
         zf.writestr(README_NAME, readme)
 
 
-def _write_geopackage(analysis: Analysis, layers: Mapping[str, gpd.GeoDataFrame], crs: CRS, path: Path) -> None:
+def _write_geopackage(
+    analysis: Analysis, layers: Mapping[str, gpd.GeoDataFrame], crs: CRS, path: Path, lang: str = "en"
+) -> None:
     frames: dict[str, gpd.GeoDataFrame] = {}
     for i, (layer, frame) in enumerate(layers.items()):
         out = _project(frame, crs, layer)
@@ -363,16 +368,16 @@ def _write_geopackage(analysis: Analysis, layers: Mapping[str, gpd.GeoDataFrame]
             layer=layer,
             geometry_type=GEOMETRY_TYPES.get(layer),
             dataset_options={"VERSION": _GPKG_VERSION} if i == 0 else None,
-            layer_options={"IDENTIFIER": layer, "DESCRIPTION": LAYER_DESCRIPTIONS.get(layer, "")},
+            layer_options={"IDENTIFIER": layer, "DESCRIPTION": layer_description(layer, lang)},
         )
-    readme = readme_text(analysis, fmt="gpkg", crs=crs, counts={k: len(v) for k, v in frames.items()})
+    readme = readme_text(analysis, fmt="gpkg", crs=crs, counts={k: len(v) for k, v in frames.items()}, lang=lang)
     lines = readme.splitlines()
     tables = {
         "readme": pd.DataFrame({"line": np.arange(1, len(lines) + 1, dtype="int32"), "text": lines}),
         "fields": data_dictionary(frames, fmt="gpkg", short=None),
     }
     for name, table in tables.items():
-        description = "About this export" if name == "readme" else "Data dictionary: every field's type, unit, meaning"
+        description = i18n.t("export.about_readme" if name == "readme" else "export.about_fields", lang)
         _write(table, path, driver="GPKG", layer=name, layer_options={"DESCRIPTION": description})
     add_layer_styles(path, {layer: layer_qml(layer) for layer in frames})
 
@@ -387,7 +392,8 @@ def _csv_frame(layer: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def _write_geojson_folder(
-    analysis: Analysis, layers: Mapping[str, gpd.GeoDataFrame], stage: Path, requested: str | int | None
+    analysis: Analysis, layers: Mapping[str, gpd.GeoDataFrame], stage: Path, requested: str | int | None,
+    lang: str = "en",
 ) -> None:
     wgs84 = CRS.from_user_input(settings.DISPLAY_CRS)
     frames = {}
@@ -402,11 +408,12 @@ def _write_geojson_folder(
             geometry_type=GEOMETRY_TYPES.get(layer),
             layer_options={"RFC7946": "YES"},
         )
-    _write_docs(stage, analysis, frames, fmt="geojson", requested=requested)
+    _write_docs(stage, analysis, frames, fmt="geojson", requested=requested, lang=lang)
 
 
 def _write_csv_folder(
-    analysis: Analysis, layers: Mapping[str, gpd.GeoDataFrame], stage: Path, requested: str | int | None
+    analysis: Analysis, layers: Mapping[str, gpd.GeoDataFrame], stage: Path, requested: str | int | None,
+    lang: str = "en",
 ) -> None:
     tables = {}
     for layer, frame in layers.items():
@@ -414,11 +421,17 @@ def _write_csv_folder(
         tables[layer] = table
         # UTF-8 with a byte-order mark, so Excel shows accents and en dashes correctly
         (stage / f"{layer}.csv").write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")
-    _write_docs(stage, analysis, tables, fmt="csv", requested=requested)
+    _write_docs(stage, analysis, tables, fmt="csv", requested=requested, lang=lang)
 
 
 def _write_docs(
-    stage: Path, analysis: Analysis, frames: Mapping[str, pd.DataFrame], *, fmt: str, requested: str | int | None
+    stage: Path,
+    analysis: Analysis,
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    fmt: str,
+    requested: str | int | None,
+    lang: str = "en",
 ) -> None:
     fields = data_dictionary(frames, fmt=fmt, short=None)
     (stage / FIELDS_NAME).write_text(fields.to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")
@@ -428,6 +441,7 @@ def _write_docs(
         crs=CRS.from_user_input(settings.DISPLAY_CRS),
         counts={k: len(v) for k, v in frames.items()},
         requested_crs=requested,
+        lang=lang,
     )
     (stage / README_NAME).write_text(readme, encoding="utf-8")
 
@@ -482,6 +496,7 @@ def export_layers(
     fmt: str,
     crs: str | int | None = None,
     force: bool = False,
+    lang: str = "en",
 ) -> list[Path]:
     """Write the analysis's GIS layers in one format.
 
@@ -507,6 +522,9 @@ def export_layers(
         still checked, then reported as not applying (in README.txt and a logged warning).
     force : bool, keyword-only
         Replace existing output files (otherwise refuse, naming them and ``--force``).
+    lang : {'en', 'fr'}, keyword-only
+        The language of the README, the layer descriptions and the words in the layers (reasons,
+        status labels, kinds); field names stay the same.
 
     Returns
     -------
@@ -530,39 +548,39 @@ def export_layers(
                 parameter="out",
             )
         check_targets([target], force=force)
-        layers = _prepared(analysis)
+        layers = _prepared(analysis, lang)
         with atomic_path(target, force=force) as tmp:
             if fmt == "shp":
-                _write_shapefile_zip(analysis, layers, target_crs, tmp, tmp.parent / "layers")
+                _write_shapefile_zip(analysis, layers, target_crs, tmp, tmp.parent / "layers", lang)
             else:
-                _write_geopackage(analysis, layers, target_crs, tmp)
+                _write_geopackage(analysis, layers, target_crs, tmp, lang)
         return [target]
     requested = None if crs is None or (isinstance(crs, str) and not crs.strip()) else crs
     if requested is not None:
         why = "GeoJSON is always WGS 84 (EPSG:4326, RFC 7946)" if fmt == "geojson" else "CSV tables have no geometry"
         _LOG.warning("The export CRS %s does not apply to the %s format: %s.", requested, fmt, why)
-    layers = _prepared(analysis)
+    layers = _prepared(analysis, lang)
     ext = ".geojson" if fmt == "geojson" else ".csv"
     names = [f"{layer}{ext}" for layer in layers] + [FIELDS_NAME, README_NAME]
     writer = _write_geojson_folder if fmt == "geojson" else _write_csv_folder
-    return write_folder(target, names, lambda stage: writer(analysis, layers, stage, requested), force=force)
+    return write_folder(target, names, lambda stage: writer(analysis, layers, stage, requested, lang), force=force)
 
 
-def shapefile_zip_bytes(analysis: Analysis, *, crs: str | int | None = None) -> bytes:
+def shapefile_zip_bytes(analysis: Analysis, *, crs: str | int | None = None, lang: str = "en") -> bytes:
     """Return the zipped shapefile export (see :func:`export_layers`) as bytes, for a download button."""
     target_crs = resolve_crs(crs)
-    layers = _prepared(analysis)
+    layers = _prepared(analysis, lang)
     with tempfile.TemporaryDirectory(prefix="esr_geo_shp_") as tmp:
         zip_path = Path(tmp) / SHP_ZIP_NAME
-        _write_shapefile_zip(analysis, layers, target_crs, zip_path, Path(tmp) / "layers")
+        _write_shapefile_zip(analysis, layers, target_crs, zip_path, Path(tmp) / "layers", lang)
         return zip_path.read_bytes()
 
 
-def geopackage_bytes(analysis: Analysis, *, crs: str | int | None = None) -> bytes:
+def geopackage_bytes(analysis: Analysis, *, crs: str | int | None = None, lang: str = "en") -> bytes:
     """Return the GeoPackage export (see :func:`export_layers`) as bytes, for a download button."""
     target_crs = resolve_crs(crs)
-    layers = _prepared(analysis)
+    layers = _prepared(analysis, lang)
     with tempfile.TemporaryDirectory(prefix="esr_geo_gpkg_") as tmp:
         path = Path(tmp) / GPKG_NAME
-        _write_geopackage(analysis, layers, target_crs, path)
+        _write_geopackage(analysis, layers, target_crs, path, lang)
         return path.read_bytes()

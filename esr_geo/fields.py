@@ -55,6 +55,30 @@ SHORT_NAMES: dict[str, str] = {
     "is_reserve_exempt": "res_exempt",
     "postal_code": "postal",
     "declared_catchment": "decl_catch",
+    "approximate": "approx",
+    "fr_unknown_sites": "fr_unknown",
+    "pop_within_fr": "pop_in_fr",
+    "pct_within_fr": "pct_in_fr",
+    "pop_beyond_fr": "pop_out_fr",
+    "reserve_pop_within_fr": "res_in_fr",
+    "mean_fr_distance_km": "fr_mean_km",
+    "max_fr_distance_km": "fr_max_km",
+    "min_fr_sites": "fr_min_n",
+    "min_fr_share": "fr_min_shr",
+    "drive_min": "drive_min",
+    "road_km": "road_km",
+    "access_km": "access_km",
+    "road_access": "road_acc",
+    "threshold_min": "thresh_min",
+    "median_drive_min": "med_min",
+    "max_drive_min": "max_min",
+    "median_road_km": "med_roadkm",
+    "pop_no_road_access": "pop_noroad",
+    "pop_not_connected": "pop_noconn",
+    "band_min": "band_min",
+    "drive_before_min": "min_before",
+    "drive_after_min": "min_after",
+    "road_access_after": "road_after",
 }
 
 #: Word abbreviations for names not in :data:`SHORT_NAMES`.
@@ -103,6 +127,22 @@ _YESNO = "1 = yes, 0 = no"
 
 #: Unit and meaning of every field, by full name (layer-specific entries below override).
 FIELD_INFO: dict[str, tuple[str, str]] = {
+    "drive_min": ("minutes", "Drive time by road to the nearest in-person site (by road), including the legs "
+                  "between the place and its road; blank without road access."),
+    "road_km": ("km", "Length along the roads of that drive; blank without road access."),
+    "access_km": ("km", "Straight-line distance from the place to the nearest point of its road."),
+    "road_access": (_TEXT, "Whether the place reaches a site by road, has no road access (farther than the "
+                    "access distance from every road) or is on a road piece not connected to any site."),
+    "threshold_min": ("minutes", "Drive-time threshold that applies here."),
+    "median_drive_min": ("minutes", "Median drive time of the residents who reach a site by road (non-reserve)."),
+    "max_drive_min": ("minutes", "Longest drive time of a resident who reaches a site by road (non-reserve)."),
+    "median_road_km": ("km", "Median road distance of the residents who reach a site by road (non-reserve)."),
+    "pop_no_road_access": ("persons", "Residents farther than the access distance from every road (never "
+                           "counted as within reach)."),
+    "pop_not_connected": ("persons", "Residents whose road is not connected to any in-person site."),
+    "band_min": ("minutes", "Upper bound of the drive-time band: the area reached within this many minutes "
+                 "of the nearest in-person site (and more than the band below)."),
+    "minutes": ("minutes", "Drive time from the road segment to the nearest in-person site."),
     "catchment_id": (_TEXT, "Catchment identifier (stable code used throughout esr-geo)."),
     "name_en": (_TEXT, "Catchment name in English."),
     "name_fr": (_TEXT, "Catchment name in French."),
@@ -229,7 +269,38 @@ FIELD_INFO: dict[str, tuple[str, str]] = {
         _YESNO,
         "On a reserve or a First Nation band office: exempt from the SSM model and shown apart.",
     ),
-}
+    # French Language Services (esr_geo.french)
+    "french": (_YESNO, "The site serves people in French; blank when the site list does not say (never counted as "
+               "French-serving)."),
+    "area_no": (_TEXT, "Number of the designated area in the list of the 27 areas designated under the French "
+                "Language Services Act."),
+    "area": (_TEXT, "Area designated under the French Language Services Act, as the designation names it."),
+    "approximate": (_YESNO, "The area is approximated by whole census subdivisions: at least one stands for only part "
+                    "of what is designated (e.g. a pre-amalgamation township)."),
+    "fr_sites": ("sites", "In-person sites inside the area that serve in French."),
+    "fr_unknown_sites": ("sites", "In-person sites inside the area whose language of service is not known (never "
+                         "counted as French-serving)."),
+    "pop_within_fr": ("persons", "Non-reserve residents within the threshold of a French-serving in-person site "
+                      "(inside the area or not); blank when unknown."),
+    "pct_within_fr": ("%", "Share of non-reserve residents within the threshold of a French-serving in-person site "
+                      "(0 to 100); blank when unknown."),
+    "pop_beyond_fr": ("persons", "Non-reserve residents beyond the threshold of every French-serving in-person site."),
+    "reserve_pop_within_fr": ("persons", "Residents of reserves within the threshold of a French-serving site: "
+                              "exempt, reported apart."),
+    "mean_fr_distance_km": ("km", "Population-weighted mean straight-line distance from non-reserve residents to "
+                            "the nearest French-serving in-person site."),
+    "max_fr_distance_km": ("km", "Largest distance from a non-reserve resident to the nearest French-serving "
+                           "in-person site."),
+    "fls_status": (_TEXT, "French Language Services result code: passes, fails, or unknown (no site in the list "
+                   "says whether it serves in French)."),
+    "fls_label": (_TEXT, "French Language Services result in words (English)."),
+    "short_of_fr_sites": (_YESNO, "Reason code: fewer French-serving in-person sites inside the area than required."),
+    "short_of_fr_share": (_YESNO, "Reason code: too few of its non-reserve residents are within the threshold of a "
+                          "French-serving in-person site."),
+    "min_fr_sites": ("sites", "French-serving in-person sites an area needs inside it to pass."),
+    "min_fr_share": ("share (0 to 1)", "Share of non-reserve residents an area needs within the threshold of a "
+                     "French-serving in-person site to pass."),
+}  # fmt: skip
 
 _LAYER_FIELD_INFO: dict[tuple[str, str], tuple[str, str]] = {
     ("catchments", "population"): (
@@ -275,6 +346,18 @@ _LAYER_FIELD_INFO: dict[tuple[str, str], tuple[str, str]] = {
         "Population of the community where known (GeoNames); blank otherwise.",
     ),
     ("underserved_communities", "CSDNAME"): (_TEXT, "Census subdivision the community is in."),
+    ("french_designated_areas", "catchment_id"): (_TEXT, "Catchment of this part of the area; blank for the whole "
+                                                  "of an area that spans catchments."),
+    ("french_designated_areas", "catchment"): (_TEXT, "Catchment of this part of the area (English)."),
+    ("french_designated_areas", "population"): ("persons", "Residents of the area (or of its part in the "
+                                                "catchment), reserves included (2021 Census population points)."),
+    ("french_designated_areas", "reserve_population"): ("persons", "Residents of reserves in the area: exempt, "
+                                                        "reported apart."),
+    ("french_designated_areas", "csd_count"): ("count", "Number of 2021 census subdivisions that make up the area "
+                                               "(or its part in the catchment)."),
+    ("french_designated_areas", "in_person_sites"): ("sites", "In-person sites inside the area, in any language."),
+    ("french_designated_areas", "reason"): (_TEXT, "Why the area fails the French Language Services rule; blank "
+                                            "when it passes."),
     ("underserved_communities", "catchment"): (_TEXT, "Catchment the community is in (English)."),
     ("underserved_communities", "zone"): (_TEXT, "Service delivery zone the community is in; blank if none."),
     ("underserved_communities", "remoteness_class"): (

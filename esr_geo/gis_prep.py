@@ -30,6 +30,7 @@ GEOMETRY_TYPES = {
     "service_delivery_zones": "MultiPolygon",
     "csd_access": "MultiPolygon",
     "underserved_communities": "Point",
+    "french_designated_areas": "MultiPolygon",
 }
 
 _DBF_TEXT_BYTES = 254

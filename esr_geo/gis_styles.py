@@ -177,6 +177,14 @@ def layer_qml(layer: str, field_names: Mapping[str, str] | None = None) -> str |
             ),
         ]
         return _qml_document(_categorised(expr, cats), 0)
+    if layer == "french_designated_areas":  # French Language Services: outlines by result
+        cats = [
+            ("passes", "designated area passes", "fill", _fill_props(None, PASS_COLOUR, 0.8)),
+            ("fails", "designated area fails", "fill", _fill_props(None, FAIL_COLOUR, 1.2)),
+            ("unknown", "unknown (no site says whether it serves in French)", "fill",
+             _fill_props(None, RESERVE_COLOUR, 0.8)),
+        ]  # fmt: skip
+        return _qml_document(_categorised(f("fls_status"), cats), 2)
     if layer == "csd_access":
         pct = _quote(f("pct_within_threshold"))
         whens = " ".join(f"WHEN {pct} < {hi:g} THEN '{label}'" for hi, label, _ in _ACCESS_CLASSES if hi is not None)

@@ -8,11 +8,14 @@ labels are the rollout module's own (so the map, the command line and the report
 from __future__ import annotations
 
 import math
+import re
+import string
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from esr_geo import words
 from esr_geo.rollout import LANGS, STATUS_LABELS, STATUSES, TBA_TEXT, check_lang
 
 # ``LANGS`` and ``check_lang`` live in :mod:`esr_geo.rollout` (their one home); callers may use
@@ -84,21 +87,21 @@ TEXT: dict[str, _T] = {
         "collectivité. Ce n'est pas la liste des bureaux d'un fournisseur; téléversez la vôtre pour planifier.",
     },
     "side.problems": {
-        "en": "{file}: {n} problem(s) found. Fix them in the file, or continue without the invalid rows.",
-        "fr": "{file} : {n} problème(s) trouvé(s). Corrigez-les dans le fichier, ou continuez sans les "
-        "lignes invalides.",
+        "en": "{file}: {n} {n:problem|problems} found. Fix them in the file, or continue without the invalid rows.",
+        "fr": "{file} : {n} {n:problème trouvé|problèmes trouvés}. Corrigez-les dans le fichier, ou continuez sans "
+        "les lignes invalides.",
     },
     "side.skip_invalid": {
         "en": "Continue without the invalid rows",
         "fr": "Continuer sans les lignes invalides",
     },
     "side.dropped": {
-        "en": "{n} invalid row(s) left out of {file}.",
-        "fr": "{n} ligne(s) invalide(s) laissée(s) de côté dans {file}.",
+        "en": "{n} invalid {n:row|rows} left out of {file}.",
+        "fr": "{n} {n:ligne invalide laissée|lignes invalides laissées} de côté dans {file}.",
     },
     "side.warnings": {
-        "en": "{n} warning(s) on {file}; see the table below the map.",
-        "fr": "{n} avertissement(s) sur {file}; voir le tableau sous la carte.",
+        "en": "{n} {n:warning|warnings} on {file}; see the table below the map.",
+        "fr": "{n} {n:avertissement|avertissements} sur {file}; voir le tableau sous la carte.",
     },
     "side.zones": {"en": "Service delivery zones", "fr": "Zones de prestation de services"},
     "side.zones_source": {"en": "Zones", "fr": "Zones"},
@@ -130,6 +133,7 @@ TEXT: dict[str, _T] = {
     "side.colour_by": {"en": "Colour the catchments by", "fr": "Couleur des zones de desserte selon"},
     "colour.phase": {"en": "rollout phase", "fr": "phase du déploiement"},
     "colour.status": {"en": "status on the date", "fr": "statut à la date"},
+    "colour.ssm": {"en": "service system manager", "fr": "gestionnaire du système de services"},
     "side.rings": {
         "en": "Rings at the threshold around sites",
         "fr": "Cercles du seuil autour des lieux",
@@ -256,12 +260,24 @@ TEXT: dict[str, _T] = {
         "fr": "Aucune zone de prestation de services dans cette zone de desserte.",
     },
     "card.close": {"en": "Back to all of Ontario", "fr": "Revenir à tout l'Ontario"},
+    # the SSM card and legend (esr_geo.ssm)
+    "legend.ssm": {"en": "Service system manager (SSM)", "fr": "Gestionnaire du système de services (GSS)"},
+    "ssm_card.title": {"en": "SSM card", "fr": "Fiche du GSS"},
+    "ssm_card.pick": {"en": "SSM to show", "fr": "GSS à afficher"},
+    "ssm_card.catchments": {"en": "Catchment areas", "fr": "Zones de desserte"},
+    "ssm_card.tba": {
+        "en": "These catchments have no SSM yet; the ministry will announce it.",
+        "fr": "Ces zones de desserte n'ont pas encore de GSS; le ministère l'annoncera.",
+    },
+    "ssm_card.zones_value": {"en": "{n} of {total}", "fr": "{n} sur {total}"},
+    "ssm_card.zones_named": {"en": "{n} of {total}: {zones}", "fr": "{n} sur {total} : {zones}"},
+    "ssm_card.no_zones": {"en": "no service delivery zone", "fr": "aucune zone de prestation de services"},
     # zone results
     "zone.pass": {"en": "passes", "fr": "conforme"},
     "zone.fail": {"en": "fails", "fr": "non conforme"},
     "zone.reason_sites": {
-        "en": "{n} in-person site(s) inside the zone; at least {need} required",
-        "fr": "{n} lieu(x) en personne dans la zone; au moins {need} requis",
+        "en": "{n} in-person {n:site|sites} inside the zone; at least {need} required",
+        "fr": "{n} {n:lieu|lieux} en personne dans la zone; au moins {need} requis",
     },
     "zone.reason_share": {
         "en": "only {pct} of non-reserve residents are within reach ({n} people beyond); at least {need} required",
@@ -313,7 +329,7 @@ TEXT: dict[str, _T] = {
     "dl.note": {
         "en": "Reports, tables and GIS files cover the whole province for the chosen date and threshold.",
         "fr": "Les rapports, tableaux et fichiers SIG couvrent toute la province pour la date et le seuil "
-        "choisis. Le rapport et les tableaux sont en anglais.",
+        "choisis, dans la langue de la page.",
     },
     "dl.report_html": {"en": "Coverage-gap report (HTML)", "fr": "Rapport des lacunes (HTML)"},
     "dl.report_xlsx": {"en": "Coverage-gap report (Excel)", "fr": "Rapport des lacunes (Excel)"},
@@ -326,10 +342,11 @@ TEXT: dict[str, _T] = {
     "scen.close_title": {"en": "What if sites close?", "fr": "Et si des lieux fermaient?"},
     "scen.close_intro": {
         "en": "Pick in-person sites to close: everyone whose nearest site closes is re-measured to the nearest "
-        "remaining one. The map marks the closed sites; its figures and the rest of the page are unchanged.",
+        "remaining one. The map (closed sites marked), the headline figures, the card, the tables and the "
+        "suggestions below then show the situation after the closure.",
         "fr": "Choisissez des lieux en personne à fermer : toute personne dont le lieu le plus proche ferme est "
-        "mesurée de nouveau jusqu'au lieu restant le plus proche. La carte marque les lieux fermés; ses chiffres "
-        "et le reste de la page ne changent pas.",
+        "mesurée de nouveau jusqu'au lieu restant le plus proche. La carte (lieux fermés marqués), les chiffres "
+        "clés, la fiche, les tableaux et les suggestions plus bas montrent alors la situation après la fermeture.",
     },
     "scen.close_pick": {"en": "Sites to close", "fr": "Lieux à fermer"},
     "scen.close_placeholder": {"en": "Choose one or more sites", "fr": "Choisissez un ou plusieurs lieux"},
@@ -376,12 +393,14 @@ TEXT: dict[str, _T] = {
     },
     "scen.zones_none": {"en": "no zone changes from pass to fail", "fr": "aucune zone ne devient non conforme"},
     "scen.close_summary": {
-        "en": "Closing {sites} puts {n} more non-reserve residents beyond {km} km ({before} before, {after} after); "
-        "{zones}; {communities} named communities lose access. {reserves} people on reserves are newly beyond "
-        "the threshold (exempt, reported apart).",
-        "fr": "La fermeture de {sites} place {n} résidents de plus (hors réserves) à plus de {km} km ({before} avant, "
-        "{after} après); {zones}; {communities} collectivités nommées perdent l'accès. {reserves} personnes dans "
-        "les réserves se retrouvent au-delà du seuil (exemptées, présentées à part).",
+        "en": "Closing {sites} puts {n} more non-reserve {n:resident|residents} beyond {km} km ({before} before, "
+        "{after} after); {zones}; {communities} named {communities:community loses|communities lose} access. "
+        "{reserves} {reserves:person|people} on reserves {reserves:is|are} newly beyond the threshold (exempt, "
+        "reported apart).",
+        "fr": "La fermeture de {sites} place {n} {n:résident|résidents} de plus (hors réserves) à plus de {km} km "
+        "({before} avant, {after} après); {zones}; {communities} {communities:collectivité nommée perd|collectivités "
+        "nommées perdent} l'accès. {reserves} {reserves:personne|personnes} dans les réserves {reserves:se "
+        "retrouve|se retrouvent} au-delà du seuil (exemptées, présentées à part).",
     },
     "scen.change.still_passes": {"en": "still passes", "fr": "toujours conforme"},
     "scen.change.pass_fail": {"en": "pass → fail", "fr": "conforme → non conforme"},
@@ -470,6 +489,16 @@ TEXT: dict[str, _T] = {
     "no": {"en": "no", "fr": "non"},
     "kind.place": {"en": "place (GeoNames)", "fr": "localité (GeoNames)"},
     "kind.first_nation": {"en": "First Nation band office", "fr": "bureau de bande d'une Première Nation"},
+    "schema.rnf": {
+        "en": "Statistics Canada Road Network File",
+        "fr": "Fichier du réseau routier de Statistique Canada",
+    },
+    "schema.orn": {"en": "Ontario Road Network", "fr": "Réseau routier de l'Ontario"},
+    "schema.osm": {"en": "OpenStreetMap", "fr": "OpenStreetMap"},
+    "schema.speed": {"en": "line layer with a speed column", "fr": "couche de lignes avec une colonne de vitesse"},
+    "road_access.0": {"en": "reaches a site by road", "fr": "atteint un lieu par la route"},
+    "road_access.1": {"en": "no road access", "fr": "aucun accès routier"},
+    "road_access.2": {"en": "road not connected to any site", "fr": "route non reliée à un lieu"},
     "remoteness.easily accessible": {"en": "easily accessible", "fr": "facilement accessible"},
     "remoteness.accessible": {"en": "accessible", "fr": "accessible"},
     "remoteness.less accessible": {"en": "less accessible", "fr": "moins accessible"},
@@ -564,9 +593,220 @@ COLUMNS: dict[str, _T] = {
     "population_added": {"en": "People added", "fr": "Personnes ajoutées"},
     "cumulative": {"en": "Cumulative", "fr": "Cumul"},
     "chosen_for": {"en": "Chosen for", "fr": "Choisi pour"},
+    "ssm_id": {"en": "SSM code", "fr": "Code du GSS"},
+    "catchment_ids": {"en": "Catchment codes", "fr": "Codes des zones de desserte"},
+    "zones": {"en": "Zones", "fr": "Zones"},
+    "zones_failing": {"en": "Zones that fail", "fr": "Zones non conformes"},
+    "failing_zones": {"en": "Zones that fail (names)", "fr": "Zones non conformes (noms)"},
+    "drive_min": {"en": "Drive time (min)", "fr": "Temps de route (min)"},
+    "drive_before_min": {"en": "Drive time before (min)", "fr": "Temps de route avant (min)"},
+    "drive_after_min": {"en": "New drive time (min)", "fr": "Nouveau temps de route (min)"},
+    "road_access_after": {"en": "Road access after", "fr": "Accès routier après"},
+    "road_km": {"en": "By road (km)", "fr": "Par la route (km)"},
+    "access_km": {"en": "To the road (km)", "fr": "Jusqu'à la route (km)"},
+    "road_access": {"en": "Road access", "fr": "Accès routier"},
+    "threshold_min": {"en": "Threshold (min)", "fr": "Seuil (min)"},
+    "median_drive_min": {"en": "Median drive time (min)", "fr": "Temps de route médian (min)"},
+    "max_drive_min": {"en": "Longest drive time (min)", "fr": "Temps de route maximal (min)"},
+    "median_road_km": {"en": "Median road distance (km)", "fr": "Distance routière médiane (km)"},
+    "pop_no_road_access": {"en": "No road access (people)", "fr": "Sans accès routier (personnes)"},
+    "pop_not_connected": {
+        "en": "Road not connected to a site (people)",
+        "fr": "Route non reliée à un lieu (personnes)",
+    },
 }
 for _col, _labels in COLUMNS.items():
     TEXT[f"col.{_col}"] = _labels
+
+# French Language Services (esr_geo.french): the designated areas' words and their tables' headers.
+_FLS_TEXT: dict[str, _T] = {
+    "fls.passes": {"en": "passes", "fr": "conforme"},
+    "fls.fails": {"en": "fails", "fr": "non conforme"},
+    "fls.unknown": {"en": "unknown", "fr": "inconnu"},
+    "fls.reason_sites": {"en": "{n} French-serving in-person site(s) inside the area; at least {need} required",
+                         "fr": "{n} lieu(x) en personne servant en français dans la région; au moins {need} requis"},
+    "fls.reason_share": {"en": "only {pct} of non-reserve residents are within reach of a French-serving site ({n} "
+                         "people beyond); at least {need} required",
+                         "fr": "seulement {pct} des résidents hors réserve sont à portée d'un lieu servant en "
+                         "français ({n} personnes au-delà); au moins {need} requis"},
+    "fls.reason_unknown": {"en": "the site list does not say which sites serve in French",
+                           "fr": "la liste des lieux n'indique pas lesquels servent en français"},
+    "fls.method_rule": {
+        "en": "French Language Services: the {n} areas designated under the French Language Services Act on {date}, "
+        "as whole 2021 census subdivisions. A French-serving site is an in-person site whose list says it serves in "
+        "French ({fr} of {sites}). An area passes with at least {min_sites} French-serving in-person site(s) inside "
+        "it and at least {share} of its non-reserve residents within the threshold of one (inside the area or not), "
+        "the zones' rule; reserves are reported apart and never count in the share or as a failure.",
+        "fr": "Services en français : les {n} régions désignées en vertu de la Loi sur les services en français au "
+        "{date}, en subdivisions de recensement 2021 entières. Un lieu servant en français est un lieu en personne "
+        "dont la liste indique qu'il sert en français ({fr} sur {sites}). Une région est conforme avec au moins "
+        "{min_sites} lieu(x) en personne servant en français à l'intérieur et au moins {share} de ses résidents hors "
+        "réserve dans le seuil de l'un d'eux (dans la région ou non), comme les zones; les réserves sont présentées "
+        "à part et ne comptent jamais dans la part ni comme une non-conformité.",
+    },
+    "fls.method_unknown": {
+        "en": "{n} in-person site(s) do not say whether they serve in French: counted apart (language unknown), never "
+        "as French-serving; when no site says, every area's result is unknown.",
+        "fr": "{n} lieu(x) en personne n'indiquent pas s'ils servent en français : comptés à part (langue inconnue), "
+        "jamais comme servant en français; si aucun lieu ne l'indique, le résultat de chaque région est inconnu.",
+    },
+    "fls.method_limits": {
+        "en": "Limits: the designation is about the area, not about how many francophones live there (the data has "
+        "no language counts). Partial areas are approximated by whole census subdivisions where the mapping says so "
+        "(e.g. Hamilton as of 2000-12-31 by today's Hamilton), which makes them larger than designated.",
+        "fr": "Limites : la désignation porte sur la région, non sur le nombre de francophones qui y vivent (les "
+        "données ne comptent pas les langues). Les régions désignées en partie sont représentées par des "
+        "subdivisions de recensement entières là où la correspondance l'indique (p. ex. Hamilton au 31 décembre 2000 "
+        "par le Hamilton actuel), ce qui les agrandit.",
+    },
+    "fls.method_dates": {
+        "en": "Dates: the City of Sarnia is designated from 1 November 2024; from 1 January 2029, O. Reg. 272/25 "
+        "widens six partial areas (Hamilton; Stormont, Dundas and Glengarry; Essex; Chatham-Kent; Renfrew; Thunder "
+        "Bay) to current municipal boundaries.",
+        "fr": "Dates : la Ville de Sarnia est désignée depuis le 1er novembre 2024; dès le 1er janvier 2029, le Règl. "
+        "de l'Ont. 272/25 élargit six régions désignées en partie (Hamilton; Stormont, Dundas et Glengarry; Essex; "
+        "Chatham-Kent; Renfrew; Thunder Bay) aux limites municipales actuelles.",
+    },
+    "tables.french_designated_areas": {"en": "French Language Services: designated areas",
+                                       "fr": "Services en français : régions désignées"},
+    "tables.french_communities": {"en": "Communities of the designated areas and their nearest French-serving site",
+                                  "fr": "Collectivités des régions désignées et leur lieu le plus proche servant en "
+                                  "français"},
+    "layer.french_areas": {"en": "French-language designated areas", "fr": "Régions désignées (services en français)"},
+    "legend.french_site": {"en": "Serves in French (ring)", "fr": "Sert en français (anneau)"},
+    "legend.french_area": {"en": "Designated area (dotted)", "fr": "Région désignée (pointillé)"},
+    "popup.french": {"en": "Services in French", "fr": "Services en français"},
+    "popup.fr_sites": {"en": "French-serving sites inside", "fr": "Lieux servant en français"},
+    "popup.fr_share": {"en": "Residents within reach of one", "fr": "Résidents à portée de l'un d'eux"},
+    "popup.area": {"en": "Designated area", "fr": "Région désignée"},
+}  # fmt: skip
+_FLS_COLUMNS: dict[str, _T] = {
+    "area_no": {"en": "Area no.", "fr": "No de la région"},
+    "area": {"en": "Designated area", "fr": "Région désignée"},
+    "approximate": {"en": "Approximated by whole CSDs", "fr": "Approchée par des SDR entières"},
+    "csd_count": {"en": "Census subdivisions", "fr": "Subdivisions de recensement"},
+    "fr_sites": {"en": "French-serving sites", "fr": "Lieux servant en français"},
+    "fr_unknown_sites": {"en": "Sites, language unknown", "fr": "Lieux, langue inconnue"},
+    "pop_within_fr": {"en": "Within reach of French", "fr": "À portée en français"},
+    "pct_within_fr": {"en": "% within reach of French", "fr": "% à portée en français"},
+    "pop_beyond_fr": {"en": "Beyond reach of French", "fr": "Hors de portée en français"},
+    "reserve_pop_within_fr": {"en": "On reserves, within reach (exempt)", "fr": "Réserves, à portée (exemptées)"},
+    "mean_fr_distance_km": {"en": "Mean distance, French (km)", "fr": "Distance moyenne, français (km)"},
+    "max_fr_distance_km": {"en": "Longest distance, French (km)", "fr": "Distance maximale, français (km)"},
+    "fls_status": {"en": "Result code", "fr": "Code du résultat"},
+    "fls_label": {"en": "Result", "fr": "Résultat"},
+    "short_of_fr_sites": {"en": "Too few French-serving sites", "fr": "Trop peu de lieux en français"},
+    "short_of_fr_share": {"en": "Too few people within reach", "fr": "Trop peu de personnes à portée"},
+    "min_fr_sites": {"en": "Sites required", "fr": "Lieux requis"},
+    "min_fr_share": {"en": "Share required (0-1)", "fr": "Part requise (0-1)"},
+    "fr_nearest_site": {"en": "Nearest French-serving site", "fr": "Lieu le plus proche servant en français"},
+    "fr_distance_km": {"en": "Distance to it (km)", "fr": "Distance (km)"},
+    "fr_threshold_km": {"en": "Threshold (km)", "fr": "Seuil (km)"},
+    "fr_within": {"en": "Within reach", "fr": "À portée"},
+    "french": {"en": "Serves in French", "fr": "Sert en français"},
+}  # fmt: skip
+TEXT.update(_FLS_TEXT)
+TEXT.update(words.ALL)  # the reports', exports', workspace's and comparisons' words (esr_geo.words)
+for _col, _labels in _FLS_COLUMNS.items():
+    TEXT[f"col.{_col}"] = _labels
+
+# The planner's page (app.py): uploads kept or refused, the link to a view, the map's views, the pictures.
+_PAGE_TEXT: dict[str, _T] = {
+    "app.tab_title": {"en": "Ontario employment services: rollout and in-person access map",
+                      "fr": "Services d'emploi en Ontario : carte du déploiement et de l'accès en personne"},
+    "app.kept": {"en": "Your new file could not be used (the reason is in the sidebar, under the file). The map "
+                 "and the figures still show {what}.",
+                 "fr": "Votre nouveau fichier n'a pas pu être utilisé (la raison est dans la barre latérale, sous "
+                 "le fichier). La carte et les chiffres montrent toujours {what}."},
+    "app.what_demo": {"en": "the demonstration layer and the default zones",
+                      "fr": "la couche de démonstration et les zones par défaut"},
+    "app.what_last": {"en": "the last files that could be used ({files})",
+                      "fr": "les derniers fichiers utilisables ({files})"},
+    "side.file_refused": {"en": "{file} cannot be used as it is.", "fr": "{file} ne peut pas être utilisé tel quel."},
+    "side.skip_hint": {"en": "To go ahead with the rows that can be used, tick “{label}” below.",
+                       "fr": "Pour continuer avec les lignes utilisables, cochez « {label} » ci-dessous."},
+    "side.problem_rows": {"en": "Problems, row by row", "fr": "Problèmes, ligne par ligne"},
+    "side.template_sites": {"en": "Site-file template (CSV)", "fr": "Modèle de fichier des lieux (CSV)"},
+    "side.template_sites_help": {"en": "The header row of a site list: fill in one row per site below it; only the "
+                                 "name and a location (coordinates or a postal code) are required.",
+                                 "fr": "La ligne d'en-tête d'une liste de lieux : remplissez une ligne par lieu en "
+                                 "dessous; seuls le nom et un emplacement (coordonnées ou code postal) sont requis."},
+    "card.zone_line": {"en": "{result}: {pct} within reach, {sites} in-person site(s) inside",
+                       "fr": "{result} : {pct} à portée, {sites} lieu(x) en personne à l'intérieur"},
+    "side.template_zones": {"en": "Zones file format: the default zones (CSV)",
+                            "fr": "Format du fichier des zones : les zones par défaut (CSV)"},
+    "side.template_zones_help": {"en": "One row per census subdivision (CSDUID) with the name of its zone: rename "
+                                 "the zones, move subdivisions between them or add rows, then load the file.",
+                                 "fr": "Une ligne par subdivision de recensement (CSDUID) avec le nom de sa zone : "
+                                 "renommez les zones, déplacez des subdivisions ou ajoutez des lignes, puis "
+                                 "chargez le fichier."},
+    "guide.sites": {"en": "start from the site-file template (download it under the file box)",
+                    "fr": "partez du modèle de fichier des lieux (à télécharger sous la zone du fichier)"},
+    "guide.zones": {"en": "start from the zones file format (download it under the file box)",
+                    "fr": "partez du format du fichier des zones (à télécharger sous la zone du fichier)"},
+    "side.threshold_range": {"en": "The threshold must be between {lo} and {hi} km: {asked} km became {used} km.",
+                             "fr": "Le seuil doit être entre {lo} et {hi} km : {asked} km est devenu {used} km."},
+    "date.range": {"en": "The date must be between {lo} and {hi}: {asked} became {used}.",
+                   "fr": "La date doit être entre le {lo} et le {hi} : le {asked} est devenu le {used}."},
+    "side.link": {"en": "Link to this view", "fr": "Lien vers cette vue"},
+    "side.link_help": {"en": "Send this address to open the same date, language, catchment, threshold and measure.",
+                       "fr": "Envoyez cette adresse pour ouvrir la même date, langue, zone de desserte, le même "
+                       "seuil et la même mesure."},
+    "link.ignored": {"en": "The page's address asked for values that are not available; they were left out: {items}.",
+                     "fr": "L'adresse de la page demandait des valeurs non disponibles, laissées de côté : {items}."},
+    "metric.no_zones": {"en": "no zones", "fr": "aucune zone"},
+    "metric.no_zones_help": {"en": "There is no service delivery zone in the selection.",
+                             "fr": "Il n'y a aucune zone de prestation de services dans la sélection."},
+    "metric.scope_closed": {"en": "Figures for: {scope}, after the closures chosen below",
+                            "fr": "Chiffres pour : {scope}, après les fermetures choisies plus bas"},
+    "map.south": {"en": "South", "fr": "Sud"},
+    "map.south_help": {"en": "Zoom to the 13 catchments of southern Ontario",
+                       "fr": "Voir les 13 zones de desserte du sud de l'Ontario"},
+    "map.ontario": {"en": "Ontario", "fr": "Ontario"},
+    "map.ontario_help": {"en": "Zoom out to all of Ontario", "fr": "Voir tout l'Ontario"},
+    "dl.after_closure": {"en": "They show the situation after the closures chosen above.",
+                         "fr": "Ils montrent la situation après les fermetures choisies plus haut."},
+    "scen.after_closure": {"en": "Suggestions start from the situation after the closures chosen above.",
+                           "fr": "Les suggestions partent de la situation après les fermetures choisies plus haut."},
+    "scen.candidates_file": {"en": "Candidate sites (optional): your own list, as a site file",
+                             "fr": "Lieux candidats (facultatif) : votre propre liste, comme un fichier des lieux"},
+    "scen.candidates_help": {"en": "Without a file, the candidates are named places and First Nations band offices. "
+                             "The file's in-person column is not used.",
+                             "fr": "Sans fichier, les candidats sont les localités nommées et les bureaux de bande des "
+                             "Premières Nations. La colonne « en personne » du fichier n'est pas utilisée."},
+    "scen.candidates_used": {"en": "Candidates: the {n} sites of {file}.",
+                             "fr": "Candidats : les {n} lieux de {file}."},
+    "scen.candidates_refused": {"en": "{file} cannot be used as candidate sites; the named places are used instead.",
+                                "fr": "{file} ne peut pas servir de lieux candidats; les localités nommées sont "
+                                "utilisées à la place."},
+    "charts.title": {"en": "Access in pictures", "fr": "L'accès en images"},
+    "charts.reach_km": {"en": "Residents within reach, by distance", "fr": "Résidents à portée, selon la distance"},
+    "charts.reach_min": {"en": "Residents within reach, by drive time", "fr": "Résidents à portée, selon le temps de "
+                         "route"},
+    "charts.x_km": {"en": "Distance to the nearest in-person site (km, straight line)",
+                    "fr": "Distance jusqu'au lieu en personne le plus proche (km, à vol d'oiseau)"},
+    "charts.x_min": {"en": "Drive time to the nearest in-person site (minutes)",
+                     "fr": "Temps de route jusqu'au lieu en personne le plus proche (minutes)"},
+    "charts.y_share": {"en": "Residents within reach (%)", "fr": "Résidents à portée (%)"},
+    "charts.area": {"en": "Area", "fr": "Territoire"},
+    "charts.threshold": {"en": "threshold", "fr": "seuil"},
+    "charts.reach_caption": {"en": "Non-reserve residents. Each point of a curve is the share of residents whose "
+                             "nearest in-person site is at most that far; the dashed line is the threshold.",
+                             "fr": "Résidents hors réserve. Chaque point d'une courbe est la part des résidents "
+                             "dont le lieu en personne le plus proche est au plus à cette distance; la ligne "
+                             "pointillée est le seuil."},
+    "charts.margin": {"en": "Zones: margin on the share required", "fr": "Zones : marge sur la part requise"},
+    "charts.margin_x": {"en": "Margin (percentage points)", "fr": "Marge (points de pourcentage)"},
+    "charts.margin_caption": {"en": "A bar is a zone's share of residents within reach minus the {share} required: "
+                              "right of the line, the share is met. A zone with fewer than {sites} in-person site(s) "
+                              "inside fails whatever its share (dashed outline).",
+                              "fr": "Une barre est la part des résidents d'une zone à portée moins les {share} "
+                              "requis : à droite de la ligne, la part est atteinte. Une zone avec moins de {sites} "
+                              "lieu(x) en personne à l'intérieur est non conforme quelle que soit sa part (contour "
+                              "pointillé)."},
+    "charts.no_site": {"en": "too few sites inside", "fr": "trop peu de lieux à l'intérieur"},
+}  # fmt: skip
+TEXT.update(_PAGE_TEXT)
 
 
 def t(key: str, lang: str, **fields: object) -> str:
@@ -593,7 +833,53 @@ def t(key: str, lang: str, **fields: object) -> str:
     """
     entry = TEXT[key]
     text = entry[check_lang(lang)]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return _Plurals(lang).format(text, **fields) if "|" in text else text.format(**fields)
+
+
+def _number(value: object, lang: str) -> float | None:
+    """Return the number a field's value stands for (a formatted count such as ``'1 234'``), or None."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    text = re.sub(r"[\s\u202f\u00a0]", "", str(value))
+    text = text.replace(",", ".") if lang == "fr" else text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def is_singular(value: object, lang: str) -> bool:
+    """Whether a count takes the singular: 1 in English; 0 and 1 (any number under 2) in French.
+
+    Parameters
+    ----------
+    value : number or str
+        The count, or the text it is shown as (``fmt_int``'s ``'1'``, ``'1 234'``).
+    lang : {'en', 'fr'}
+        The language.
+    """
+    number = _number(value, lang)
+    if number is None:
+        return False
+    return abs(number) < 2 if lang == "fr" else number == 1
+
+
+class _Plurals(string.Formatter):
+    """``str.format`` with plurals: ``{n:site|sites}`` is ``site`` when ``n`` takes the singular, else ``sites``."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, _, other = format_spec.partition("|")
+            return one if is_singular(value, self.lang) else other
+        return str(super().format_field(value, format_spec))
 
 
 def has(key: str) -> bool:
@@ -622,6 +908,12 @@ def precision_label(value: object, lang: str) -> str:
     if has(key):
         return t(key, lang)
     return text or t("popup.unknown", lang)
+
+
+def ssm_name(ssm_en: object, ssm_fr: object, lang: str) -> str:
+    """Return an SSM's name in ``lang`` (the rollout table's), or "To be announced" when it has none."""
+    name = {"en": ssm_en, "fr": ssm_fr}[check_lang(lang)]
+    return str(name) if isinstance(name, str) and name.strip() else t("tba", lang)
 
 
 def column_label(column: str, lang: str) -> str:
@@ -654,15 +946,29 @@ def fmt_num(value: float, lang: str, digits: int = 1) -> str:
 
 
 def fmt_km(value: float, lang: str) -> str:
-    """Format a distance in km without useless decimals (``50``, ``37.5`` / ``37,5``)."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
-def fmt_pct(value: float, lang: str, digits: int = 1) -> str:
-    """Format a percentage (0-100): ``93.5%`` in English, ``93,5 %`` in French."""
+    """Format a distance in km: at most 2 decimals, none useless (``50``, ``37.5``/``37,5``, ``1,250``/``1 250``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+
+def fmt_pct(value: float, lang: str, digits: int = 1, *, whole: bool | None = None) -> str:
+    """Format a percentage (0-100): ``93.5%`` in English, ``93,5 %`` in French.
+
+    A share is never rounded up to 100 % or down to 0 % it has not reached: 99.996 (someone is
+    still beyond) is ``99.9%``, 0.004 (someone is within) ``0.1%``; the one home of that rule.
+    ``whole`` says whether the share is complete (nobody left out), for a value already
+    rounded (``None``: judged from the value, below 100 or not).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    step = 10.0**-digits
+    short = value < 100.0 if whole is None else not whole
+    if short and value >= 100.0 - step / 2:
+        value = 100.0 - step
+    elif 0.0 < value < step / 2:
+        value = step
     number = fmt_num(value, lang, digits)
     return f"{number}\u00a0%" if lang == "fr" else f"{number}%"
 
@@ -692,6 +998,97 @@ def fmt_date(day: object, lang: str) -> str:
 def yes_no(value: object, lang: str) -> str:
     """Return ``yes``/``no`` (``oui``/``non``) for a truthy value."""
     return t("yes" if bool(value) else "no", lang)
+
+
+#: What comes between a label and its value: French puts a space before the colon.
+COLON: dict[str, str] = {"en": ": ", "fr": " : "}
+
+
+def label_value(label: object, value: object, lang: str) -> str:
+    """Return ``'Label: value'`` in English, ``'Libellé : valeur'`` in French."""
+    return f"{label}{COLON[check_lang(lang)]}{value}"
+
+
+def is_empty(value: object) -> bool:
+    """Whether a cell is empty (None, NaN, NA): shown as nothing, never as 'None' or 'nan'."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+#: Columns whose values are codes (or the data's English) with words in :data:`TEXT` (``<prefix>.<value>``).
+VALUE_KEYS: dict[str, str] = {"remoteness_class": "remoteness", "sac_type": "sac", "kind": "kind", "change": "change"}
+
+
+def value_label(column: str, value: object, lang: str) -> str:
+    """Return one cell of a table in ``lang``: a code of :data:`VALUE_KEYS` in words, an empty cell as ''."""
+    if is_empty(value):
+        return ""
+    key = f"{VALUE_KEYS.get(column, column)}.{value}"
+    return t(key, lang) if column in VALUE_KEYS and has(key) else str(value)
+
+
+def value_words(frame: pd.DataFrame, *, lang: str, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Return a copy of a table with its coded values in ``lang`` (remoteness, SAC, kinds) and English names mapped.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table of the analysis (not modified).
+    lang : {'en', 'fr'}, keyword-only
+        The language.
+    names : mapping, keyword-only
+        English names to their ``lang`` names, for the ``catchment`` and ``ssm`` columns (catchment and
+        SSM names of the rollout table); other values are kept.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if col in VALUE_KEYS and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v, c=col: value_label(c, v, lang))
+        elif col in ("catchment", "ssm") and names:
+            out[col] = out[col].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
+    return out
+
+
+#: How each number of a scenario note is shown (the values of ``esr_geo.scenario_codes.ScenarioNote``).
+_NOTE_NUMBERS: dict[str, int | None] = {
+    "people_beyond": None, "groups": None, "candidates": None, "pairs": None, "sites_needed": None,
+    "sites_left": None, "k": None, "chosen": None, "best_pct": 1, "required_pct": 0, "guarantee_pct": 0,
+}  # fmt: skip
+
+
+def scenario_note(
+    code: str, values: Mapping[str, object], lang: str, *, catchments: Mapping[str, str] | None = None
+) -> str:
+    """Word a scenario note (a code of ``esr_geo.scenario_codes.NOTE_TEMPLATES`` and its values) in ``lang``.
+
+    Parameters
+    ----------
+    code : str
+        The note's code, e.g. ``'fewer_sites'``.
+    values : mapping
+        Its values: counts (people, sites, groups) and shares (percent, 0-100); a suggestion's
+        scope as ``catchment_id`` or ``zone`` (neither: all of Ontario).
+    lang : {'en', 'fr'}
+        The language.
+    catchments : mapping, keyword-only
+        Catchment id -> name in ``lang``, for a scope that is a catchment.
+    """
+    fields: dict[str, object] = {}
+    for key, value in values.items():
+        if key in _NOTE_NUMBERS and not is_empty(value):
+            digits = _NOTE_NUMBERS[key]
+            number = float(value)  # type: ignore[arg-type]
+            fields[key] = fmt_int(number, lang) if digits is None else fmt_pct(number, lang, digits)
+        else:
+            fields[key] = value
+    if "scope" in values:
+        cid, zone = values.get("catchment_id"), values.get("zone")
+        if cid:
+            fields["scope"] = t("note.scope_catchment", lang, name=(catchments or {}).get(str(cid), cid))
+        elif zone:
+            fields["scope"] = t("note.scope_zone", lang, name=zone)
+        else:
+            fields["scope"] = t("note.scope_ontario", lang)
+    return t(f"note.{code}", lang, **fields)
 
 
 def zone_reason(
@@ -784,6 +1181,25 @@ def zone_reasons(frame: pd.DataFrame, *, min_sites: int, min_share: float, lang:
     ]  # fmt: skip
 
 
+def fls_reasons(frame: pd.DataFrame, *, lang: str) -> list[str]:
+    """Word why each area of a French Language Services table (:func:`esr_geo.french.area_table`) fails.
+
+    Returns one text per row ('' when the area passes): from ``fls_status``, the reason codes
+    ``short_of_fr_sites``/``short_of_fr_share``, ``fr_sites``, ``pct_within_fr`` (0-100),
+    ``pop_beyond_fr`` (persons) and the rule's ``min_fr_sites`` and ``min_fr_share`` (0-1).
+    """
+    out = []
+    for rec in frame.to_dict("records"):
+        why = [t("fls.reason_unknown", lang)] if rec["fls_status"] == "unknown" else []
+        if rec["short_of_fr_sites"]:
+            why.append(t("fls.reason_sites", lang, n=int(rec["fr_sites"]), need=int(rec["min_fr_sites"])))
+        if rec["short_of_fr_share"]:
+            pct, need = fmt_pct(float(rec["pct_within_fr"]), lang), fmt_pct(100 * float(rec["min_fr_share"]), lang, 0)
+            why.append(t("fls.reason_share", lang, pct=pct, n=fmt_int(float(rec["pop_beyond_fr"]), lang), need=need))
+        out.append("; ".join(why))
+    return out
+
+
 def in_words(frame: pd.DataFrame, *, min_sites: int, min_share: float, lang: str) -> pd.DataFrame:
     """Return a coded engine table with its codes in words, as reports and exports write it.
 
@@ -814,8 +1230,19 @@ def in_words(frame: pd.DataFrame, *, min_sites: int, min_share: float, lang: str
         reasons = zone_reasons(out, min_sites=min_sites, min_share=min_share, lang=lang)
         out = out.drop(columns=["short_of_sites", "short_of_share"])
         out.insert(at, "reason", reasons)
+    if "short_of_fr_sites" in out.columns:  # a French Language Services table (esr_geo.french)
+        at = list(out.columns).index("short_of_fr_sites")
+        reasons = fls_reasons(out, lang=lang)
+        out = out.drop(columns=["short_of_fr_sites", "short_of_fr_share"])
+        out.insert(at, "reason", reasons)
+    if "fls_status" in out.columns:
+        labels = out["fls_status"].map(lambda c: t(f"fls.{c}", lang))
+        out.insert(list(out.columns).index("fls_status") + 1, "fls_label", labels)
     if "kind" in out.columns:
         out["kind"] = out["kind"].map(lambda v: t(f"kind.{v}", lang) if has(f"kind.{v}") else v)
+    for col in ("road_access", "road_access_after"):
+        if col in out.columns:
+            out[col] = out[col].map(lambda v: t(f"road_access.{int(v)}", lang))
     return out
 
 

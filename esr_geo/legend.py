@@ -9,7 +9,9 @@ entries for the layers drawn. Colours come from :mod:`esr_geo.style`, texts from
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from branca.element import MacroElement
 from jinja2 import Template
@@ -18,6 +20,7 @@ from esr_geo import i18n
 from esr_geo.display import esc
 from esr_geo.i18n import t
 from esr_geo.rollout import IES, NOT_STARTED, PHASES, TBA, TRANSITION
+from esr_geo.ssm import SSM_TBA, ssm_of, ssm_order
 from esr_geo.style import (
     FAIL_COLOUR,
     GAP_COLOUR,
@@ -28,19 +31,27 @@ from esr_geo.style import (
     SITE_COLOUR,
     STATUS_COLOURS,
     SUGGESTION_COLOUR,
+    TBA_COLOUR,
+    TBA_HATCH_CSS,
+    TBA_HATCH_ID,
+    TBA_HATCH_PX,
     site_shape,
+    ssm_colours,
 )
 from esr_geo.view import phase_label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _CSS_TEMPLATE = """
 <style>
 .leaflet-container{background:BACKGROUNDC;font-family:Arial,Helvetica,sans-serif}
 .esr-label{background:none;border:none}
-.esr-label span{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;font-size:12px;
+.esr-label span{position:relative;display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;font-size:12px;
  font-weight:bold;color:#111;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 4px #fff,0 0 6px #fff;pointer-events:none}
 .esr-label.esr-small span{font-size:11px}
-.esr-zoom-low .esr-label.esr-small,.esr-zoom-mid .esr-label.esr-small{display:none}
-.esr-zoom-low .esr-label.esr-medium{display:none}
+.esr-zoom-low .esr-label.esr-small{display:none}
+.esr-label.esr-crowded{display:none}
 .esr-site-icon{background:none;border:none}
 .esr-site{box-sizing:border-box;width:14px;height:14px;background:#111;border:2px solid #fff;border-radius:50%;
  box-shadow:0 0 0 1px #111}
@@ -48,6 +59,8 @@ _CSS_TEMPLATE = """
 .esr-site.esr-passport{border-radius:2px}
 .esr-site.esr-consolidated{background:#111;border:3px double #fff}
 .esr-site.esr-other{border-radius:0;transform:rotate(45deg) scale(.85)}
+.esr-site.esr-french{box-shadow:0 0 0 1px #111,0 0 0 3px #fff,0 0 0 5px #111}
+.esr-legend .ln.esr-french-area{border-top:2px dotted #111}
 .esr-reserve-icon{background:none;border:none}
 .esr-reserve{box-sizing:border-box;width:10px;height:10px;background:RESERVEC;border:1px solid #fff;
  box-shadow:0 0 0 1px #555}
@@ -58,13 +71,19 @@ _CSS_TEMPLATE = """
 .esr-star{width:26px;height:26px;background:STARC;color:#fff;font:bold 11px/28px Arial,Helvetica,sans-serif;
  text-align:center;clip-path:polygon(50% 0,61% 35%,98% 35%,68% 57%,79% 91%,50% 70%,21% 91%,32% 57%,2% 35%,39% 35%)}
 .esr-star.esr-star-legend{display:inline-block;width:16px;height:16px;font-size:8px;line-height:18px}
-.esr-cluster div{background:rgba(17,17,17,.82);color:#fff;font-weight:bold}
-.esr-cluster{background:rgba(17,17,17,.25)}
-.esr-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.4);
- font-size:11px;line-height:15px;color:#111;max-width:240px}
-.esr-legend h4{margin:0 0 2px;font-size:11px}
-.esr-legend-toggle{display:block;width:100%;margin:0 0 4px;padding:0;border:0;background:none;text-align:left;
+.esr-cluster{background:rgba(17,17,17,.18)}
+.esr-cluster div{display:flex;align-items:center;justify-content:center;width:calc(100% - 6px);
+ height:calc(100% - 6px);margin:3px;border-radius:50%;background:rgba(17,17,17,.72);color:#fff;font-weight:bold;
+ font-size:11px}
+.esr-cluster span{line-height:1}
+.esr-legend{background:rgba(255,255,255,.94);padding:5px 7px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.4);
+ font-size:11px;line-height:14px;color:#111;max-width:200px}
+.esr-legend-body{max-height:55vh;overflow-y:auto;margin-top:3px}
+.esr-legend h4{margin:0 0 1px;font-size:11px}
+.esr-legend-toggle{display:block;width:100%;margin:0;padding:0;border:0;background:none;text-align:left;
  font:bold 12px Arial,Helvetica,sans-serif;color:#111;cursor:pointer}
+.esr-views a{width:auto!important;min-width:26px;padding:0 7px;font:bold 12px/26px Arial,Helvetica,sans-serif;
+ color:#111;text-decoration:none;cursor:pointer}
 .esr-legend-toggle::after{content:" \\25BE"}
 .esr-legend-toggle[aria-expanded=false]::after{content:" \\25B8"}
 .leaflet-control-layers,.leaflet-control-layers label{font-size:12px;line-height:1.35;margin:0}
@@ -76,11 +95,11 @@ _CSS_TEMPLATE = """
 .esr-legend .sym .esr-site,.esr-legend .sym .esr-reserve{display:inline-block}
 .esr-legend .dot{display:inline-block;border-radius:50%;background:GAPC;border:1px solid #fff;
  box-shadow:0 0 0 1px GAPC}
-.esr-legend section+section{margin-top:6px}
+.esr-legend section+section{margin-top:4px}
 .leaflet-tooltip table,.leaflet-popup-content table{font-size:12px}
 .leaflet-popup-content th{text-align:left;padding-right:8px;vertical-align:top}
-@media print{.leaflet-control-layers,.leaflet-control-zoom{display:none}
- .esr-legend{box-shadow:none;border:1px solid #555}}
+@media print{.leaflet-control-layers,.leaflet-control-zoom,.esr-views{display:none}
+ .esr-legend{box-shadow:none;border:1px solid #555}.esr-legend-body{display:block!important;max-height:none}}
 </style>
 """
 #: The map's CSS, with the palette's colours of :mod:`esr_geo.style` (neutral #111, #fff and #555 stay CSS).
@@ -95,8 +114,23 @@ for _token, _colour in (
     MAP_CSS = MAP_CSS.replace(_token, _colour)
 
 
+#: The SVG pattern of catchments with no SSM yet (grey stripes), which their fill
+#: (``style.TBA_HATCH_FILL``) refers to; drawn once per page, outside the map's own SVG.
+HATCH_SVG = (
+    "<svg aria-hidden='true' width='0' height='0' style='position:absolute'><defs>"
+    f"<pattern id='{TBA_HATCH_ID}' width='{TBA_HATCH_PX}' height='{TBA_HATCH_PX}' patternUnits='userSpaceOnUse' "
+    "patternTransform='rotate(45)'>"
+    f"<rect width='{TBA_HATCH_PX}' height='{TBA_HATCH_PX}' fill='#ffffff'/>"
+    f"<rect width='2' height='{TBA_HATCH_PX}' fill='{TBA_COLOUR}'/></pattern></defs></svg>"
+)
+
+
+#: The Leaflet pane of the catchments' names (above markers and clusters, below tooltips; no clicks).
+LABEL_PANE = "esrLabels"
+
+
 class PageStyle(MacroElement):
-    """CSS of the map (labels, markers, legend, print) and the zoom classes the labels use."""
+    """CSS of the map (labels, markers, legend, print), the zoom classes the labels use and the SVG hatching."""
 
     _template = Template(
         """
@@ -105,6 +139,9 @@ class PageStyle(MacroElement):
         + """{% endmacro %}
         {% macro script(this, kwargs) %}
         (function(map){
+            var LABEL_PANE = """
+        + json.dumps(LABEL_PANE)
+        + """;
             function esrZoomClass(){
                 var z = map.getZoom(), c = map.getContainer();
                 c.classList.remove('esr-zoom-low','esr-zoom-mid','esr-zoom-high');
@@ -112,6 +149,55 @@ class PageStyle(MacroElement):
             }
             map.on('zoomend', esrZoomClass);
             esrZoomClass();
+            // Labels never overlap: in drawing order (largest catchment first), a label that would
+            // cover one already placed moves a line up or down, or half its width aside; if none of
+            // these is free it is hidden until a zoom makes room for it.
+            var pending = false;
+            function esrDeclutter(){
+                pending = false;
+                var pane = map.getPane(LABEL_PANE);
+                if (!pane) { return; }
+                var labels = Array.prototype.slice.call(pane.querySelectorAll('.esr-label'));
+                labels.forEach(function(el){
+                    el.classList.remove('esr-crowded');
+                    if (el.firstElementChild) { el.firstElementChild.style.top = el.firstElementChild.style.left = ''; }
+                });
+                var placed = [];
+                function free(r){
+                    return !placed.some(function(o){
+                        return r.left < o.right + 3 && r.right > o.left - 3
+                            && r.top < o.bottom + 1 && r.bottom > o.top - 1;
+                    });
+                }
+                labels.forEach(function(el){
+                    var span = el.firstElementChild;
+                    var r = span ? span.getBoundingClientRect() : null;
+                    if (!r || !r.width) { return; }
+                    var w = r.width, h = r.height;
+                    var moves = [[0, 0], [0, -h], [0, h], [0.6 * w, 0], [-0.6 * w, 0]];
+                    for (var i = 0; i < moves.length; i++) {
+                        var dx = moves[i][0], dy = moves[i][1];
+                        var box = {left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy};
+                        if (free(box)) {
+                            span.style.top = dy + 'px';
+                            span.style.left = dx + 'px';
+                            placed.push(box);
+                            return;
+                        }
+                    }
+                    el.classList.add('esr-crowded');
+                });
+            }
+            function esrSoon(){ if (!pending) { pending = true; setTimeout(esrDeclutter, 0); } }
+            map.on('zoomend layeradd overlayadd resize', esrSoon);
+            esrSoon();
+            if (!document.getElementById("""
+        + json.dumps(TBA_HATCH_ID)
+        + """)) {
+                document.body.insertAdjacentHTML('beforeend', """
+        + json.dumps(HATCH_SVG)
+        + """);
+            }
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -122,31 +208,60 @@ class PageStyle(MacroElement):
         self._name = "PageStyle"
 
 
-_LEGEND_CONTROL_JS = """
+#: The browser's ``localStorage`` key of the legend's state ('open' or 'folded').
+LEGEND_STATE_KEY = "esr-geo.legend"
+#: Until the planner folds or opens it, the legend is open on a map at least this wide (px).
+LEGEND_OPEN_MIN_PX = 760
+
+_LEGEND_CONTROL_JS = (
+    """
             var legend = L.control({position: {{ this.position|tojson }}});
-            legend.onAdd = function(){
+            legend.onAdd = function(map){
                 var div = L.DomUtil.create('div', 'esr-legend');
                 div.innerHTML = '<button type="button" class="esr-legend-toggle" aria-expanded="true"></button>'
                     + '<div class="esr-legend-body"></div>';
                 var button = div.querySelector('button'), body = div.querySelector('.esr-legend-body');
                 button.textContent = {{ this.title|tojson }};
                 body.innerHTML = {{ this.html|tojson }};
+                // Folded or open as the planner left it (this page's legends, and the next visit's:
+                // localStorage); until then open on a wide map only.
+                var KEY = """
+    + json.dumps(LEGEND_STATE_KEY)
+    + """;
+                var open = window.esrLegendOpen;
+                if (typeof open !== 'boolean') {
+                    try { var kept = window.localStorage.getItem(KEY); if (kept !== null) { open = kept === 'open'; } }
+                    catch (e) {}
+                }
+                if (typeof open !== 'boolean') { open = map.getSize().x >= """
+    + str(LEGEND_OPEN_MIN_PX)
+    + """; }
+                function show(state){
+                    body.style.display = state ? '' : 'none';
+                    button.setAttribute('aria-expanded', state ? 'true' : 'false');
+                }
+                show(open);
                 L.DomEvent.on(button, 'click', function(){
-                    var open = body.style.display === 'none';
-                    body.style.display = open ? '' : 'none';
-                    button.setAttribute('aria-expanded', open ? 'true' : 'false');
+                    var state = body.style.display === 'none';
+                    show(state);
+                    window.esrLegendOpen = state;
+                    try { window.localStorage.setItem(KEY, state ? 'open' : 'folded'); } catch (e) {}
                 });
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
 """
+)
 
 
 class Legend(MacroElement):
     """An HTML legend drawn as a Leaflet control, inside the map (on screen and on paper).
 
-    Its title is a button that folds the legend away and back (for small screens).
+    Its title is a button that folds the legend away and back. The planner's choice is kept for
+    the legends that replace it (the app's in-place updates) and for later visits (the browser's
+    ``localStorage``, key :data:`LEGEND_STATE_KEY`); until they choose, the legend is open on a
+    map at least :data:`LEGEND_OPEN_MIN_PX` wide and folded on a narrower one. On paper it is open.
     """
 
     _template = Template(
@@ -198,6 +313,64 @@ class LegendLayer(Legend):
     )
 
 
+class ViewButtons(MacroElement):
+    """Buttons inside the map that fit its view: southern Ontario, and all of Ontario.
+
+    A Leaflet layer in a ``FeatureGroup`` (it leaves the map with its group, as
+    :class:`LegendLayer` does) that adds a bar of buttons below the zoom buttons; each fits the
+    map to its bounds (``[[south, west], [north, east]]``, degrees) in the browser, with no
+    round trip to the server.
+
+    Parameters
+    ----------
+    views : sequence of (label, tooltip, bounds)
+        One button per view, in order.
+    position : str, keyword-only
+        The Leaflet corner of the bar.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(group){
+            var views = {{ this.views|tojson }};
+            var ViewButtons = L.Layer.extend({
+                onAdd: function(map){
+                    var bar = L.control({position: {{ this.position|tojson }}});
+                    bar.onAdd = function(){
+                        var div = L.DomUtil.create('div', 'leaflet-bar esr-views');
+                        views.forEach(function(v){
+                            var a = L.DomUtil.create('a', 'esr-view', div);
+                            a.href = '#'; a.setAttribute('role', 'button');
+                            a.textContent = v[0]; a.title = v[1]; a.setAttribute('aria-label', v[1]);
+                            L.DomEvent.on(a, 'click', function(e){
+                                L.DomEvent.preventDefault(e);
+                                map.fitBounds(v[2], {padding: [10, 10]});
+                            });
+                        });
+                        L.DomEvent.disableClickPropagation(div);
+                        return div;
+                    };
+                    this._bar = bar;
+                    bar.addTo(map);
+                },
+                onRemove: function(map){
+                    if (this._bar) { map.removeControl(this._bar); this._bar = null; }
+                }
+            });
+            group.addLayer(new ViewButtons());
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, views: Sequence[tuple[str, str, list[list[float]]]], *, position: str = "topleft") -> None:
+        super().__init__()
+        self._name = "ViewButtons"
+        self.views = [[label, tip, bounds] for label, tip, bounds in views]
+        self.position = position
+
+
 def _row(symbol: str, label: str) -> str:
     return f"<div>{symbol}{esc(label)}</div>"
 
@@ -207,8 +380,31 @@ def _section(rows: str, title: str | None = None) -> str:
     return f"<section>{head}{rows}</section>"
 
 
-def _fill_section(*, lang: str, colour_by: str, on: dt.date) -> str:
-    """Return the entries of the catchments' fills: by status on ``on`` or by phase."""
+def ssm_entries(rollout: pd.DataFrame, lang: str) -> list[tuple[str, str, str]]:
+    """Return the SSM colouring's entries: (SSM code, name in ``lang``, CSS fill colour).
+
+    In the order of :func:`esr_geo.ssm.ssm_order` (the rollout table's, "to be announced" last),
+    with the colours of :func:`esr_geo.style.ssm_colours`; what the legend and the timeline list.
+    """
+    owners = ssm_of(rollout).drop_duplicates("ssm_id").set_index("ssm_id")
+    order = ssm_order(rollout)
+    colours = ssm_colours(order)
+    return [(s, i18n.ssm_name(owners.at[s, "ssm_en"], owners.at[s, "ssm_fr"], lang), colours[s]) for s in order]
+
+
+def _swatch(ssm_id: str, colour: str) -> str:
+    """Return a legend swatch: the colour, or the hatching of catchments with no SSM yet."""
+    fill = TBA_HATCH_CSS if ssm_id == SSM_TBA else colour
+    return f"<span class='sw' style='background:{fill}'></span>"
+
+
+def _fill_section(*, lang: str, colour_by: str, on: dt.date, rollout: pd.DataFrame | None) -> str:
+    """Return the entries of the catchments' fills: by status on ``on``, by SSM or by phase."""
+    if colour_by == "ssm":
+        if rollout is None:
+            raise ValueError("the legend of the SSM colouring needs the rollout table (rollout=...).")
+        rows = "".join(_row(_swatch(s, c), label) for s, label, c in ssm_entries(rollout, lang))
+        return _section(rows, t("legend.ssm", lang))
     if colour_by == "status":
         items = [(STATUS_COLOURS[c], i18n.status_label(c, lang)) for c in (IES, TRANSITION, NOT_STARTED, TBA)]
         title = t("legend.status", lang, date=i18n.fmt_date(on, lang))
@@ -239,6 +435,17 @@ def _site_section(site_types: Sequence[str], lang: str) -> str:
     return _section(rows, t("legend.sites", lang))
 
 
+def _french_section(shown: set[str], lang: str) -> str:
+    """Return the French Language Services entries: the ring of French-serving sites, the designated areas."""
+    rows = []
+    if "french_sites" in shown:
+        ring = "<span class='sym'><span class='esr-site esr-centre esr-french'></span></span>"
+        rows.append(_row(ring, t("legend.french_site", lang)))
+    if "french_areas" in shown:
+        rows.append(_row("<span class='ln esr-french-area'></span>", t("legend.french_area", lang)))
+    return _section("".join(rows), t("layer.french_areas", lang)) if rows else ""
+
+
 def _gap_section(shown: set[str], *, threshold_km: float, lang: str) -> str:
     """Return the entries of the gaps and the threshold rings ('' if none of them is drawn)."""
     km = i18n.fmt_km(threshold_km, lang)
@@ -264,8 +471,7 @@ def legend_html(
     layers: Iterable[str],
     threshold_km: float,
     site_types: Sequence[str] = (),
-    suggestions: bool = False,
-    closed: bool = False,
+    rollout: pd.DataFrame | None = None,
 ) -> str:
     """Return the legend's HTML for the layers drawn (every text from :mod:`esr_geo.i18n`).
 
@@ -273,18 +479,20 @@ def legend_html(
     ----------
     lang : {'en', 'fr'}, keyword-only
         Language of every text.
-    colour_by : {'phase', 'status'}, keyword-only
+    colour_by : {'phase', 'status', 'ssm'}, keyword-only
         What the catchments' fills show.
     on : datetime.date, keyword-only
         Date of the statuses (named in the title when ``colour_by='status'``).
     layers : iterable of str, keyword-only
-        The layers drawn (``esr_geo.maps.LAYERS``); each has its entry.
+        The layers drawn (``esr_geo.maps.LAYERS``), each with its entry, and the scenario's marks
+        drawn: ``'suggestions'`` (suggested sites, numbered stars), ``'closed'`` (closed
+        sites, a circled ×) and ``'french_sites'`` (sites serving in French, ringed).
     threshold_km : float, keyword-only
         Distance threshold in km (named in the gap entries).
     site_types : sequence of str, keyword-only
         Site types drawn, each with its marker shape.
-    suggestions, closed : bool, keyword-only
-        Whether suggested sites (numbered stars) or closed sites (circled ×) are drawn.
+    rollout : pandas.DataFrame, keyword-only
+        The rollout table whose SSMs the legend lists (needed when ``colour_by='ssm'``).
 
     Returns
     -------
@@ -292,17 +500,18 @@ def legend_html(
         HTML: one ``<section>`` per group of entries.
     """
     shown = set(layers)
-    parts = [_fill_section(lang=lang, colour_by=colour_by, on=on)]
+    parts = [_fill_section(lang=lang, colour_by=colour_by, on=on, rollout=rollout)]
     if "zones" in shown:
         parts.append(_zone_section(lang))
     if "sites" in shown:
         parts.append(_site_section(site_types, lang))
     parts.append(_gap_section(shown, threshold_km=threshold_km, lang=lang))
-    if closed:
+    if "closed" in shown:
         parts.append(
             _section(_row("<span class='sym'><span class='esr-closed'>×</span></span>", t("legend.closed", lang)))
         )
-    if suggestions:
+    parts.append(_french_section(shown, lang))
+    if "suggestions" in shown:
         star = "<span class='sym'><span class='esr-star esr-star-legend'>1</span></span>"
         parts.append(_section(_row(star, t("legend.suggestion", lang))))
     return "".join(parts)

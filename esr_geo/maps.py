@@ -28,7 +28,7 @@ from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from esr_geo import i18n
+from esr_geo import french, i18n, settings
 from esr_geo.assets import use_offline_assets
 from esr_geo.display import (
     bounds,
@@ -40,12 +40,15 @@ from esr_geo.display import (
     geojson_geometries,
     points,
     popup_table,
+    simplify_coverage,
     site_frame,
     site_types,
+    south_bounds,
 )
 from esr_geo.i18n import t
-from esr_geo.legend import Legend, LegendLayer, PageStyle, legend_html
+from esr_geo.legend import LABEL_PANE, Legend, LegendLayer, PageStyle, ViewButtons, legend_html
 from esr_geo.rollout import parse_date
+from esr_geo.ssm import SSM_TBA, ssm_of, ssm_order
 from esr_geo.style import (
     EDGE_COLOUR,
     FAIL_COLOUR,
@@ -56,7 +59,9 @@ from esr_geo.style import (
     PHASE_COLOURS,
     SITE_COLOUR,
     STATUS_COLOURS,
+    TBA_HATCH_FILL,
     site_shape,
+    ssm_colours,
 )
 from esr_geo.view import catchment_facts, zone_results
 
@@ -66,9 +71,12 @@ if TYPE_CHECKING:
     from esr_geo.analysis import Analysis
 
 #: The layers :func:`build_map` can draw. ``rings`` is off unless asked for.
-LAYERS: tuple[str, ...] = ("catchments", "labels", "zones", "sites", "communities", "reserves", "rings")
-DEFAULT_LAYERS: frozenset[str] = frozenset(LAYERS) - {"rings"}
-COLOUR_BY: tuple[str, ...] = ("phase", "status")
+LAYERS: tuple[str, ...] = (
+    "catchments", "labels", "zones", "sites", "communities", "reserves", "rings", "french_areas",
+)  # fmt: skip
+#: ``french_areas`` (the French Language Services designated areas) is off unless asked for, too.
+DEFAULT_LAYERS: frozenset[str] = frozenset(LAYERS) - {"rings", "french_areas"}
+COLOUR_BY: tuple[str, ...] = ("phase", "status", "ssm")
 
 #: CSS class of each catchment's SVG path (the browser test counts them), of the zones' outlines,
 #: of the selected catchment's outline and (with ``-icon``) of the suggested sites' markers.
@@ -76,7 +84,6 @@ CATCHMENT_CLASS = "esr-catchment"
 ZONE_CLASS = "esr-zone"
 SELECTED_CLASS = "esr-selected"
 SUGGESTION_CLASS = "esr-suggestion"
-LABEL_PANE = "esrLabels"  # above markers and clusters, below tooltips and popups; never catches clicks
 
 _OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _OSM_ATTR = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -87,6 +94,7 @@ _SITE_POPUP = (
     ("type", "popup.type"),
     ("precision", "popup.precision"),
     ("catchment", "popup.catchment"),
+    ("french_label", "popup.french"),
 )
 #: Catchments smaller than these (km²) get small or medium labels, hidden when zoomed out.
 _SMALL_KM2, _MEDIUM_KM2 = 5_000, 15_000
@@ -120,8 +128,9 @@ class MapOptions:
         Language of every label, tooltip, popup, layer name and the legend.
     on : date or 'YYYY-MM-DD', optional
         Date of the rollout statuses (``None``: today).
-    colour_by : {'phase', 'status'}
-        Fill the catchments by rollout phase or by their status on ``on``.
+    colour_by : {'phase', 'status', 'ssm'}
+        Fill the catchments by rollout phase, by their status on ``on`` or by their service
+        system manager (one colour per SSM; catchments with no SSM yet hatched grey).
     layers : iterable of str, optional
         Which of :data:`LAYERS` to draw (``None``: :data:`DEFAULT_LAYERS`); each is a
         toggleable ``FeatureGroup`` in the layer control. The catchments are always drawn.
@@ -140,6 +149,10 @@ class MapOptions:
         ``site_id`` of in-person sites closed in a what-if scenario: drawn apart (a circled ×
         in their own layer, not clustered) with "closed" in their popup and a legend entry.
         Stored as a frozenset of text.
+    changes : pandas.DataFrame, optional
+        What a comparison of two scenarios changes (:func:`esr_geo.compare.map_changes`: ``change``,
+        ``name``, ``population``, ``lon``, ``lat``): sites added (+) and closed (×), named communities
+        that lose access (an orange ring) or gain it (a blue ring), in one toggleable layer.
 
     Raises
     ------
@@ -158,6 +171,7 @@ class MapOptions:
     tolerance_m: float | None = None
     suggestions: pd.DataFrame | None = None
     closed: Iterable[str] = ()
+    changes: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         i18n.check_lang(self.lang)
@@ -209,8 +223,17 @@ class _Context:
 
     @cached_property
     def sites(self) -> pd.DataFrame:
-        """The in-person sites with their popup texts (:func:`esr_geo.display.site_frame`)."""
-        return site_frame(self.analysis, self.lang)
+        """The in-person sites with their popup texts (:func:`esr_geo.display.site_frame`) and ``french`` (bool).
+
+        ``french`` marks the French-serving sites (a ring); ``french_label`` says yes, no or
+        not given in the popup.
+        """
+        sites = self.analysis.sites
+        flags = french.french_flags(sites[sites["in_person"].astype(bool)])
+        labels = [esc(t("popup.unknown", self.lang) if pd.isna(v) else i18n.yes_no(v, self.lang)) for v in flags]
+        return site_frame(self.analysis, self.lang).assign(
+            french=flags.fillna(False).to_numpy(dtype=bool), french_label=labels
+        )
 
     @property
     def any_closed(self) -> bool:
@@ -235,14 +258,7 @@ def _context(analysis: Analysis, options: MapOptions) -> _Context:
 def _catchment_layer(ctx: _Context) -> list[folium.FeatureGroup]:
     """Return the catchments' layer: filled by phase or status (faint outside a chosen phase); a click chooses one."""
     lang, opts = ctx.lang, ctx.options
-    fill = {
-        rec.catchment_id: (
-            STATUS_COLOURS[str(rec.status)]
-            if opts.colour_by == "status"
-            else PHASE_COLOURS.get(str(rec.phase), OTHER_PHASE_COLOUR)
-        )
-        for rec in ctx.catchments.itertuples()
-    }
+    fill = _catchment_fills(ctx)
     faint = {rec.catchment_id: bool(opts.phase) and rec.phase != opts.phase for rec in ctx.catchments.itertuples()}
     data = features(ctx.catchments, ctx.geoms, ["catchment_id", "kind", "name", "phase_label", "status_label"])
 
@@ -269,6 +285,26 @@ def _catchment_layer(ctx: _Context) -> list[folium.FeatureGroup]:
         ),
     ).add_to(group)
     return [group]
+
+
+def _catchment_fills(ctx: _Context) -> dict[str, str]:
+    """Return each catchment's fill: its status's colour, its SSM's (hatched when none yet) or its phase's."""
+    cat = ctx.catchments
+    if ctx.options.colour_by == "ssm":
+        rollout = ctx.analysis.base.rollout
+        owners = ssm_of(rollout).set_index("catchment_id")["ssm_id"]
+        colours = ssm_colours(ssm_order(rollout))
+        return {
+            str(cid): TBA_HATCH_FILL if owners[cid] == SSM_TBA else colours[str(owners[cid])]
+            for cid in cat["catchment_id"]
+        }
+    if ctx.options.colour_by == "status":
+        pairs = zip(cat["catchment_id"], cat["status"], strict=True)
+        return {str(cid): STATUS_COLOURS[str(code)] for cid, code in pairs}
+    return {
+        str(cid): PHASE_COLOURS.get(str(phase), OTHER_PHASE_COLOUR)
+        for cid, phase in zip(cat["catchment_id"], cat["phase"], strict=True)
+    }
 
 
 def _zone_style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -311,6 +347,38 @@ def _zone_layer(ctx: _Context) -> list[folium.FeatureGroup]:
     return [group]
 
 
+def _french_area_layer(ctx: _Context) -> list[folium.FeatureGroup]:
+    """Return the French Language Services designated areas: dotted outlines (no clicks inside), if asked for."""
+    if "french_areas" not in ctx.options.shown:
+        return []
+    lang = ctx.lang
+    layer = french.area_layer(ctx.analysis)
+    layer = layer[layer["catchment_id"] != ""] if layer["catchment_id"].ne("").any() else layer  # parts, not both
+    tol = settings.MAP_SIMPLIFY_M if ctx.options.tolerance_m is None else float(ctx.options.tolerance_m)
+    shapes = simplify_coverage(layer.geometry, tol).to_crs(settings.DISPLAY_CRS)
+    frame = layer.assign(
+        kind="french_area",
+        area_name=layer["area"].map(esc),
+        result=layer["fls_status"].map(lambda c: esc(t(f"fls.{c}", lang))),
+        reason=[esc(v) or "–" for v in i18n.fls_reasons(layer, lang=lang)],
+        sites=layer["fr_sites"].map(lambda n: esc(i18n.fmt_int(float(n), lang))),
+        share=layer["pct_within_fr"].map(lambda p: esc(i18n.fmt_pct(float(p), lang))),
+    )
+    geoms = geojson_geometries(layer.set_geometry(shapes))
+    group = folium.FeatureGroup(name=t("layer.french_areas", lang), show=True)
+    folium.GeoJson(
+        features(frame, geoms, ["kind", "area_name", "result", "reason", "sites", "share"]),
+        style_function=lambda _f: {"fill": False, "color": INK, "weight": 2, "dashArray": "2 5"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["area_name", "result", "reason", "sites", "share"],
+            aliases=[t(f"popup.{k}", lang) for k in ("area", "result", "reason", "fr_sites", "fr_share")],
+            sticky=True,
+            style="max-width:320px;white-space:normal",
+        ),
+    ).add_to(group)
+    return [group]
+
+
 def _selected_layer(ctx: _Context) -> list[folium.FeatureGroup]:
     """Return the selected catchment's thick outline (no clicks, no layer-control entry), if any."""
     selected, lang = ctx.options.selected, ctx.lang
@@ -343,6 +411,7 @@ def _ring_layer(ctx: _Context) -> list[folium.FeatureGroup]:
     analysis = ctx.analysis
     group = folium.FeatureGroup(name=t("layer.rings", ctx.lang), show=True)
     sites = analysis.sites[analysis.sites["in_person"].astype(bool)]
+    sites = sites[~sites["site_id"].astype(str).isin(ctx.options.closed)]  # a closed site reaches nobody
     for lon, lat in zip(sites["lon"].to_numpy(dtype=float), sites["lat"].to_numpy(dtype=float), strict=True):
         folium.Circle(
             location=(round(lat, 5), round(lon, 5)),
@@ -362,7 +431,7 @@ def _label_layer(ctx: _Context) -> list[folium.FeatureGroup]:
     if "labels" not in ctx.options.shown:
         return []
     group = folium.FeatureGroup(name=t("layer.labels", ctx.lang), show=True)
-    cat = ctx.catchments
+    cat = ctx.catchments.sort_values("land_area_km2", ascending=False)  # a larger one's name wins a clash
     for name, area, lat, lon in zip(
         cat["name"],
         cat["land_area_km2"].to_numpy(dtype=float),
@@ -445,11 +514,11 @@ def _site_cluster() -> MarkerCluster:
         options={
             "showCoverageOnHover": False,
             "disableClusteringAtZoom": 9,
-            "maxClusterRadius": 45,
+            "maxClusterRadius": 30,
             "spiderfyOnMaxZoom": True,
         },
         icon_create_function=(
-            "function(c){var n=c.getChildCount();var s=n<10?30:(n<50?36:42);"
+            "function(c){var n=c.getChildCount();var s=n<10?24:(n<50?28:32);"
             "return L.divIcon({html:'<div><span>'+n+'</span></div>',"
             "className:'marker-cluster esr-cluster',iconSize:L.point(s,s)});}"
         ),
@@ -457,8 +526,11 @@ def _site_cluster() -> MarkerCluster:
     )
 
 
-def _site_markers(sites: pd.DataFrame, shape: str, lang: str) -> folium.GeoJson:
-    """Return sites of one type (rows of ``display.site_frame``) as markers of one shape, with popups."""
+def _site_markers(sites: pd.DataFrame, shape: str, lang: str, *, ring: bool = False) -> folium.GeoJson:
+    """Return sites of one type (rows of ``display.site_frame``) as markers of one shape, with popups.
+
+    ``ring`` draws them ringed: the sites that serve in French.
+    """
     part = sites.assign(
         popup=[
             popup_table([(t(label, lang), str(rec[col])) for col, label in _SITE_POPUP])
@@ -469,7 +541,7 @@ def _site_markers(sites: pd.DataFrame, shape: str, lang: str) -> folium.GeoJson:
         points(part, ["kind", "name", "organisation", "type", "precision", "catchment", "popup"]),
         marker=folium.Marker(
             icon=folium.DivIcon(
-                html=f"<div class='esr-site esr-{shape}'></div>",
+                html=f"<div class='esr-site esr-{shape}{' esr-french' if ring else ''}'></div>",
                 icon_size=(14, 14),
                 icon_anchor=(7, 7),
                 class_name="esr-site-icon",
@@ -519,7 +591,10 @@ def _site_layers(ctx: _Context) -> list[folium.FeatureGroup]:
     for st_type in site_types(ctx.analysis):
         part = open_sites[open_sites["site_type"] == st_type]
         if not part.empty:
-            _site_markers(part, site_shape(st_type), lang).add_to(cluster)
+            for ring in (False, True):  # sites serving in French are ringed
+                same = part[part["french"] == ring]
+                if not same.empty:
+                    _site_markers(same, site_shape(st_type), lang, ring=ring).add_to(cluster)
     cluster.add_to(group)
     if not is_shut.any():
         return [group]
@@ -571,10 +646,48 @@ def _suggestion_layer(ctx: _Context) -> list[folium.FeatureGroup]:
     return [group]
 
 
+#: How each change of a comparison is drawn: a site's sign, or a community's ring colour.
+_CHANGE_SIGNS = {"added": ("+", PASS_COLOUR), "closed": ("×", FAIL_COLOUR)}
+_CHANGE_RINGS = {"newly_beyond": FAIL_COLOUR, "newly_within": PASS_COLOUR}
+
+
+def _changes_layer(ctx: _Context) -> list[folium.FeatureGroup]:
+    """Return what a comparison changes (sites added and closed, communities losing or gaining access) as one layer."""
+    changes, lang = ctx.options.changes, ctx.lang
+    if changes is None or not len(changes):
+        return []
+
+    def popup(rec: Mapping[Any, Any]) -> str:
+        rows = [(t("popup.change", lang), esc(i18n.value_label("change", rec["change"], lang))),
+                (t("popup.name", lang), esc(rec["name"]))]
+        if not i18n.is_empty(rec["population"]):
+            rows.append((t("popup.population", lang), esc(i18n.fmt_int(float(rec["population"]), lang))))
+        return popup_table(rows)
+
+    records = changes.to_dict("records")
+    frame = changes.assign(kind="change", name=changes["name"].map(esc), popup=[popup(r) for r in records])
+    group = folium.FeatureGroup(name=t("layer.changes", lang), show=True)
+    for code, (sign, colour) in _CHANGE_SIGNS.items():
+        part = frame[frame["change"] == code]
+        if len(part):
+            html = f"<div class='esr-closed' style='border-color:{colour};color:{colour}'>{sign}</div>"
+            icon = folium.DivIcon(html=html, icon_size=(16, 16), icon_anchor=(8, 8), class_name="esr-closed-icon")
+            folium.GeoJson(points(part, ["kind", "name", "popup"]), marker=folium.Marker(icon=icon, z_index_offset=900),
+                           on_each_feature=JsCode(_BIND_SITE_JS)).add_to(group)
+    for code, colour in _CHANGE_RINGS.items():
+        part = frame[frame["change"] == code]
+        if len(part):
+            ring = folium.CircleMarker(radius=8, color=colour, weight=3, fill=False)
+            folium.GeoJson(points(part, ["kind", "name", "popup"]), marker=ring,
+                           on_each_feature=JsCode(_BIND_SITE_JS)).add_to(group)
+    return [group]  # fmt: skip
+
+
 #: The layer builders in drawing order (later layers are drawn above earlier ones).
 _LAYER_BUILDERS: tuple[Callable[[_Context], list[folium.FeatureGroup]], ...] = (
     _catchment_layer,
     _zone_layer,
+    _french_area_layer,
     _selected_layer,
     _ring_layer,
     _label_layer,
@@ -582,6 +695,7 @@ _LAYER_BUILDERS: tuple[Callable[[_Context], list[folium.FeatureGroup]], ...] = (
     _reserve_layer,
     _site_layers,
     _suggestion_layer,
+    _changes_layer,
 )
 
 
@@ -600,13 +714,52 @@ class _Parts:
     extent: list[list[float]]
 
 
+class ControlWords(MacroElement):
+    """Put Leaflet's own control words in the map's language: the zoom buttons' and the layer button's titles.
+
+    Leaflet writes them in English ("Zoom in", "Zoom out", "Layers"); the zoom buttons exist when
+    the map does, and the layer control (added later, and again by streamlit-folium on each swap)
+    is titled when it lays itself out.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(map, words){
+            var title = function(el, text){ if (el) { el.title = text; el.setAttribute('aria-label', text); } };
+            if (map.zoomControl) {
+                title(map.zoomControl._zoomInButton, words.zoom_in);
+                title(map.zoomControl._zoomOutButton, words.zoom_out);
+            }
+            window.__esrLayersTitle = words.layers;
+            var proto = L.Control.Layers.prototype;
+            if (!proto.__esrTitled) {
+                var layout = proto._initLayout;
+                proto._initLayout = function(){
+                    layout.call(this);
+                    title(this._layersLink, window.__esrLayersTitle || 'Layers');
+                };
+                proto.__esrTitled = true;
+            }
+        })({{ this._parent.get_name() }}, {{ this.words | tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "ControlWords"
+        self.words = {k: t(f"leaflet.{k}", lang) for k in ("zoom_in", "zoom_out", "layers")}
+
+
 def _base_map(lang: str) -> folium.Map:
     """Return what every map shares: Leaflet's options, the background tiles, the CSS and panes.
 
-    It depends on the language only (the background's name in the layer control), so the app can
-    keep one map in the browser and swap its layers (see :func:`map_view`).
+    It depends on the language only (the background's name in the layer control and Leaflet's
+    control words), so the app can keep one map in the browser and swap its layers (see :func:`map_view`).
     """
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.5, min_zoom=4, max_zoom=14)
+    ControlWords(lang).add_to(m)
     folium.TileLayer(_OSM_URL, attr=_OSM_ATTR, name=t("layer.basemap", lang), overlay=True, control=True,
                      opacity=0.7, max_zoom=19).add_to(m)  # fmt: skip
     PageStyle().add_to(m)
@@ -619,15 +772,17 @@ def _map_parts(analysis: Analysis, options: MapOptions) -> _Parts:
     base = _base_map(options.lang)
     ctx = _context(analysis, options)
     groups = [group for build in _LAYER_BUILDERS for group in build(ctx)]
+    marks = {"suggestions"} if options.has_suggestions else set()
+    if "sites" in options.shown and bool(ctx.sites["french"].any()):
+        marks.add("french_sites")
     legend = legend_html(
         lang=options.lang,
         colour_by=options.colour_by,
         on=ctx.day,
-        layers=options.shown,
+        layers=options.shown | marks | ({"closed"} if ctx.any_closed else set()),
         threshold_km=analysis.threshold_km,
         site_types=site_types(analysis),
-        suggestions=options.has_suggestions,
-        closed=ctx.any_closed,
+        rollout=analysis.base.rollout,
     )
     cat = ctx.catchments
     target = cat[cat["catchment_id"] == options.selected] if options.selected is not None else cat
@@ -770,6 +925,9 @@ def map_view(analysis: Analysis, *, options: MapOptions | None = None, **choices
     ViewHooks(key=opts.selected or "", bounds=parts.bounds).add_to(hooks)
     legend = folium.FeatureGroup(name=t("legend.title", opts.lang), control=False, show=True)
     LegendLayer(parts.legend_html, title=t("legend.title", opts.lang), position="topright").add_to(legend)
+    lang = opts.lang
+    south = (t("map.south", lang), t("map.south_help", lang), south_bounds(analysis.base, opts.tolerance_m))
+    ViewButtons([south, (t("map.ontario", lang), t("map.ontario_help", lang), parts.extent)]).add_to(legend)
     groups = [hooks, *parts.groups, legend]
     for elem in (parts.base, *groups):
         use_offline_assets(elem)

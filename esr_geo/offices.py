@@ -66,6 +66,7 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
     "site_type",
     "in_person",
     "catchment",
+    "french",
 )
 
 #: Accepted headers of each column, folded (lower case, accents, spaces, ``_``, ``-`` and ``.``
@@ -99,6 +100,31 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "declaredcatchment",
         "zonedesserte",
         "zonededesserte",
+    ),
+    # Does the site serve people in French? yes/no, or the languages served (see site_checks.french_answer).
+    "french": (
+        "french",
+        "languages",
+        "language",
+        "langues",
+        "langue",
+        "francais",
+        "fls",
+        "sef",
+        "servicesenfrancais",
+        "serviceenfrancais",
+        "servicesinfrench",
+        "frenchservices",
+        "frenchlanguageservices",
+        "servesinfrench",
+        "languagesofservice",
+        "serviceslanguages",
+        "servicelanguages",
+        "languesdeservice",
+        "languesdeservices",
+        "languesofferts",
+        "bilingual",
+        "bilingue",
     ),
 }
 
@@ -196,7 +222,9 @@ def demo_sites(base: Base) -> SiteLoad:
 
     The 168 Ontario Service Canada points of service of February 2024 (Service Canada
     Centres, passport offices and scheduled outreach sites), all in person. Their
-    coordinates are community-level, so ``location_precision`` is ``'community'``.
+    coordinates are community-level, so ``location_precision`` is ``'community'``. The
+    bundle's ``languages`` column ("Services offered in English and French", "Services
+    offered in English") gives ``french``: 64 of the 168 serve in French.
 
     Parameters
     ----------
@@ -215,11 +243,18 @@ def demo_sites(base: Base) -> SiteLoad:
         If the bundle file is missing or any of its rows is invalid.
     """
     raw = data.load_service_canada_sites(base.data_dir)
+    if "languages" not in raw.columns:
+        path = data.bundle_path("service_canada_offices", base.data_dir)
+        raise DataError(
+            f"{path} lacks the column languages (which sites serve in French); found {', '.join(raw.columns)}. "
+            "Restore the file from the bundle."
+        )
     frame = as_text(raw)
     mapping = {
         "site_id": "site_id",
         "name": "name",
         "site_type": "site_type",
+        "french": "languages",
         "city": "community",
         "latitude": "latitude",
         "longitude": "longitude",

@@ -9,19 +9,27 @@ import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 
-from esr_geo import __version__, i18n, settings
+from esr_geo import __version__, french, i18n, settings
 from esr_geo._io import csv_bytes, csv_text, neutralise_formulas, write_files
 from esr_geo.analysis import Analysis
 from esr_geo.data import ATTRIBUTIONS
+from esr_geo.errors import MAX_LISTED
+
+if TYPE_CHECKING:
+    from esr_geo.network import RoadNetwork
 from esr_geo.style import FAIL_COLOUR, PASS_COLOUR, PHASE_COLOURS, RESERVE_COLOUR
 
 PathLike = str | os.PathLike[str]
 
-CSV_TABLES = ("coverage_by_catchment", "coverage_by_zone", "access_by_csd", "underserved_communities")
+CSV_TABLES = (
+    "coverage_by_catchment", "coverage_by_zone", "access_by_csd", "underserved_communities",
+    "french_designated_areas", "french_communities",
+)  # fmt: skip
 REPORT_FILES = (*[f"{t}.csv" for t in CSV_TABLES], "reserves_exempt.csv", "report.html", "report.xlsx", "README.txt")
 
 
@@ -31,43 +39,145 @@ TABLE_TITLES = {
     "underserved_communities": "Communities beyond the threshold",
     "reserves_exempt": "First Nations reserves (exempt from the SSM model; shown apart)",
     "access_by_csd": "Access by census subdivision",
+    "french_designated_areas": i18n.t("tables.french_designated_areas", "en"),
+    "french_communities": i18n.t("tables.french_communities", "en"),
 }
 
 
-def method_notes(analysis: Analysis) -> list[str]:
-    """Return the method, thresholds and limitations of an analysis in plain words."""
-    by_class = analysis.threshold_km_by_class
-    threshold = f"{analysis.threshold_km:g} km" + (
-        " (" + ", ".join(f"{k}: {v:g} km" for k, v in sorted(by_class.items())) + ")" if by_class else ""
-    )
+def _day(day: dt.date, lang: str) -> str:
+    """Return a date as the files write it: ``2024-06-01`` in English, ``1er juin 2024`` in French."""
+    return day.isoformat() if lang == "en" else i18n.fmt_date(day, lang)
+
+
+def _threshold_text(value: float, by_class: dict[str, float], lang: str, *, unit: str) -> str:
+    """Return ``'50 km'``, or ``'50 km (remote: 75 km)'`` with per-remoteness-class thresholds (``unit`` km or min)."""
+    def one(v: float) -> str:
+        return f"{i18n.fmt_km(v, lang)} km" if unit == "km" else i18n.t("method.min", lang, n=i18n.fmt_km(v, lang))
+
+    main = one(value) if unit == "km" else i18n.t("method.minutes", lang, n=i18n.fmt_km(value, lang))
+    if not by_class:
+        return main
+    classes = [
+        i18n.t("method.threshold_class", lang, cls=i18n.value_label("remoteness_class", k, lang), value=one(v))
+        for k, v in sorted(by_class.items())
+    ]
+    return f"{main} ({', '.join(classes)})"
+
+
+def method_notes(analysis: Analysis, *, lang: str = "en") -> list[str]:
+    """Return the method, thresholds and limitations of an analysis in plain words, in ``lang`` (words from i18n)."""
+    t = i18n.t
+    threshold = _threshold_text(analysis.threshold_km, analysis.threshold_km_by_class, lang, unit="km")
+    sites = i18n.fmt_int(int(analysis.sites["in_person"].sum()), lang)
+    share = i18n.fmt_pct(100 * analysis.min_share, lang, 0)
     return [
-        f"Sites: {analysis.sites_source}; {int(analysis.sites['in_person'].sum())} in-person sites counted "
-        "(virtual-only sites never count as in-person access).",
-        f"Zones: {analysis.zones_source}. A zone passes with at least {analysis.min_sites} in-person site(s) "
-        f"inside it and at least {100 * analysis.min_share:.0f}% of its non-reserve residents within the threshold.",
-        f"Distance threshold: {threshold}. Distances are straight-line geodesic distances on the WGS 84 "
-        "ellipsoid to the nearest in-person site, in any catchment.",
-        "Limitation: road networks, ferries, winter roads and seasonal access are not modelled; a straight "
-        "line across water or roadless land understates real travel.",
-        "Where people live: in the City of Ottawa, each dissemination block's own 2021 Census population; "
-        "elsewhere (no block counts in the data), each dissemination area's 2021 population split evenly over "
-        "its dissemination-block representative points (whole persons; any remainder goes to the first blocks). "
-        f"All {settings.ONTARIO_POPULATION_2021:,} Ontarians are counted once; DAs with no published count "
-        "contribute no one. Each DA is placed in the census subdivision that makes every subdivision's "
-        "population equal its published 2021 count (DAs nest in subdivisions; the boundaries are simplified).",
-        "Remoteness: Statistics Canada Index of Remoteness 2021 in the classes of Subedi, Roshanafshar and "
-        "Greenberg (2020); CSDs without an index value are 'unclassified'. The Statistical Area Classification "
-        "is the 2016 vintage.",
-        "Reserves: census subdivisions of type IRI (Indian reserve) and S-É (Indian settlement), and First "
-        "Nations band offices, are exempt from the SSM model. They are shown and reported apart and never "
-        "count as an SSM's gap.",
-        f"Rollout statuses as of {analysis.on.isoformat()}. Boundaries are simplified census boundaries.",
+        t("method.sites", lang, source=analysis.sites_source, n=sites),
+        t("method.zones", lang, source=analysis.zones_source, min_sites=analysis.min_sites, share=share),
+        *(_road_notes(analysis, lang) if analysis.road is not None else _straight_notes(threshold, lang)),
+        t("method.population", lang, total=i18n.fmt_int(settings.ONTARIO_POPULATION_2021, lang)),
+        t("method.remoteness", lang),
+        t("method.reserves", lang),
+        t("method.rollout", lang, on=_day(analysis.on, lang)),
+        *french_method_notes(analysis, lang=lang),
     ]
 
 
-def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
-    """Draw a static map of catchments, zones, sites and gaps and return it as PNG bytes."""
+def french_method_notes(analysis: Analysis, *, lang: str = "en") -> list[str]:
+    """Return the method and limits of the French Language Services tables in ``lang`` (words from i18n)."""
+    areas = analysis.tables.get("french_designated_areas")
+    if areas is None:
+        return []
+    in_person = analysis.sites[analysis.sites["in_person"].astype(bool)]
+    flags = french.french_flags(in_person)
+    rule = french.FrenchRule()
+    notes = [
+        i18n.t(
+            "fls.method_rule",
+            lang,
+            n=areas["area_no"].nunique(),
+            date=i18n.fmt_date(analysis.on, lang),
+            fr=int(flags.fillna(False).sum()),
+            sites=len(in_person),
+            min_sites=rule.sites,
+            share=i18n.fmt_pct(100 * rule.share, lang, 0),
+        ),
+        i18n.t("fls.method_limits", lang),
+        i18n.t("fls.method_dates", lang),
+    ]
+    unknown = int(flags.isna().sum())
+    return notes + ([i18n.t("fls.method_unknown", lang, n=unknown)] if unknown else [])
+
+
+def _straight_notes(threshold: str, lang: str = "en") -> list[str]:
+    return [i18n.t("method.straight_threshold", lang, threshold=threshold), i18n.t("method.straight_limit", lang)]
+
+
+def _road_notes(analysis: Analysis, lang: str = "en") -> list[str]:
+    """Return the method notes of an analysis measured by road (which network, speeds, defaults, area)."""
+    road = analysis.road
+    assert road is not None
+    net, opts = road.network, road.options
+    threshold = _threshold_text(road.threshold_min, dict(road.threshold_min_by_class), lang, unit="min")
+    notes = [
+        i18n.t(
+            "method.road_threshold", lang, threshold=threshold, network=net.path.name,
+            schema=i18n.t(f"schema.{net.schema}", lang), size=_network_size(net, lang), speeds=net.speeds_source,
+        ),
+        i18n.t(
+            "method.road_access", lang, kmh=i18n.fmt_km(opts.access_speed_kmh, lang),
+            max_km=i18n.fmt_km(opts.max_access_km, lang),
+        ),
+    ]  # fmt: skip
+    return notes + _scope_notes(analysis, lang)
+
+
+def _network_size(net: RoadNetwork, lang: str = "en") -> str:
+    pieces = net.pieces()
+    main = pieces.iloc[0] if len(pieces) else None
+    fmt = i18n.fmt_int
+    text = i18n.t(
+        "method.network_size", lang, edges=fmt(net.n_edges, lang), nodes=fmt(net.n_nodes, lang),
+        km=fmt(net.road_km, lang),
+    )  # fmt: skip
+    if main is not None and len(pieces) > 1:
+        pct = i18n.fmt_pct(100 * main.road_km / max(net.road_km, 1e-9), lang)
+        text += i18n.t("method.network_pieces", lang, n=fmt(len(pieces) - 1, lang), pct=pct)
+    return text
+
+
+def _scope_notes(analysis: Analysis, lang: str = "en") -> list[str]:
+    area = analysis.scope
+    if area is None:
+        return []
+    fmt = i18n.fmt_int
+    near_km = i18n.fmt_km(settings.NETWORK_SCOPE_NEAR_KM, lang)
+    if area.requested is not None:
+        what = i18n.t("method.scope_asked", lang, area=area.requested)
+    else:
+        share = i18n.fmt_pct(100 * settings.NETWORK_SCOPE_MIN_SHARE, lang, 0)
+        what = i18n.t("method.scope_network", lang, pct=share, km=near_km)
+    people = fmt(int(analysis.points["population"].sum()), lang)
+    notes = [i18n.t("method.scope", lang, what=what, csds=fmt(len(area.csds), lang), people=people)]
+    if len(area.left_out):
+        listed = ", ".join(
+            i18n.t(
+                "method.left_out_row", lang, name=row.CSDNAME, code=row.CSDUID,
+                people=fmt(float(row.population), lang),  # type: ignore[arg-type]
+                pct=i18n.fmt_pct(100 * float(row.near_share), lang, 0), km=near_km,  # type: ignore[arg-type]
+            )
+            for row in area.left_out.head(MAX_LISTED).itertuples()
+        )  # fmt: skip
+        more = len(area.left_out) - MAX_LISTED
+        tail = i18n.t("method.left_out_more", lang, n=fmt(more, lang)) if more > 0 else "."
+        notes.append(i18n.t("method.left_out", lang, listed=listed, more=tail))
+    return notes
+
+
+def static_map_png(analysis: Analysis, *, dpi: int = 110, lang: str = "en") -> bytes:
+    """Draw a static map of catchments, zones, sites and gaps (its legend in ``lang``) and return it as PNG bytes."""
     from matplotlib.figure import Figure  # imported here: matplotlib adds ~0.5 s to start-up
+
+    from esr_geo.rollout import PHASE_LABELS
 
     fig = Figure(figsize=(9.5, 8.5), dpi=dpi)
     ax = fig.subplots()
@@ -75,7 +185,8 @@ def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
     for phase, colour in PHASE_COLOURS.items():
         part = cat[cat["phase"] == phase]
         if len(part):
-            part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.6, alpha=0.55, label=phase)
+            label = PHASE_LABELS[i18n.check_lang(lang)].get(phase, phase)
+            part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.6, alpha=0.55, label=label)
     zones = gpd.GeoDataFrame(
         analysis.zones.merge(analysis.tables["coverage_by_zone"][["zone", "passes"]], on="zone"),
         geometry="geometry",
@@ -86,7 +197,7 @@ def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
         if len(part):
             part.boundary.plot(ax=ax, color=colour, linewidth=1.4 if passes else 2.2)
     sites = analysis.sites[analysis.sites["in_person"].astype(bool)].to_crs(settings.ANALYSIS_CRS)
-    sites.plot(ax=ax, color="black", markersize=7, marker="^", label="in-person site")
+    sites.plot(ax=ax, color="black", markersize=7, marker="^", label=i18n.t("report.map_site", lang))
     gaps = analysis.tables["underserved_communities"]
     for exempt, colour, marker in ((False, FAIL_COLOUR, "o"), (True, RESERVE_COLOUR, "s")):
         gap_part = gaps[gaps["is_reserve_exempt"] == exempt]
@@ -97,15 +208,15 @@ def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
             geo.plot(
                 ax=ax,
                 markersize=18,
-                label="reserve beyond threshold (exempt)" if exempt else "community beyond threshold",
+                label=i18n.t("report.map_reserve" if exempt else "report.map_gap", lang),
                 color=colour,
                 marker=marker,
             )
-    ax.plot([], [], color=PASS_COLOUR, linewidth=1.4, label="zone passes")
-    ax.plot([], [], color=FAIL_COLOUR, linewidth=2.2, label="zone fails")
+    ax.plot([], [], color=PASS_COLOUR, linewidth=1.4, label=i18n.t("report.map_pass", lang))
+    ax.plot([], [], color=FAIL_COLOUR, linewidth=2.2, label=i18n.t("report.map_fail", lang))
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
     ax.set_axis_off()
-    ax.set_title("EST catchments by phase, service delivery zones, in-person sites and gaps", fontsize=10)
+    ax.set_title(i18n.t("report.map_title", lang), fontsize=10)
     buf = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buf, format="png")
@@ -113,25 +224,31 @@ def static_map_png(analysis: Analysis, *, dpi: int = 110) -> bytes:
 
 
 #: Columns left out of the printed tables (they stay in the CSV and Excel files).
-_HTML_DROP = ("lon", "lat", "catchment_id", "census_population", "remoteness_index", "sac_type")
+_HTML_DROP = (
+    "lon", "lat", "catchment_id", "census_population", "remoteness_index", "sac_type", "fls_status", "min_fr_sites",
+    "min_fr_share",
+)  # fmt: skip
 
 
-def _html_table(frame: pd.DataFrame) -> str:
+def _html_table(frame: pd.DataFrame, lang: str = "en") -> str:
     shown = frame.drop(columns=[c for c in _HTML_DROP if c in frame.columns])
     # the page's own headers (one table of them, in i18n); the CSV and Excel files keep the field names
-    shown = neutralise_formulas(_fmt(shown)).rename(columns=lambda c: i18n.column_label(str(c), "en"))
+    shown = neutralise_formulas(_fmt(shown, lang)).rename(columns=lambda c: i18n.column_label(str(c), lang))
     return str(shown.to_html(index=False, escape=True, na_rep=""))
 
 
-def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
+def _fmt(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Return a table's numbers as text in ``lang`` (``12,345.67`` / ``12 345,67``), yes/no in words, no 'None'."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else i18n.fmt_num(v, lang, 2))
         elif pd.api.types.is_integer_dtype(out[col]) and col not in ("CSDUID",):
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else i18n.fmt_int(int(v), lang))
         elif pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map({True: "yes", False: "no"})
+            out[col] = out[col].map(lambda v: i18n.yes_no(v, lang))
+        elif not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if i18n.is_empty(v) else v)
     return out
 
 
@@ -161,9 +278,9 @@ def html_page(
     css: str,
     summary: str,
     body: Sequence[str],
-    heading: str | None = None,
-    method_heading: str = "Method",
+    headings: tuple[str | None, str | None] = (None, None),
     method_extra: Sequence[str] = (),
+    lang: str = "en",
 ) -> str:
     """Return a self-contained, printable HTML page in the shell every esr-geo page shares.
 
@@ -183,88 +300,141 @@ def html_page(
         The summary sentence(s), plain text.
     body : sequence of str, keyword-only
         HTML fragments between the summary and the method, one a line.
-    heading : str, keyword-only
-        The visible heading (``None``: the title).
-    method_heading : str, keyword-only
-        Heading of the method list.
+    headings : (str or None, str or None), keyword-only
+        The visible heading (``None``: the title) and the method list's (``None``: "Method" in ``lang``).
     method_extra : sequence of str, keyword-only
         Method notes, plain text, listed before those of the analysis.
+    lang : {'en', 'fr'}, keyword-only
+        The language of the page's own words and method notes.
     """
     esc = html.escape
+    lang = i18n.check_lang(lang)
+    heading, method_heading = headings
+    generated = i18n.t(
+        "report.generated", lang, version=__version__, today=_day(dt.date.today(), lang), on=_day(analysis.on, lang)
+    )
+    licence = i18n.t("report.licence_note", lang)
     parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
         f"<title>{esc(title)}</title><style>{css}</style></head><body>",
         f"<h1>{esc(title if heading is None else heading)}</h1>",
-        f"<p class='small'>esr-geo {esc(__version__)} · generated {dt.date.today().isoformat()} · "
-        f"rollout status as of {analysis.on.isoformat()}</p>",
+        f"<p class='small'>{esc(generated)}</p>",
         f"<p class='summary'>{esc(summary)}</p>",
         *body,
-        f"<h2>{esc(method_heading)}</h2><ul>",
-        *(f"<li>{esc(n)}</li>" for n in [*method_extra, *method_notes(analysis)]),
-        "</ul><h2>Data sources and attribution</h2><ul>",
+        f"<h2>{esc(method_heading or i18n.t('report.method', lang))}</h2><ul>",
+        *(f"<li>{esc(n)}</li>" for n in [*method_extra, *method_notes(analysis, lang=lang)]),
+        f"</ul><h2>{esc(i18n.t('footer.title', lang))}</h2>",
+        f"<p class='small'>{esc(licence)}</p><ul>" if licence else "<ul>",
         *(f"<li>{esc(a)}</li>" for a in ATTRIBUTIONS),
         "</ul></body></html>",
     ]
     return "\n".join(parts)
 
 
-def render_html(analysis: Analysis) -> str:
-    """Return the report as one self-contained, printable HTML page."""
-    png = base64.b64encode(static_map_png(analysis)).decode("ascii")
+def render_html(analysis: Analysis, *, lang: str = "en") -> str:
+    """Return the report as one self-contained, printable HTML page, in ``lang``."""
+    t = i18n.t
+    png = base64.b64encode(static_map_png(analysis, lang=lang)).decode("ascii")
     esc = html.escape
+    none = f"<p>{esc(t('tables.none', lang))}</p>"
     parts: list[str] = []
     if analysis.notes:
-        parts.append("<h2>Notes on the input</h2><ul>")
+        parts.append(f"<h2>{esc(t('tables.notes', lang))}</h2><ul>")
         parts.extend(f"<li>{esc(n)}</li>" for n in analysis.notes)
         parts.append("</ul>")
     parts.append(
-        f"<h2>Map</h2><img alt='Map of catchments, zones, sites and gaps' style='max-width:100%' "
-        f"src='data:image/png;base64,{png}'>"
-        "<p class='small'>Boundaries: Statistics Canada 2021 census divisions (simplified), grouped into EST "
-        "catchments; zones outlined by pass (blue) or fail (orange). Sites, gaps and band offices as in the "
-        "legend. Sources and attribution at the end of this report. Lambert conformal conic projection "
-        "(EPSG:3347).</p>"
+        f"<h2>{esc(t('map.title', lang))}</h2><img alt='{esc(t('report.map_alt', lang))}' style='max-width:100%' "
+        f"src='data:image/png;base64,{png}'><p class='small'>{esc(t('report.map_caption', lang))}</p>"
     )
     for key in ("coverage_by_catchment", "coverage_by_zone", "underserved_communities", "reserves_exempt"):
-        table = worded_table(analysis, key)
-        parts.append(f"<h2>{esc(TABLE_TITLES[key])}</h2>")
-        parts.append("<p>None.</p>" if table.empty else _html_table(table))
-    csd = analysis.tables["access_by_csd"]
+        table = worded_table(analysis, key, lang=lang)
+        parts.append(f"<h2>{esc(t(f'tables.{key}', lang))}</h2>")
+        parts.append(none if table.empty else _html_table(table, lang))
+    csd = worded_table(analysis, "access_by_csd", lang=lang)
     short = csd[(csd["pct_within_threshold"] < 100) & ~csd["is_reserve"]].sort_values("pct_within_threshold")
-    parts.append(f"<h2>{esc(TABLE_TITLES['access_by_csd'])}: subdivisions with anyone beyond the threshold</h2>")
-    parts.append(
-        "<p class='small'>The full table of all 577 census subdivisions is in access_by_csd.csv and report.xlsx.</p>"
-    )
-    parts.append(_html_table(short.drop(columns=["is_reserve"])) if len(short) else "<p>None.</p>")
+    parts.append(f"<h2>{esc(t('report.csd_short', lang, title=t('tables.access_by_csd', lang)))}</h2>")
+    parts.append(f"<p class='small'>{esc(t('report.csd_note', lang, n=i18n.fmt_int(len(csd), lang)))}</p>")
+    parts.append(_html_table(short.drop(columns=["is_reserve"]), lang) if len(short) else none)
+    parts += _french_html(analysis, lang)
     return html_page(
         analysis,
-        title="esr-geo coverage-gap report",
-        heading="In-person access to employment services: coverage-gap report",
+        title=t("report.title", lang),
+        headings=(t("report.heading", lang), t("report.method_heading", lang)),
         css=_REPORT_CSS,
-        summary=summary_sentence(analysis),
+        summary=summary_sentence(analysis, lang=lang),
         body=parts,
-        method_heading="Thresholds and method",
+        lang=lang,
     )
 
 
-def summary_sentence(analysis: Analysis) -> str:
-    """Return the province summary of an analysis in one sentence (English, for the report and the CLI)."""
+def _french_html(analysis: Analysis, lang: str = "en") -> list[str]:
+    """Return the report's French Language Services section: the designated areas, and communities out of reach."""
+    esc = html.escape
+    t = i18n.t
+    none = f"<p>{esc(t('tables.none', lang))}</p>"
+    areas = worded_table(analysis, "french_designated_areas", lang=lang)
+    comm = analysis.tables["french_communities"]
+    far = comm[~comm["fr_within"].fillna(True).astype(bool) & ~comm["is_reserve_exempt"].astype(bool)]
+    keep = ["area", "community", "kind", "population", "CSDNAME", "catchment", "fr_nearest_site", "fr_distance_km"]
+    far = i18n.in_words(far[keep], min_sites=analysis.min_sites, min_share=analysis.min_share, lang=lang)
+    far = i18n.value_words(far, lang=lang, names=_english_names(analysis, lang))
+    title = t("tables.french_communities", lang)
+    return [
+        f"<h2>{esc(t('tables.french_designated_areas', lang))}</h2>",
+        none if areas.empty else _html_table(areas, lang),
+        f"<h2>{esc(t('report.fls_short', lang, title=title))}</h2>",
+        f"<p class='small'>{esc(t('report.fls_note', lang))}</p>",
+        _html_table(far, lang) if len(far) else none,
+    ]
+
+
+def summary_sentence(analysis: Analysis, *, lang: str = "en") -> str:
+    """Return the province summary of an analysis in one sentence, in ``lang`` (for the report and the CLI)."""
+    t, num = i18n.t, i18n.fmt_int
     s = analysis.summary()
-    limit = (
-        f"{analysis.threshold_km:g} km"
-        if not analysis.threshold_km_by_class
-        else f"their threshold ({analysis.threshold_km:g} km, or the remoteness-class threshold where one is set)"
-    )
+    km = i18n.fmt_km(analysis.threshold_km, lang)
+    limit = t("summary.limit_km_class" if analysis.threshold_km_by_class else "summary.limit_km", lang, km=km)
+    how = t("summary.straight", lang)
+    if analysis.road is not None:
+        minutes = i18n.fmt_km(analysis.road.threshold_min, lang)
+        key = "summary.limit_min_class" if analysis.road.threshold_min_by_class else "summary.limit_min"
+        limit, how = t(key, lang, min=minutes), t("summary.by_road", lang)
     sites = (
-        "the only in-person site" if s["in_person_sites"] == 1 else f"one of {s['in_person_sites']} in-person sites"
+        t("summary.only_site", lang)
+        if s["in_person_sites"] == 1
+        else t("summary.one_of", lang, n=num(s["in_person_sites"], lang))
     )
-    return (
-        f"{s['pct_within_threshold']:.1f}% of Ontario's {s['non_reserve_population']:,.0f} non-reserve "
-        f"residents live within {limit} (straight line) of {sites}; "
-        f"{s['pop_beyond_threshold']:,.0f} people are beyond it, and {s['zones_failing']} of "
-        f"{s['zones']} service delivery zones fail. {s['reserve_population']:,.0f} people on reserves are "
-        "reported apart (exempt from the SSM model)."
+    zones = (
+        t("summary.zones", lang, n=num(s["zones_failing"], lang), total=num(s["zones"], lang))
+        if s["zones"]
+        else t("summary.no_zone", lang)
     )
+    return t(
+        "summary.sentence",
+        lang,
+        pct=i18n.fmt_pct(s["pct_within_threshold"], lang),
+        where=t("summary.where_ontario" if analysis.scope is None else "summary.where_area", lang),
+        nonres=num(s["non_reserve_population"], lang),
+        limit=limit,
+        how=how,
+        sites=sites,
+        beyond=num(s["pop_beyond_threshold"], lang),
+        zones=zones,
+        reserves=num(s["reserve_population"], lang),
+    )
+
+
+def _english_names(analysis: Analysis, lang: str) -> dict[str, str]:
+    """Return the English names of catchments and SSMs -> their names in ``lang`` (the rollout table's)."""
+    if lang == "en":
+        return {}
+    rollout = analysis.base.rollout
+    names = dict(zip(rollout["catchment_en"].astype(str), rollout[f"catchment_{lang}"].astype(str), strict=True))
+    for en, fr in zip(rollout["ssm_en"], rollout["ssm_fr"], strict=True):
+        if isinstance(en, str) and en.strip():
+            names[en] = i18n.ssm_name(en, fr, lang)
+    names[i18n.t("tba", "en")] = i18n.t("tba", lang)
+    return names
 
 
 def worded_table(analysis: Analysis, key: str, *, lang: str = "en") -> pd.DataFrame:
@@ -289,64 +459,67 @@ def worded_table(analysis: Analysis, key: str, *, lang: str = "en") -> pd.DataFr
     )
     if key == "coverage_by_catchment":
         table = i18n.status_words(table, lang=lang, keep_code=False)
-    return table
+    return i18n.value_words(table, lang=lang, names=_english_names(analysis, lang))
 
 
-def excel_bytes(analysis: Analysis) -> bytes:
-    """Return the report tables as an Excel workbook (one sheet per table, plus method notes)."""
+def excel_bytes(analysis: Analysis, *, lang: str = "en") -> bytes:
+    """Return the report tables as an Excel workbook (one sheet per table, plus method notes), words in ``lang``.
+
+    Sheet names and column headers are the field names (stable identifiers, as in the CSV files).
+    """
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        summary = pd.DataFrame({"esr-geo coverage-gap report": [summary_sentence(analysis), *method_notes(analysis)]})
+        lines = [summary_sentence(analysis, lang=lang), *method_notes(analysis, lang=lang)]
+        summary = pd.DataFrame({i18n.t("report.title", lang): lines})
         neutralise_formulas(summary).to_excel(writer, sheet_name="summary", index=False)
         for key in (*CSV_TABLES, "reserves_exempt"):
-            neutralise_formulas(worded_table(analysis, key)).to_excel(writer, sheet_name=key[:31], index=False)
-        attrib = pd.DataFrame({"Data sources and attribution": list(ATTRIBUTIONS)})
+            frame = neutralise_formulas(worded_table(analysis, key, lang=lang))
+            frame.to_excel(writer, sheet_name=key[:31], index=False)
+        attrib = pd.DataFrame({i18n.t("footer.title", lang): list(ATTRIBUTIONS)})
         attrib.to_excel(writer, sheet_name="attribution", index=False)
     return buf.getvalue()
 
 
-def table_csv(analysis: Analysis, key: str) -> str:
-    """Return one report table as CSV text (formulas neutralised)."""
-    return csv_text(worded_table(analysis, key))
+def table_csv(analysis: Analysis, key: str, *, lang: str = "en") -> str:
+    """Return one report table as CSV text (formulas neutralised), its words in ``lang``."""
+    return csv_text(worded_table(analysis, key, lang=lang))
 
 
-def table_csv_bytes(analysis: Analysis, key: str) -> bytes:
+def table_csv_bytes(analysis: Analysis, key: str, *, lang: str = "en") -> bytes:
     """Return one report table as CSV bytes with a byte-order mark, as the CLI's files are (for downloads)."""
-    return csv_bytes(worded_table(analysis, key))
+    return csv_bytes(worded_table(analysis, key, lang=lang))
 
 
-def readme_text(analysis: Analysis) -> str:
-    """Return the README.txt that travels with the report's CSV files (method and attributions)."""
+def _heading(text: str, rule: str) -> list[str]:
+    return [text, rule * len(text)]
+
+
+def readme_text(analysis: Analysis, *, lang: str = "en") -> str:
+    """Return the README.txt that travels with the report's CSV files (method and attributions), in ``lang``."""
+    t = i18n.t
+    licence = t("report.licence_note", lang)
     lines = [
-        "esr-geo coverage-gap report",
-        "===========================",
+        *_heading(t("report.title", lang), "="),
         "",
-        summary_sentence(analysis),
+        summary_sentence(analysis, lang=lang),
         "",
-        f"Generated {dt.date.today().isoformat()} by esr-geo {__version__}.",
+        t("report.readme_generated", lang, today=_day(dt.date.today(), lang), version=__version__),
         "",
-        "Files",
-        "-----",
-        "coverage_by_catchment.csv    per catchment: rollout, population, sites, people within/beyond the threshold",
-        "coverage_by_zone.csv         per service delivery zone: passes or fails, and why",
-        "access_by_csd.csv            per census subdivision: remoteness, distance, people within the threshold",
-        "underserved_communities.csv  named places and band offices beyond the threshold",
-        "reserves_exempt.csv          First Nations reserves and settlements, reported apart (exempt)",
-        "report.html, report.xlsx     the printable report and the same tables as sheets",
+        *_heading(t("report.readme_files", lang), "-"),
+        *t("report.readme_list", lang).split("\n"),
         "",
-        "Method, thresholds and limitations",
-        "----------------------------------",
-        *[f"- {n}" for n in method_notes(analysis)],
+        *_heading(t("report.readme_method", lang), "-"),
+        *[f"- {n}" for n in method_notes(analysis, lang=lang)],
         "",
-        "Data sources and attribution",
-        "----------------------------",
+        *_heading(t("footer.title", lang), "-"),
+        *([licence] if licence else []),
         *[f"- {a}" for a in ATTRIBUTIONS],
         "",
     ]
     return "\n".join(lines)
 
 
-def write_report(analysis: Analysis, out_dir: PathLike, *, force: bool = False) -> list[Path]:
+def write_report(analysis: Analysis, out_dir: PathLike, *, force: bool = False, lang: str = "en") -> list[Path]:
     """Write the coverage-gap report files into ``out_dir``, all of them or none.
 
     Parameters
@@ -357,6 +530,9 @@ def write_report(analysis: Analysis, out_dir: PathLike, *, force: bool = False) 
         Folder to write into (created if needed).
     force : bool, keyword-only
         Replace report files that already exist there (otherwise refuse, naming them).
+    lang : {'en', 'fr'}, keyword-only
+        The language of the page, the README, the summary and of the words in the tables (the
+        tables keep their field names).
 
     Returns
     -------
@@ -365,8 +541,9 @@ def write_report(analysis: Analysis, out_dir: PathLike, *, force: bool = False) 
         byte-order mark, for Excel), ``report.html``, ``report.xlsx`` and ``README.txt``.
         They are built in a staging folder and renamed into place only when all exist.
     """
-    files: dict[str, str | bytes] = {f"{key}.csv": table_csv(analysis, key) for key in (*CSV_TABLES, "reserves_exempt")}
-    files["report.html"] = render_html(analysis)
-    files["report.xlsx"] = excel_bytes(analysis)
-    files["README.txt"] = readme_text(analysis)
+    keys = (*CSV_TABLES, "reserves_exempt")
+    files: dict[str, str | bytes] = {f"{key}.csv": table_csv(analysis, key, lang=lang) for key in keys}
+    files["report.html"] = render_html(analysis, lang=lang)
+    files["report.xlsx"] = excel_bytes(analysis, lang=lang)
+    files["README.txt"] = readme_text(analysis, lang=lang)
     return write_files(Path(out_dir), files, force=force)

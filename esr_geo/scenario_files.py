@@ -1,8 +1,9 @@
-"""The files of a scenario: CSV tables and a printable HTML summary, in English.
+"""The files of a scenario: CSV tables and a printable HTML summary, in English or French.
 
 :func:`write_closure` and :func:`write_suggestions` write a closure's or a suggestion's
-tables and summary page, all of them or none. The files keep the English columns only (the
-code columns of :mod:`esr_geo.scenario_codes` stay in the result objects).
+tables and summary page, all of them or none. The files keep the worded columns only (the
+code columns of :mod:`esr_geo.scenario_codes` stay in the result objects); in French the words
+are made from those codes by :mod:`esr_geo.i18n`. Column names stay the field names.
 """
 
 from __future__ import annotations
@@ -69,62 +70,105 @@ def english(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in CODE_COLUMNS if c in frame.columns])
 
 
-def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
+def _chosen_for(code: object, zone: object, lang: str) -> str:
+    if code == "zone_pass":
+        return i18n.t("scen.for_zone", lang, zone=zone)
+    return i18n.t(f"scen.for_{code}", lang) if i18n.has(f"scen.for_{code}") else str(code)
+
+
+def worded(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Return a scenario table as the files show it in ``lang``: its codes in words, then without the code columns.
+
+    English keeps the result's own English columns; French words ``change``, ``kind``,
+    ``chosen_for`` and ``note`` from ``change_code``, ``kind_code``, ``chosen_for_code`` and
+    ``note_code``/``note_values``.
+    """
+    if lang == "en":
+        return english(frame)
+    out = frame.copy()
+    if "change_code" in out.columns:
+        out["change"] = [i18n.t(f"scen.change.{c}", lang) for c in out["change_code"]]
+    if "kind_code" in out.columns and "kind" in out.columns:
+        out["kind"] = [
+            i18n.t(f"kind.{c}", lang) if i18n.has(f"kind.{c}") else k
+            for c, k in zip(out["kind_code"], out["kind"], strict=True)
+        ]
+    if "chosen_for_code" in out.columns:
+        zones = out["chosen_for_zone"] if "chosen_for_zone" in out.columns else [""] * len(out)
+        out["chosen_for"] = [_chosen_for(c, z, lang) for c, z in zip(out["chosen_for_code"], zones, strict=True)]
+    if "note_code" in out.columns:
+        out["note"] = [
+            i18n.scenario_note(str(c), v if isinstance(v, dict) else {}, lang)
+            for c, v in zip(out["note_code"], out["note_values"], strict=True)
+        ]
+    return i18n.value_words(english(out), lang=lang)
+
+
+def _fmt(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if col in ("lon", "lat"):
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:.5f}")
         elif pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map({True: "yes", False: "no"})
+            out[col] = out[col].map(lambda v: i18n.yes_no(v, lang))
         elif pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else i18n.fmt_num(v, lang, 2))
         elif pd.api.types.is_integer_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else i18n.fmt_int(int(v), lang))
+        elif not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if i18n.is_empty(v) else v)
     return out
 
 
-def _table_html(frame: pd.DataFrame) -> str:
+def _table_html(frame: pd.DataFrame, lang: str = "en") -> str:
     if frame.empty:
-        return "<p>None.</p>"
-    return str(_fmt(neutralise_formulas(english(frame))).to_html(index=False, escape=True, na_rep=""))
+        return f"<p>{html.escape(i18n.t('tables.none', lang))}</p>"
+    shown = _fmt(neutralise_formulas(worded(frame, lang)), lang)
+    if lang != "en":
+        shown = i18n.translate_columns(shown, lang)
+    return str(shown.to_html(index=False, escape=True, na_rep=""))
 
 
-def _csv(frame: pd.DataFrame) -> str:
-    return csv_text(english(frame))
+def _csv(frame: pd.DataFrame, lang: str = "en") -> str:
+    return csv_text(worded(frame, lang))
 
 
 def _sections(sections: list[tuple[str, str]]) -> list[str]:
     return [f"<h2>{html.escape(heading)}</h2>{body}" for heading, body in sections]
 
 
-def render_closure_html(result: ClosureResult) -> str:
-    """Return the closure summary as one self-contained HTML page."""
+def render_closure_html(result: ClosureResult, *, lang: str = "en") -> str:
+    """Return the closure summary as one self-contained HTML page, in ``lang``."""
+    t = i18n.t
     changed = result.by_catchment[
         (result.by_catchment["newly_beyond"] != 0) | (result.by_catchment["reserve_newly_beyond"] != 0)
     ]
-    extra = [
-        "Closure scenario: the closed sites are removed; everyone whose nearest in-person site was closed is "
-        "re-measured to the nearest remaining one; zones, thresholds, pass criteria and communities are unchanged.",
-        "'Newly beyond' counts non-reserve residents within the threshold before and beyond it after; reserves are "
-        "counted apart (exempt from the SSM model).",
-    ]
+    extra = [t("sfile.close_method", lang), t("sfile.close_newly", lang)]
+    comm = result.communities_losing_access.drop(columns=["lon", "lat"])
     sections = [
-        ("Closed sites", _table_html(result.closed)),
-        ("Catchments affected (all 15 are in closure_by_catchment.csv)", _table_html(changed)),
-        ("Service delivery zones", _table_html(closure_zones_in_words(result))),
-        ("Communities losing access", _table_html(result.communities_losing_access.drop(columns=["lon", "lat"]))),
+        (t("sfile.closed", lang), _table_html(result.closed, lang)),
+        (t("sfile.catchments", lang), _table_html(changed, lang)),
+        (t("sfile.zones", lang), _table_html(closure_zones_in_words(result, lang=lang), lang)),
+        (t("sfile.communities", lang), _table_html(comm, lang)),
     ]
+    if lang == "en":
+        summary = result.summary_sentence()
+    else:
+        from esr_geo.scenario_view import closure_summary
+
+        summary = closure_summary(result, lang)
     return html_page(
         result.after,
-        title="In-person access: what a closure costs",
+        title=t("sfile.close_title", lang),
         css=_CSS,
-        summary=result.summary_sentence(),
+        summary=summary,
         body=_sections(sections),
         method_extra=extra,
+        lang=lang,
     )
 
 
-def write_closure(result: ClosureResult, out_dir: PathLike, *, force: bool = False) -> list[Path]:
+def write_closure(result: ClosureResult, out_dir: PathLike, *, force: bool = False, lang: str = "en") -> list[Path]:
     """Write the closure tables and summary into ``out_dir``.
 
     Parameters
@@ -135,6 +179,8 @@ def write_closure(result: ClosureResult, out_dir: PathLike, *, force: bool = Fal
         Folder to write into (created if needed).
     force : bool, keyword-only
         Replace files that already exist (otherwise refuse, naming them).
+    lang : {'en', 'fr'}, keyword-only
+        The language of the summary page and of the words in the tables.
 
     Returns
     -------
@@ -143,68 +189,95 @@ def write_closure(result: ClosureResult, out_dir: PathLike, *, force: bool = Fal
         ``communities_losing_access.csv`` and ``closure_summary.html``, written together or not at all.
     """
     texts = [
-        _csv(result.by_catchment),
-        _csv(closure_zones_in_words(result)),
-        _csv(result.communities_losing_access),
-        render_closure_html(result),
+        _csv(result.by_catchment, lang),
+        _csv(closure_zones_in_words(result, lang=lang), lang),
+        _csv(result.communities_losing_access, lang),
+        render_closure_html(result, lang=lang),
     ]
     return write_files(Path(out_dir), dict(zip(CLOSURE_FILES, texts, strict=True)), force=force)
 
 
-def _figures(result: SuggestionResult) -> pd.DataFrame:
-    ratio = "" if result.ratio is None else f"{100 * result.ratio:.1f}%"
+def _figures(result: SuggestionResult, lang: str = "en") -> pd.DataFrame:
+    t, num = i18n.t, i18n.fmt_int
+    ratio = "" if result.ratio is None else i18n.fmt_pct(100 * result.ratio, lang)
+    optimum = (
+        t("sfile.not_computed", lang)
+        if result.optimum_population is None
+        else num(result.optimum_population, lang) + ("" if result.exact_optimal else t("sfile.best_found", lang))
+    )
+    keys = ("k", "demand", "coverable", "chosen", "greedy", "optimum", "ratio")
     return pd.DataFrame(
         {
-            "figure": [
-                "sites requested", "people beyond the threshold in scope", "within reach of some candidate",
-                "brought within reach by the suggested sites", "greedy choice (pure coverage)", "optimum",
-                "greedy / optimum",
-            ],
+            "figure": [t(f"sfile.figure.{k}", lang) for k in keys],
             "value": [
-                f"{result.k:,}", f"{result.demand_population:,}", f"{result.coverable_population:,}",
-                f"{result.chosen_population:,}", f"{result.greedy_population:,}",
-                "not computed" if result.optimum_population is None else f"{result.optimum_population:,}"
-                + ("" if result.exact_optimal else " (best found)"),
-                ratio or "n/a",
+                num(result.k, lang), num(result.demand_population, lang), num(result.coverable_population, lang),
+                num(result.chosen_population, lang), num(result.greedy_population, lang), optimum,
+                ratio or t("sfile.na", lang),
             ],
         }
     )  # fmt: skip
 
 
-def render_suggestion_html(result: SuggestionResult) -> str:
-    """Return the suggestion summary as one self-contained HTML page."""
+def _scope_words(result: SuggestionResult, lang: str, names: dict[str, str]) -> str:
+    """Return where a suggestion looks, in ``lang`` (English: the result's own words)."""
+    if lang == "en":
+        return result.scope
+    values = result.scope_values
+    if values.get("catchment_id"):
+        return i18n.t("note.scope_catchment", lang, name=names.get(str(values["catchment_id"]), values["catchment_id"]))
+    if values.get("zone"):
+        return i18n.t("note.scope_zone", lang, name=values["zone"])
+    return i18n.t("note.scope_ontario", lang)
+
+
+def render_suggestion_html(result: SuggestionResult, *, lang: str = "en") -> str:
+    """Return the suggestion summary as one self-contained HTML page, in ``lang``."""
+    t = i18n.t
+    cat = result.analysis.base.catchments
+    names = dict(zip(cat["catchment_id"].astype(str), cat[f"name_{i18n.check_lang(lang)}"].astype(str), strict=True))
+    scope = _scope_words(result, lang, names)
+    method = result.exact_method
+    notes = list(result.notes)
+    if lang != "en":
+        if result.exact_note is not None:
+            method = i18n.scenario_note(result.exact_note.code, result.exact_note.values, lang)
+        notes = [i18n.scenario_note(n.code, n.values, lang, catchments=names) for n in result.coded_notes]
     extra = [
-        f"Demand: non-reserve residents in {result.scope} beyond their distance threshold today "
-        f"({result.demand_population:,} people); a candidate covers a person when the geodesic distance is at most "
-        "that person's threshold.",
-        f"Candidates: {result.candidates:,} locations in scope (named places and First Nations band offices unless "
-        "a candidate file was given). Existing sites are kept.",
-        "Choice: lazy greedy (each site adds the most people not yet within reach; at least 63% of the optimum "
-        "is guaranteed). The maximal covering location problem is also solved exactly when small enough, with "
-        f"demand points covered by the same candidates merged. Exact solve: {result.exact_method}.",
-        *result.notes,
+        t("sfile.demand", lang, scope=scope, n=i18n.fmt_int(result.demand_population, lang)),
+        t("sfile.candidates", lang, n=i18n.fmt_int(result.candidates, lang)),
+        t("sfile.choice", lang, method=method),
+        *notes,
     ]
     sections = [
-        ("Figures", _table_html(_figures(result))),
-        ("Suggested sites, in order", _table_html(result.to_frame())),
-        ("Zones before and after", _table_html(result.zones)),
+        (t("sfile.figures", lang), _table_html(_figures(result, lang), lang)),
+        (t("sfile.suggested", lang), _table_html(result.to_frame(codes=True), lang)),
+        (t("sfile.zones_before_after", lang), _table_html(result.zones, lang)),
     ]
     if result.fix_failing_zones_first:
-        sections.insert(2, ("Failing zones", _table_html(result.zone_fixes)))
+        sections.insert(2, (t("sfile.failing_zones", lang), _table_html(result.zone_fixes, lang)))
     if result.exact_sites is not None:
         optimal = result.exact_sites[SUGGESTION_COLUMNS].drop(columns=["rank", "cumulative", "chosen_for"])
-        sections.append(("Optimal set (exact solve; population added if opened alone)", _table_html(optimal)))
+        sections.append((t("sfile.optimal", lang), _table_html(optimal, lang)))
+    if lang == "en":
+        summary = result.summary_sentence()
+    else:
+        from esr_geo.scenario_view import suggestion_lines
+
+        summary = " ".join(suggestion_lines(result, lang))
     return html_page(
         result.analysis,
-        title=f"Where new in-person sites help most: {result.scope}",
+        title=t("sfile.suggest_title", lang, scope=scope),
         css=_CSS,
-        summary=result.summary_sentence(),
+        summary=summary,
         body=_sections(sections),
         method_extra=extra,
+        lang=lang,
     )
 
 
-def write_suggestions(result: SuggestionResult, out_dir: PathLike, *, force: bool = False) -> list[Path]:
+def write_suggestions(
+    result: SuggestionResult, out_dir: PathLike, *, force: bool = False, lang: str = "en"
+) -> list[Path]:
     """Write ``suggested_sites.csv`` and ``suggestion_summary.html`` into ``out_dir``.
 
     Parameters
@@ -215,13 +288,15 @@ def write_suggestions(result: SuggestionResult, out_dir: PathLike, *, force: boo
         Folder to write into (created if needed).
     force : bool, keyword-only
         Replace files that already exist (otherwise refuse, naming them).
+    lang : {'en', 'fr'}, keyword-only
+        The language of the summary page and of the words in the table.
 
     Returns
     -------
     list of pathlib.Path
         The two files, written together or not at all.
     """
-    texts = [_csv(result.to_frame()), render_suggestion_html(result)]
+    texts = [_csv(result.to_frame(codes=True), lang), render_suggestion_html(result, lang=lang)]
     return write_files(Path(out_dir), dict(zip(SUGGESTION_FILES, texts, strict=True)), force=force)
 
 
@@ -232,6 +307,7 @@ __all__ = [
     "english",
     "render_closure_html",
     "render_suggestion_html",
+    "worded",
     "write_closure",
     "write_suggestions",
 ]

@@ -8,21 +8,24 @@ a planner can close, what a closure costs (one sentence and three tables), the s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from esr_geo import i18n
 from esr_geo._io import csv_bytes, csv_text
 from esr_geo.i18n import t
 from esr_geo.scenario_codes import CANDIDATE_FILE_KIND
 from esr_geo.style import FAIL_HIGHLIGHT
-from esr_geo.view import translate_values
+from esr_geo.view import styled, translate_values
 
 if TYPE_CHECKING:
     from esr_geo.analysis import Analysis
     from esr_geo.scenario import ClosureResult, SuggestionResult
+    from esr_geo.startup import Upload
 
 
 def closable_sites(analysis: Analysis) -> dict[str, str]:
@@ -62,8 +65,53 @@ def closure_summary(result: ClosureResult, lang: str) -> str:
     )
 
 
+#: The order of a closure's zone table: zones that flip to fail first, then those that flip to pass.
+CHANGE_ORDER: tuple[str, ...] = ("pass_fail", "fail_pass", "still_fails", "still_passes")
+
+
+def closure_frames(result: ClosureResult, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return the closure's tables with code headers, changes first (values not yet translated, but the change).
+
+    Returns
+    -------
+    (catchments, zones, communities)
+        The catchments the closure changes, most people newly beyond first; every zone, those
+        that change from pass to fail on top, then from fail to pass, then by people newly
+        beyond; the named communities that lose access, largest first. In each, the change
+        comes right after the name.
+    """
+    by_c = result.by_catchment
+    changed = (
+        (by_c["newly_beyond"] != 0)
+        | (by_c["reserve_newly_beyond"] != 0)
+        | (by_c["in_person_sites_before"] != by_c["in_person_sites_after"])
+    )
+    cat_cols = ["catchment", "newly_beyond", "pop_beyond_before", "pop_beyond_after", "pct_within_before",
+                "pct_within_after", "in_person_sites_before", "in_person_sites_after",
+                "reserve_newly_beyond"]  # fmt: skip
+    cats = by_c.loc[changed, cat_cols].sort_values("newly_beyond", ascending=False, kind="stable")
+    rank = {code: i for i, code in enumerate(CHANGE_ORDER)}
+    by_z = result.by_zone.assign(_rank=result.by_zone["change_code"].map(rank).fillna(len(rank)))
+    by_z = by_z.sort_values(["_rank", "newly_beyond"], ascending=[True, False], kind="stable")
+    zone_cols = ["newly_beyond", "pct_within_before", "pct_within_after", "passes_before", "passes_after",
+                 "in_person_sites_before", "in_person_sites_after", "catchment"]  # fmt: skip
+    zones = pd.DataFrame(
+        {
+            "zone": by_z["zone"].to_numpy(),
+            "change": [t(f"scen.change.{code}", lang) for code in by_z["change_code"]],
+            **{c: by_z[c].to_numpy() for c in zone_cols},
+        }
+    )
+    comm_cols = ["community", "population", "distance_before_km", "distance_after_km", "nearest_site_before",
+                 "nearest_site_after", "kind", "catchment", "zone", "is_reserve_exempt"]  # fmt: skip
+    lost = result.communities_losing_access
+    comm = lost.assign(kind=lost["kind_code"].to_numpy())[comm_cols]  # translate_values words the code
+    comm = comm.sort_values("population", ascending=False, kind="stable")
+    return cats.reset_index(drop=True), zones, comm.reset_index(drop=True)
+
+
 def closure_tables(result: ClosureResult, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Return the closure's tables for the page, values and headers in ``lang``.
+    """Return the closure's tables for the page, values and headers in ``lang`` (see :func:`closure_frames`).
 
     Returns
     -------
@@ -73,30 +121,22 @@ def closure_tables(result: ClosureResult, lang: str) -> tuple[pd.DataFrame, pd.D
         ``passes_before`` is true and ``passes_after`` false), and the named communities that
         lose access with their new nearest site.
     """
-    by_c = result.by_catchment
-    changed = (
-        (by_c["newly_beyond"] != 0)
-        | (by_c["reserve_newly_beyond"] != 0)
-        | (by_c["in_person_sites_before"] != by_c["in_person_sites_after"])
-    )
-    cat_cols = ["catchment", "in_person_sites_before", "in_person_sites_after", "pop_beyond_before",
-                "pop_beyond_after", "newly_beyond", "pct_within_before", "pct_within_after",
-                "reserve_newly_beyond"]  # fmt: skip
-    cats = by_c.loc[changed, cat_cols].reset_index(drop=True)
-    zone_cols = ["zone", "catchment", "in_person_sites_before", "in_person_sites_after", "pct_within_before",
-                 "pct_within_after", "newly_beyond", "passes_before", "passes_after", "change"]  # fmt: skip
-    zones = result.by_zone[zone_cols].reset_index(drop=True)
-    zones["change"] = [t(f"scen.change.{code}", lang) for code in result.by_zone["change_code"]]
-    comm_cols = ["community", "kind", "population", "catchment", "zone", "is_reserve_exempt", "nearest_site_before",
-                 "distance_before_km", "nearest_site_after", "distance_after_km"]  # fmt: skip
-    comm = result.communities_losing_access[comm_cols].reset_index(drop=True)
-    comm["kind"] = result.communities_losing_access["kind_code"].to_numpy()  # translate_values words the code
-    out = [i18n.translate_columns(translate_values(f, result.before, lang), lang) for f in (cats, zones, comm)]
+    frames = closure_frames(result, lang)
+    out = [i18n.translate_columns(translate_values(f, result.before, lang), lang) for f in frames]
     return out[0], out[1], out[2]
 
 
-def highlight_pass_to_fail(zones: pd.DataFrame, lang: str) -> Any:
-    """Return a pandas ``Styler`` of :func:`closure_tables`' zone table with pass-to-fail rows highlighted."""
+def closure_displays(result: ClosureResult, lang: str) -> tuple[Any, Any, Any]:
+    """Return :func:`closure_tables` as the page shows them: numbers formatted, zones that flip highlighted."""
+    cats, zones, comm = (styled(f, lang, analysis=result.before) for f in closure_frames(result, lang))
+    return cats, highlight_pass_to_fail(zones, lang), comm
+
+
+def highlight_pass_to_fail(zones: Any, lang: str) -> Any:
+    """Return a pandas ``Styler`` of :func:`closure_tables`' zone table with pass-to-fail rows highlighted.
+
+    ``zones`` is the table (a frame) or a ``Styler`` of it (:func:`closure_displays`).
+    """
     label = t("scen.change.pass_fail", lang)
     column = i18n.column_label("change", lang)
     style = f"background-color: {FAIL_HIGHLIGHT}; font-weight: bold"
@@ -104,7 +144,38 @@ def highlight_pass_to_fail(zones: pd.DataFrame, lang: str) -> Any:
     def row_style(row: pd.Series) -> list[str]:
         return [style if row[column] == label else "" for _ in row]
 
-    return zones.style.apply(row_style, axis=1)
+    base = zones if isinstance(zones, Styler) else zones.style
+    return base.apply(row_style, axis=1)
+
+
+def map_after(result: ClosureResult) -> Analysis:
+    """Return the analysis after a closure as the map draws it: every figure after, the closed sites still listed.
+
+    The map marks the closed sites apart (``MapOptions.closed``), so it needs them among the
+    analysis' sites; the tables, the zones and the gaps are the closure's ``after``.
+    """
+    return dataclasses.replace(result.after, sites=result.before.sites)
+
+
+def candidates_from_upload(upload: Upload, analysis: Analysis) -> pd.DataFrame:
+    """Read a planner's candidate-site file (any site format) as :func:`esr_geo.suggest.candidate_sites` does.
+
+    Raises
+    ------
+    esr_geo.errors.InputError
+        When the file cannot be read or has invalid rows (the message names the file).
+    """
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from esr_geo.scenario import candidate_sites
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.name).name).strip("._")[-120:] or "candidates.csv"
+    with tempfile.TemporaryDirectory(prefix="esr-geo-candidates-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(upload.data)
+        return candidate_sites(analysis, path=path)
 
 
 def _chosen_for(code: str, zone: str, lang: str) -> str:
@@ -114,15 +185,24 @@ def _chosen_for(code: str, zone: str, lang: str) -> str:
     return t("scen.for_coverage", lang) if code == "coverage" else t(f"scen.for_{code}", lang)
 
 
-def suggestion_table(result: SuggestionResult, lang: str) -> pd.DataFrame:
-    """Return the suggested sites in order (population each adds, cumulative), values and headers in ``lang``."""
+def _suggestion_frame(result: SuggestionResult, lang: str) -> pd.DataFrame:
+    """Return the suggested sites with code headers, why each was chosen in ``lang``."""
     frame = result.to_frame(codes=True).drop(columns=["lon", "lat", "candidate_id"])
     codes = zip(frame["chosen_for_code"], frame["chosen_for_zone"], strict=True)
     frame["chosen_for"] = [_chosen_for(str(c), str(z), lang) for c, z in codes]
     # translate_values words a kind code; a candidate from a planner's file keeps its kind (the file's name)
     frame["kind"] = frame["kind_code"].where(frame["kind_code"] != CANDIDATE_FILE_KIND, frame["kind"])
-    frame = frame.drop(columns=["kind_code", "chosen_for_code", "chosen_for_zone"])
-    return i18n.translate_columns(translate_values(frame, result.analysis, lang), lang)
+    return frame.drop(columns=["kind_code", "chosen_for_code", "chosen_for_zone"])
+
+
+def suggestion_table(result: SuggestionResult, lang: str) -> pd.DataFrame:
+    """Return the suggested sites in order (population each adds, cumulative), values and headers in ``lang``."""
+    return i18n.translate_columns(translate_values(_suggestion_frame(result, lang), result.analysis, lang), lang)
+
+
+def suggestion_display(result: SuggestionResult, lang: str) -> Any:
+    """Return :func:`suggestion_table` as the page shows it (numbers in ``lang``; see :func:`esr_geo.view.styled`)."""
+    return styled(_suggestion_frame(result, lang), lang, analysis=result.analysis)
 
 
 def suggestion_lines(result: SuggestionResult, lang: str) -> tuple[str, str]:

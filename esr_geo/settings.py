@@ -164,3 +164,87 @@ UPLOAD_MAX_COLUMNS = 200
 #: city or other text field, and this many in a site id (longer is a row error).
 UPLOAD_TEXT_MAX_CHARS = 200
 UPLOAD_ID_MAX_CHARS = 64
+
+
+# --------------------------------------------------------------------------------------
+# Drive-time analysis (esr_geo.drive)
+
+#: With a road network and no explicit area, a census subdivision is analysed when at least
+#: ``NETWORK_SCOPE_MIN_SHARE`` (0-1) of its people live within ``NETWORK_SCOPE_NEAR_KM`` km of
+#: one of the network's roads; the subdivisions the network reaches but covers less are left
+#: out and named (their people are not counted as without road access: the file simply does
+#: not hold their roads). On the City of Ottawa RNF, 99.6 % of Ottawa's people are within 1 km
+#: of its roads and at most 9 % of any neighbouring subdivision's: the rule separates them.
+NETWORK_SCOPE_MIN_SHARE = 0.5
+NETWORK_SCOPE_NEAR_KM = 1.0
+
+
+# --------------------------------------------------------------------------------------
+# Road networks (esr_geo.roads, esr_geo.network, esr_geo.service_areas)
+
+#: Speed of the leg between a point (a population point, a site) and the nearest point of the
+#: nearest road, in km/h, over the straight line. The leg stands for what road files leave
+#: out: driveways, private lanes, farm lanes and parking lots, driven slowly. 20 km/h is an
+#: assumption, not a published figure: slow enough that a point far from every road is not
+#: treated as on it (1 km of leg costs 3 minutes), fast enough that a rural farmhouse 500 m
+#: up its lane is not treated as walking (1.5 minutes, not 6 at 5 km/h).
+ACCESS_SPEED_KMH = 20.0
+#: A point farther than this from every road, in km (straight line), has no road access: it
+#: is never within reach by road (fly-in and winter-road communities).
+MAX_ACCESS_KM = 5.0
+#: Default drive-time threshold, in minutes. 45 minutes is the drive-time counterpart of the
+#: 50 km straight-line standard (:data:`THRESHOLD_KM`) measured on the bundle's City of
+#: Ottawa network (benchmarks/README.md, "Drive time"): there the route to the nearest site is
+#: a median 1.3 times the straight line and is driven at a median 60 km/h, so 50 km of
+#: straight line is about 65 km and 65 minutes of road in the city's mix, and about 45 minutes
+#: at the 90 km/h of the King's Highways outside it.
+THRESHOLD_MIN = 45.0
+#: Optional per-remoteness-class thresholds in minutes (``None``: ``THRESHOLD_MIN`` everywhere).
+THRESHOLD_MIN_BY_CLASS: dict[str, float] | None = None
+#: The largest drive-time threshold accepted anywhere, in minutes: :data:`THRESHOLD_KM_MAX`
+#: (2,000 km) at 100 km/h.
+THRESHOLD_MIN_MAX = 1_200.0
+#: Drive-time bands of the service areas, in minutes.
+SERVICE_AREA_BANDS_MIN: tuple[float, ...] = (15.0, 30.0, 45.0, 60.0)
+#: Service-area polygons are the reached roads buffered by this distance, in metres (the
+#: default "trim distance" of ArcGIS Network Analyst's service-area polygons).
+SERVICE_AREA_BUFFER_M = 100.0
+#: Service-area polygons and the road-minutes lines are simplified with this tolerance, in
+#: metres, before they are sent to a web map.
+SERVICE_AREA_SIMPLIFY_M = 25.0
+#: Largest road network file read, in megabytes (10**6 bytes; the Ontario Road Network and the
+#: Ontario part of the Road Network File are a few hundred MB). For a folder (a File
+#: Geodatabase) the limit applies to its files together.
+ROAD_FILE_MAX_MB = 5_000
+#: Largest speeds file (CSV ``class,kmh``) read, in megabytes.
+SPEEDS_FILE_MAX_MB = 1
+#: Metric CRS a road file in degrees is reprojected to when it is wider than one UTM zone
+#: (6 degrees of longitude): NAD83 / Ontario MNR Lambert. Narrower files go to their UTM zone.
+ROAD_WIDE_CRS = "EPSG:3161"
+
+# --------------------------------------------------------------------------------------
+# French Language Services (FLS): in-person access in the designated areas (esr_geo.french)
+
+#: A designated area passes the French-language test with at least this many French-serving
+#: in-person sites inside it ...
+FLS_MIN_SITES = 1
+#: ... and at least this share (0-1) of its non-reserve residents within the distance threshold
+#: of a French-serving in-person site (90 %: the zones' share, ``ZONE_MIN_SHARE``, by default).
+FLS_MIN_SHARE = 0.90
+
+# --------------------------------------------------------------------------------------
+# Workspaces: a planner's sites, zones and named scenarios in one GeoPackage (esr_geo.workspace)
+
+#: Largest workspace file opened, in megabytes (10**6 bytes), with its -wal file; checked before
+#: anything is read. A province of sites and a thousand drawn zones fit in a few megabytes.
+WORKSPACE_FILE_MAX_MB = 200
+
+# --------------------------------------------------------------------------------------
+# The planner's page (app.py): the threshold box's range and the map's southern view
+
+#: Smallest distance threshold the page's box accepts, in km (its largest is THRESHOLD_KM_MAX);
+#: a value typed outside the range is brought back into it, and the page says so.
+PAGE_THRESHOLD_KM_MIN = 1.0
+#: The catchments the map's "South" button leaves out: Northern Ontario's two. It fits the other
+#: 13, whose small areas the view of the whole province draws too small to read.
+SOUTH_VIEW_EXCLUDES: tuple[str, ...] = ("northeast", "northwest")

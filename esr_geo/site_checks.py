@@ -3,7 +3,7 @@
 :func:`check_rows` takes a site file as read (a :class:`SiteTable`: text cells, spreadsheet
 row numbers, geometry) and the mapping of its headers to the template's columns, runs the
 row checks in order on one :class:`SiteCheck` (text length and control characters, name,
-in-person flag, location via :mod:`esr_geo.site_location`, declared catchment,
+in-person flag, French-service flag, location via :mod:`esr_geo.site_location`, declared catchment,
 duplicates), and splits the rows into valid sites (columns :data:`SITE_COLUMNS`), the
 problem table (:data:`PROBLEM_COLUMNS`) and the dropped rows. Reading files and the public
 entry points are in :mod:`esr_geo.offices`.
@@ -50,6 +50,7 @@ SITE_COLUMNS: tuple[str, ...] = (
     "postal_code",
     "site_type",
     "in_person",
+    "french",
     "declared_catchment",
     "location_precision",
     "source_row",
@@ -69,8 +70,28 @@ PROBLEM_COLUMNS: tuple[str, ...] = ("row", "site", "field", "severity", "problem
 _TRUE = frozenset({"true", "yes", "1", "oui"})
 _FALSE = frozenset({"false", "no", "0", "non"})
 
+#: A site's French-service cell (folded: lower case, no accents, spaces collapsed) that says on its
+#: own that the site serves in French ...
+_FRENCH_YES = frozenset(
+    {"yes", "y", "oui", "o", "true", "vrai", "1", "bilingual", "bilingue", "french", "francais", "fr", "en/fr",
+     "fr/en", "en-fr", "fr-en", "en fr", "fr en"}
+)  # fmt: skip
+#: ... or that it does not.
+_FRENCH_NO = frozenset(
+    {"no", "n", "non", "false", "faux", "0", "english", "anglais", "en", "unilingual", "unilingue",
+     "english only", "anglais seulement", "anglais uniquement"}
+)  # fmt: skip
+#: Words of a longer answer ("Services offered in English and French", "anglais et français"):
+#: naming French (or bilingual service) says yes, unless a negation says otherwise ("no French",
+#: "pas de français"); naming English (or unilingual service) without French says no.
+_FRENCH_WORDS = frozenset({"french", "francais", "fr", "bilingual", "bilingue", "bilingues"})
+_OTHER_WORDS = frozenset({"english", "anglais", "unilingual", "unilingue", "unilingues"})
+_NEGATIONS = frozenset({"no", "not", "non", "pas", "sans", "without", "aucun", "aucune", "ni"})
+
 #: Text fields of a site list, checked for length and control characters.
-_TEXT_FIELDS = ("site_id", "name", "organisation", "address", "city", "postal_code", "site_type", "catchment")
+_TEXT_FIELDS = (
+    "site_id", "name", "organisation", "address", "city", "postal_code", "site_type", "catchment", "french",
+)  # fmt: skip
 _CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"  # tab and line breaks are kept
 
 
@@ -136,6 +157,7 @@ class SiteCheck:
     site_id: pd.Series = field(init=False)  # as given, or 'row-<n>'
     probs: _Problems = field(init=False)
     in_person: np.ndarray = field(init=False)
+    french: pd.arrays.BooleanArray = field(init=False)  # serves in French: True, False or <NA> (not given)
     cand_lon: np.ndarray = field(init=False)  # coordinates as given (geometry or latitude/longitude)
     cand_lat: np.ndarray = field(init=False)
     has_geom: np.ndarray = field(init=False)
@@ -162,6 +184,7 @@ class SiteCheck:
         label_of = self.name.where(self.name != "", given_id).str.slice(0, 60).to_numpy(dtype=object)
         self.probs = _Problems(self.rows, label_of)
         self.in_person = np.ones(n, dtype=bool)
+        self.french = pd.array([pd.NA] * n, dtype="boolean")
         self.cand_lon, self.cand_lat = np.full(n, np.nan), np.full(n, np.nan)
         self.has_geom = np.zeros(n, dtype=bool)
         self.coords_tried = np.zeros(n, dtype=bool)
@@ -236,6 +259,7 @@ def check_rows(
     _check_text(ck.probs, {canon: ck.text(canon) for canon in mapping if canon in _TEXT_FIELDS})
     _check_name(ck)
     _check_in_person(ck)
+    _check_french(ck)
     locate_by_geometry(ck)
     locate_by_coordinates(ck)
     check_coordinates(ck)
@@ -297,6 +321,87 @@ def _check_in_person(ck: SiteCheck) -> None:
         "error",
         lambda i: f"in_person is {shown(ip_text[i])}, which is neither yes nor no",
         lambda i: "write true or false (also accepted: yes/no, 1/0, oui/non), or leave it blank for an in-person site",
+    )
+
+
+def french_answer(text: str) -> bool | None:
+    """Read one cell of a site's French-service column: whether the site serves people in French.
+
+    Parameters
+    ----------
+    text : str
+        The cell as written, e.g. ``'oui'``, ``'Bilingual'``, ``'English and French'``,
+        ``'Services offered in English'``, ``'français'`` or ``''``.
+
+    Returns
+    -------
+    bool or None
+        True (serves in French), False (does not), None (blank: not given, i.e. unknown).
+
+    Raises
+    ------
+    ValueError
+        When the text says neither (e.g. ``'maybe'``, ``'Spanish'``).
+    """
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    folded = " ".join(plain.split())
+    if not folded:
+        return None
+    if folded in _FRENCH_YES:
+        return True
+    if folded in _FRENCH_NO:
+        return False
+    words = set(re.findall(r"[a-z0-9]+", folded))
+    if words & _FRENCH_WORDS:
+        return not words & _NEGATIONS
+    if words & _OTHER_WORDS:
+        return False
+    raise ValueError(f"not a French-service answer: {text!r}")
+
+
+def read_french(values: pd.Series) -> tuple[pd.arrays.BooleanArray, np.ndarray]:
+    """Read a site list's French-service column (see :func:`french_answer`), one answer per distinct cell.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The cells, as text.
+
+    Returns
+    -------
+    flags : pandas.arrays.BooleanArray
+        True, False, or <NA> where the cell is blank or unreadable.
+    unreadable : numpy.ndarray of bool
+        The cells that say neither yes nor no (row problems).
+    """
+    answers: dict[str, bool | None] = {}
+    bad: set[str] = set()
+    for text in pd.unique(values.astype(str)):
+        try:
+            answers[text] = french_answer(text)
+        except ValueError:
+            answers[text] = None
+            bad.add(text)
+    text_values = values.astype(str)
+    flags = pd.array([answers[v] for v in text_values], dtype="boolean")
+    return flags, text_values.isin(bad).to_numpy()
+
+
+def _check_french(ck: SiteCheck) -> None:
+    """Read ``french`` (blank or no column: unknown) and add an error for a cell that says neither yes nor no."""
+    if "french" not in ck.mapping and "french" not in ck.constants:
+        return  # no French-service column: unknown for every site, never "no"
+    fr_text = ck.text("french")
+    ck.french, bad = read_french(fr_text)
+    ck.probs.add(
+        bad,
+        "french",
+        "error",
+        lambda i: f"french is {shown(fr_text[i])}, which says neither whether the site serves in French",
+        lambda i: (
+            "write yes or no (also accepted: oui/non, true/false, 1/0), or the languages served, e.g. "
+            "'English and French', 'bilingual', 'English'; leave it blank if you do not know"
+        ),
     )
 
 
@@ -430,6 +535,7 @@ def _site_frame(ck: SiteCheck, keep: np.ndarray, flag: np.ndarray) -> gpd.GeoDat
             "postal_code": ck.pc_code[keep],
             "site_type": ck.text("site_type").to_numpy(dtype=object)[keep],
             "in_person": ck.in_person[keep].astype(bool),
+            "french": ck.french[keep],
             "declared_catchment": ck.declared[keep],
             "location_precision": ck.prec[keep],
             "source_row": ck.rows[keep],
@@ -445,7 +551,9 @@ def _site_frame(ck: SiteCheck, keep: np.ndarray, flag: np.ndarray) -> gpd.GeoDat
         crs=settings.DISPLAY_CRS,
     )
     text_cols = [
-        c for c in SITE_COLUMNS if c not in ("in_person", "source_row", "snapped_km", "lon", "lat", "geometry")
+        c
+        for c in SITE_COLUMNS
+        if c not in ("in_person", "french", "source_row", "snapped_km", "lon", "lat", "geometry")
     ]
     sites = sites.astype({c: str for c in text_cols})
     return sites[list(SITE_COLUMNS)].reset_index(drop=True)

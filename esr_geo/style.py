@@ -1,8 +1,21 @@
 """The palette: every colour and marker shape the map, its legend and the timeline use.
 
 One home for the colours, so that the map, the legend, the timeline and the page's tables agree.
-Colours are CSS hex strings; the colour-blind-safe ones come from the Okabe-Ito palette. This
-module imports nothing heavy (only the rollout status codes), so any module may use it.
+Colours are CSS hex strings. The three ways of colouring the catchments never give one colour two
+meanings (``tests/test_ssm.py`` checks it, perceptually too):
+
+- **phases**: four hues of the Okabe-Ito palette (Okabe and Ito, *Color Universal Design*, 2008;
+  https://jfly.uni-koeln.de/color/), without its green, which the statuses use;
+- **statuses**, an ordered progression: shades of ColorBrewer's single-hue *Greens* (7-class scheme,
+  classes 2, 5 and 7; Cynthia Brewer, https://colorbrewer2.org, colour-blind safe), darker as a
+  catchment goes further, and grey for *to be announced*;
+- **service system managers (SSMs)**: Paul Tol's *muted* qualitative palette (9 colours,
+  colour-blind safe; https://personal.sron.nl/~pault/, "Colour schemes and templates", 2021),
+  ordered so that its green, the nearest to the statuses' greens, comes last; catchments with no
+  SSM yet are hatched in the same grey as *to be announced*.
+
+Zones that pass or fail, gaps and sites keep Okabe-Ito's blue, vermillion and black. This module
+imports nothing heavy (only the rollout status codes), so any module may use it.
 
 Notes
 -----
@@ -13,25 +26,85 @@ literal copies of some of these colours; they should point here.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from esr_geo.rollout import IES, NOT_STARTED, TBA, TRANSITION
 
-#: Fill colour of each rollout phase (Okabe-Ito, colour-blind-safe).
+_LOG = logging.getLogger(__name__)
+
+#: Fill colour of each rollout phase (Okabe-Ito: orange, sky blue, yellow, reddish purple).
 PHASE_COLOURS: dict[str, str] = {
     "Prototype": "#E69F00",
     "Phase 1": "#56B4E9",
-    "Phase 2": "#009E73",
+    "Phase 2": "#F0E442",
     "Phase 3": "#CC79A7",
 }
 #: Fill of a catchment whose phase has no colour (CSS shorthand, as the map has always drawn it).
 OTHER_PHASE_COLOUR = "#999"
 
-#: Fill colours of the rollout statuses (Okabe-Ito, colour-blind-safe; grey: no dates yet).
+#: Grey of "to be announced": the status with no dates, and the catchments with no SSM yet.
+TBA_COLOUR = "#999999"
+#: Fill colours of the rollout statuses: ColorBrewer *Greens* (7 classes: 2, 5, 7), grey when
+#: there are no dates yet.
 STATUS_COLOURS: dict[str, str] = {
-    TBA: "#999999",
-    NOT_STARTED: "#F0E442",
-    TRANSITION: "#E69F00",
-    IES: "#009E73",
+    TBA: TBA_COLOUR,
+    NOT_STARTED: "#C7E9C0",
+    TRANSITION: "#41AB5D",
+    IES: "#005A32",
 }
+
+#: Fill colours of the service system managers, given in the order the SSMs first appear in the
+#: rollout table (Paul Tol's *muted*: rose, indigo, sand, cyan, wine, teal, olive, purple, green).
+SSM_COLOURS: tuple[str, ...] = (
+    "#CC6677",
+    "#332288",
+    "#DDCC77",
+    "#88CCEE",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#117733",
+)
+#: The hatching of catchments with no SSM yet: the id of its SVG pattern (drawn by
+#: ``esr_geo.legend.PageStyle``), the fill that uses it, and its stripes (px).
+TBA_HATCH_ID = "esr-tba-hatch"
+TBA_HATCH_FILL = f"url(#{TBA_HATCH_ID})"
+TBA_HATCH_PX = 6
+#: The legend's swatch of the same hatching (a CSS background).
+TBA_HATCH_CSS = f"repeating-linear-gradient(45deg,{TBA_COLOUR} 0 2px,#ffffff 2px {TBA_HATCH_PX}px)"
+
+
+def ssm_colours(ssm_ids: Iterable[str]) -> dict[str, str]:
+    """Return the fill colour of each service system manager (SSM).
+
+    Parameters
+    ----------
+    ssm_ids : iterable of str
+        SSM codes in the order they first appear in the rollout table
+        (:func:`esr_geo.ssm.ssm_order`); the code ``to_be_announced`` (catchments with no SSM
+        yet) gets :data:`TBA_COLOUR`.
+
+    Returns
+    -------
+    dict
+        SSM code -> CSS colour: :data:`SSM_COLOURS` in turn. An SSM that runs several catchments
+        has one colour for all of them. With more SSMs than colours, the colours repeat (logged
+        as a warning, since two SSMs then share one).
+    """
+    named = list(dict.fromkeys(s for s in ssm_ids if s != TBA))
+    if len(named) > len(SSM_COLOURS):
+        _LOG.warning(
+            "%d service system managers but %d SSM colours: the colours repeat from the %dth SSM on.",
+            len(named),
+            len(SSM_COLOURS),
+            len(SSM_COLOURS) + 1,
+        )
+    out = {ssm: SSM_COLOURS[i % len(SSM_COLOURS)] for i, ssm in enumerate(named)}
+    out[TBA] = TBA_COLOUR
+    return out
+
 
 #: A zone that passes (blue) and one that fails (vermillion), on the map and in the report.
 PASS_COLOUR = "#0072B2"

@@ -22,6 +22,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,9 @@ from esr_geo.zone_fixing import (
     fix_zones_then_fill,
     zones_after,
 )
+
+if TYPE_CHECKING:
+    from esr_geo.drive import RoadMeasure
 
 PathLike = str | os.PathLike[str]
 
@@ -183,6 +187,9 @@ class SuggestionResult:
         ``exact_method`` as a code and values: 'exact_off', 'exact_too_large' {groups,
         candidates, pairs, guarantee_pct}, 'exact_solved', 'exact_unsolved' or
         'exact_below_greedy' {method, groups, candidates}.
+    scope_values : dict
+        ``scope`` as codes: ``catchment_id`` or ``zone`` (both None: all of Ontario), so that it
+        can be worded in another language.
     """
 
     analysis: Analysis
@@ -204,6 +211,7 @@ class SuggestionResult:
     seconds: dict[str, float] = field(default_factory=dict)
     coded_notes: list[ScenarioNote] = field(default_factory=list)
     exact_note: ScenarioNote | None = None
+    scope_values: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def chosen_population(self) -> int:
@@ -280,11 +288,14 @@ class _Scope:
         return (points[column] == value).to_numpy(), (cands[column] == value).to_numpy()
 
     def zone_names(self, analysis: Analysis) -> list[str]:
-        """Return the zones in scope."""
+        """Return the zones in scope (those the analysis judged: all, or those of the area analysed)."""
+        judged = set(analysis.tables["coverage_by_zone"]["zone"].astype(str))
         return [
             str(z)
             for z, c in zip(analysis.zones["zone"], analysis.zones["catchment_id"], strict=True)
-            if (self.catchment_id is None or c == self.catchment_id) and (self.zone is None or z == self.zone)
+            if (self.catchment_id is None or c == self.catchment_id)
+            and (self.zone is None or z == self.zone)
+            and str(z) in judged
         ]
 
     def values(self) -> dict[str, str | None]:
@@ -379,12 +390,17 @@ def _demand_and_candidates(analysis: Analysis, cands: pd.DataFrame, scope: _Scop
     return pts[demand_mask], cands_in
 
 
-def _zone_problem(demand: pd.DataFrame, cands_in: pd.DataFrame) -> ZoneProblem:
-    relation = coverage_relation(
-        demand[["lon", "lat"]].to_numpy(dtype=float),
-        cands_in[["lon", "lat"]].to_numpy(dtype=float),
-        demand["threshold_km"].to_numpy(dtype=float),
-    )
+def _zone_problem(demand: pd.DataFrame, cands_in: pd.DataFrame, road: RoadMeasure | None) -> ZoneProblem:
+    if road is not None:  # the analysis is by road: a candidate covers the people within their minutes
+        from esr_geo.drive import coverage_by_road
+
+        relation = coverage_by_road(road, demand, cands_in)
+    else:
+        relation = coverage_relation(
+            demand[["lon", "lat"]].to_numpy(dtype=float),
+            cands_in[["lon", "lat"]].to_numpy(dtype=float),
+            demand["threshold_km"].to_numpy(dtype=float),
+        )
     return ZoneProblem(
         relation=relation,
         weights=demand["population"].to_numpy(dtype=float),
@@ -513,7 +529,7 @@ def suggest_sites(
     cands = _check_candidates(candidate_sites(analysis) if candidates is None else candidates)
     names = analysis.base.catchments.set_index("catchment_id")["name_en"]
     demand, cands_in = _demand_and_candidates(analysis, cands, scope)
-    problem = _zone_problem(demand, cands_in)
+    problem = _zone_problem(demand, cands_in, analysis.road)
     timings["coverage relation"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -557,6 +573,7 @@ def suggest_sites(
         seconds=timings,
         coded_notes=coded,
         exact_note=best.note,
+        scope_values=scope.values(),
     )
 
 

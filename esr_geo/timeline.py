@@ -2,7 +2,8 @@
 
 Needs only the rollout table (not the data bundle), so the page draws it before the geography
 has loaded. Names, phases and dates are in the planner's language (:mod:`esr_geo.i18n`); the
-colours are the map's (:mod:`esr_geo.style`).
+bars are coloured as the map is (by phase, by status on the chosen date or by SSM), with the
+map's colours (:mod:`esr_geo.style`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import pandas as pd
 
 from esr_geo import i18n
 from esr_geo.i18n import t
-from esr_geo.rollout import PHASES, format_month, parse_date
-from esr_geo.style import INK, NOTE_COLOUR, PHASE_COLOURS
+from esr_geo.rollout import IES, NOT_STARTED, PHASES, TBA, TRANSITION, format_month, parse_date, status_codes
+from esr_geo.ssm import ssm_of, ssm_order
+from esr_geo.style import INK, NOTE_COLOUR, PHASE_COLOURS, STATUS_COLOURS, ssm_colours
 from esr_geo.view import phase_label
 
 #: Earliest date of the date control and start of the time axis (the Prototype's planning
@@ -24,22 +26,31 @@ MIN_DATE = dt.date(2019, 1, 1)
 #: Height of one catchment's row in the timeline (px), and the plot's margin (px).
 ROW_HEIGHT_PX = 22
 MARGIN_PX = 10
+#: The colourings the timeline follows (the map's: ``esr_geo.maps.COLOUR_BY``).
+COLOUR_BY: tuple[str, ...] = ("phase", "status", "ssm")
+#: The colour legend below the chart: entries per row, and the height of a row (px).
+LEGEND_COLUMNS = 4
+LEGEND_ROW_PX = 18
 
 
 def timeline_frame(rollout: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     """Return the rollout periods for the timeline chart, names and phases in ``lang``.
 
-    Columns: ``catchment_id``, ``catchment``, ``phase`` (code), ``phase_label``, ``start``
-    and ``end`` (the planning and transition period; ``end`` is the first day after it),
-    ``ies_start`` and ``order`` (phase, then IES start, then name).
+    Columns: ``catchment_id``, ``catchment``, ``phase`` (code), ``phase_label``, ``ssm_id``
+    (code, :func:`esr_geo.ssm.ssm_of`), ``ssm`` (name in ``lang``, or "To be announced"),
+    ``start`` and ``end`` (the planning and transition period; ``end`` is the first day after
+    it), ``ies_start`` and ``order`` (phase, then IES start, then name).
     """
     i18n.check_lang(lang)
+    owners = ssm_of(rollout)
     frame = pd.DataFrame(
         {
             "catchment_id": rollout["catchment_id"],
             "catchment": rollout[f"catchment_{lang}"],
             "phase": rollout["phase"],
             "phase_label": rollout["phase"].map(lambda p: phase_label(p, lang)),
+            "ssm_id": owners["ssm_id"].to_numpy(),
+            "ssm": [i18n.ssm_name(en, fr, lang) for en, fr in zip(owners["ssm_en"], owners["ssm_fr"], strict=True)],
             "start": pd.to_datetime(rollout["planning_start"]),
             "end": pd.to_datetime(rollout["planning_end"]) + pd.offsets.MonthBegin(1),
             "ies_start": pd.to_datetime(rollout["ies_start"]),
@@ -62,16 +73,61 @@ def timeline_height(rows: int) -> int:
     return ROW_HEIGHT_PX * rows + MARGIN_PX
 
 
-def _records(frame: pd.DataFrame, *, lang: str, selected: str | None) -> list[dict[str, Any]]:
+def _colouring(
+    rollout: pd.DataFrame, frame: pd.DataFrame, *, colour_by: str, day: pd.Timestamp, lang: str
+) -> tuple[list[str], dict[str, Any]]:
+    """Return each row's colour label (in ``frame``'s order) and the Vega-Lite colour encoding.
+
+    The colours and their order are the map legend's: phases, statuses on ``day`` (integrated
+    services first) or SSMs (in :func:`esr_geo.ssm.ssm_order`, "to be announced" last).
+    """
+    if colour_by == "status":
+        codes = status_codes(rollout, on=day.date())
+        order = (IES, TRANSITION, NOT_STARTED, TBA)
+        domain = [i18n.status_label(c, lang) for c in order]
+        colours = [STATUS_COLOURS[c] for c in order]
+        labels = [i18n.status_label(str(codes[c]), lang) for c in frame["catchment_id"]]
+        title = t("legend.status", lang, date=i18n.fmt_date(day, lang))
+    elif colour_by == "ssm":
+        names = dict(zip(frame["ssm_id"], frame["ssm"], strict=True))
+        ssm_ids = ssm_order(rollout)
+        palette = ssm_colours(ssm_ids)
+        domain = [names[s] for s in ssm_ids]
+        colours = [palette[s] for s in ssm_ids]
+        labels = list(frame["ssm"])
+        title = t("legend.ssm", lang)
+    else:
+        domain = [phase_label(p, lang) for p in PHASES]
+        colours = [PHASE_COLOURS[p] for p in PHASES]
+        labels = list(frame["phase_label"])
+        title = t("legend.phase", lang)
+    encoding = {
+        "field": "colour_label",
+        "type": "nominal",
+        "scale": {"domain": domain, "range": colours},
+        "legend": {"title": title, "orient": "bottom", "columns": LEGEND_COLUMNS, "labelLimit": 240},
+    }
+    return labels, encoding
+
+
+def legend_extra_px(rollout: pd.DataFrame, *, colour_by: str) -> int:
+    """Return the height (px) the colour legend needs beyond one row (the SSMs may take several rows)."""
+    entries = {"ssm": len(ssm_order(rollout)), "status": len(STATUS_COLOURS)}.get(colour_by, len(PHASES))
+    return LEGEND_ROW_PX * (max(0, -(-entries // LEGEND_COLUMNS) - 1))
+
+
+def _records(frame: pd.DataFrame, *, lang: str, selected: str | None, colours: list[str]) -> list[dict[str, Any]]:
     """Return the chart's rows: ISO dates for the marks, month texts for the tooltips, the TBA note."""
     records = []
-    for rec in frame.to_dict("records"):
+    for rec, colour_label in zip(frame.to_dict("records"), colours, strict=True):
         tba = pd.isna(rec["start"]) and pd.isna(rec["ies_start"])
         end = rec["end"]
         records.append(
             {
                 "catchment": rec["catchment"],
                 "phase_label": rec["phase_label"],
+                "ssm": rec["ssm"],
+                "colour_label": colour_label,
                 "start": _iso(rec["start"]),
                 "end": _iso(end),
                 "ies_start": _iso(rec["ies_start"]),
@@ -93,15 +149,21 @@ def _time_extent(frame: pd.DataFrame, day: pd.Timestamp) -> tuple[pd.Timestamp, 
 
 
 def timeline_spec(
-    rollout: pd.DataFrame, *, on: dt.date | str | None, lang: str, selected: str | None = None
+    rollout: pd.DataFrame,
+    *,
+    on: dt.date | str | None,
+    lang: str,
+    selected: str | None = None,
+    colour_by: str = "phase",
 ) -> dict[str, Any]:
     """Return the rollout timeline as a Vega-Lite spec (for ``st.vega_lite_chart``).
 
     One row per catchment (by phase, then IES start): the planning and transition period as
-    a bar coloured by phase, the start of integrated services as a diamond, "dates to be
-    announced" where there are none, and the chosen date as a black rule. A selected
-    catchment's bar is outlined. The spec is written directly (no Altair object), so it
-    costs about a millisecond to build and the page stays fast when the date moves.
+    a bar coloured as the map is (``colour_by``), the start of integrated services as a
+    diamond, "dates to be announced" where there are none, and the chosen date as a black
+    rule. A selected catchment's bar is outlined. The spec is written directly (no Altair
+    object), so it costs about a millisecond to build and the page stays fast when the date
+    moves.
 
     Parameters
     ----------
@@ -113,16 +175,27 @@ def timeline_spec(
         Language of the names, phases, months and tooltips.
     selected : str, keyword-only
         A catchment id whose bar is outlined.
+    colour_by : {'phase', 'status', 'ssm'}, keyword-only
+        What the bars' colours show, as on the map: the phase, the status on ``on`` or the
+        service system manager.
 
     Returns
     -------
     dict
         A Vega-Lite v6 spec; its height is :func:`timeline_height` (px) of the catchments.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``colour_by``.
     """
+    if colour_by not in COLOUR_BY:
+        raise ValueError(f"colour_by must be one of {', '.join(COLOUR_BY)}; got {colour_by!r}.")
     frame = timeline_frame(rollout, lang=lang)
     day = pd.Timestamp(parse_date(on))
     first, last = _time_extent(frame, day)
-    records = _records(frame, lang=lang, selected=selected)
+    labels, colour = _colouring(rollout, frame, colour_by=colour_by, day=day, lang=lang)
+    records = _records(frame, lang=lang, selected=selected, colours=labels)
     order = frame["catchment"].tolist()
     y = {
         "field": "catchment",
@@ -133,15 +206,11 @@ def timeline_spec(
     }
     span = {"values": [{"day": _iso(first)}, {"day": _iso(last)}]}  # sets the time axis' extent
     x_axis = {"title": None, "format": "%Y", "tickCount": "year", "grid": True}
-    colour = {
-        "field": "phase_label",
-        "type": "nominal",
-        "scale": {"domain": [phase_label(p, lang) for p in PHASES], "range": [PHASE_COLOURS[p] for p in PHASES]},
-        "legend": {"title": t("legend.phase", lang), "orient": "bottom"},
-    }
     tooltip = [
         {"field": "catchment", "title": t("col.catchment", lang)},
         {"field": "phase_label", "title": t("col.phase", lang)},
+        {"field": "ssm", "title": t("col.ssm", lang)},
+        *([{"field": "colour_label", "title": t("col.status", lang)}] if colour_by == "status" else []),
         {"field": "start_text", "title": t("col.start", lang)},
         {"field": "end_text", "title": t("col.end", lang)},
         {"field": "ies_text", "title": t("col.ies_start", lang)},
@@ -152,6 +221,7 @@ def timeline_spec(
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "height": timeline_height(len(frame)),
+        "padding": {"left": 5, "top": 5, "bottom": 5, "right": 20},  # room for the last year's label
         "data": {"values": records},
         "layer": [
             {

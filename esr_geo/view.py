@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from esr_geo import i18n
+from esr_geo import french, i18n
 from esr_geo.i18n import t
 from esr_geo.rollout import (
     IES,
@@ -120,7 +120,8 @@ def at_date(analysis: Analysis, on: dt.date | str | None) -> Analysis:
     """Return the analysis with its rollout statuses as of ``on`` (access figures unchanged).
 
     Statuses do not change who is within reach, so the date never re-runs the analysis:
-    only ``on`` and the ``status`` column of ``coverage_by_catchment`` change. The input is
+    only ``on``, the ``status`` column of ``coverage_by_catchment`` and the French Language
+    Services tables (designations in force on the date) change. The input is
     not modified (a shallow copy shares every other table).
     """
     day = parse_date(on)
@@ -131,7 +132,11 @@ def at_date(analysis: Analysis, on: dt.date | str | None) -> Analysis:
     cov = tables["coverage_by_catchment"].copy()
     cov["status"] = cov["catchment_id"].map(status)
     tables["coverage_by_catchment"] = cov
-    return dataclasses.replace(analysis, on=day, tables=tables)
+    moved = dataclasses.replace(analysis, on=day, tables=tables)
+    # the French Language Services designations in force depend on the date (Sarnia from
+    # 2024-11-01, the O. Reg. 272/25 expansions from 2029-01-01): their tables follow it
+    tables.update(french.french_tables(moved))
+    return moved
 
 
 def zone_results(analysis: Analysis, *, lang: str, catchment_ids: Sequence[str] | None = None) -> pd.DataFrame:
@@ -198,7 +203,7 @@ def catchment_card(analysis: Analysis, catchment_id: str, *, on: dt.date | str |
             t(
                 "card.share_value",
                 lang,
-                pct=i18n.fmt_pct(float(row["pct_within_threshold"]), lang),
+                pct=i18n.fmt_pct(float(row["pct_within_threshold"]), lang, whole=not row["pop_beyond_threshold"]),
                 n=i18n.fmt_int(float(row["pop_beyond_threshold"]), lang),
             ),
         ),
@@ -262,15 +267,15 @@ def translate_values(frame: pd.DataFrame, analysis: Analysis, lang: str) -> pd.D
     return out
 
 
-def page_table(analysis: Analysis, key: str, *, lang: str, catchment_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """Return one report table for the page: filtered to a selection, values and headers in ``lang``.
+def page_frame(analysis: Analysis, key: str, *, lang: str, catchment_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return one report table for the page with its code headers: filtered to a selection, values untranslated.
 
-    ``coverage_by_zone`` carries the reason in ``lang``; longitude and latitude are dropped.
+    ``coverage_by_zone`` carries the result and reason in ``lang``; longitude, latitude and
+    catchment codes are dropped.
     """
     i18n.check_lang(lang)
     if key == "coverage_by_zone":
-        frame = zone_results(analysis, lang=lang, catchment_ids=catchment_ids).drop(columns=["catchment_id", "result"])
-        return i18n.translate_columns(translate_values(frame, analysis, lang), lang)
+        return zone_results(analysis, lang=lang, catchment_ids=catchment_ids).drop(columns=["catchment_id", "result"])
     frame = analysis.tables[key]
     frame = frame.drop(columns=[c for c in ("lon", "lat") if c in frame.columns])
     if catchment_ids is not None:
@@ -280,8 +285,16 @@ def page_table(analysis: Analysis, key: str, *, lang: str, catchment_ids: Sequen
         elif "catchment" in frame.columns:
             names = set(analysis.base.catchments.loc[analysis.base.catchments["catchment_id"].isin(ids), "name_en"])
             frame = frame[frame["catchment"].isin(names)]
-    frame = frame.drop(columns=[c for c in ("catchment_id",) if c in frame.columns])
-    return i18n.translate_columns(translate_values(frame.reset_index(drop=True), analysis, lang), lang)
+    return frame.drop(columns=[c for c in ("catchment_id",) if c in frame.columns]).reset_index(drop=True)
+
+
+def page_table(analysis: Analysis, key: str, *, lang: str, catchment_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return one report table for the page: filtered to a selection, values and headers in ``lang``.
+
+    ``coverage_by_zone`` carries the reason in ``lang``; longitude and latitude are dropped.
+    """
+    frame = page_frame(analysis, key, lang=lang, catchment_ids=catchment_ids)
+    return i18n.translate_columns(translate_values(frame, analysis, lang), lang)
 
 
 def rollout_table(rollout: pd.DataFrame, *, on: dt.date | str | None, lang: str) -> pd.DataFrame:
@@ -433,3 +446,259 @@ def clicked_site(result: Mapping[str, Any] | None, analysis: Analysis) -> str | 
     d = np.hypot(sites["lat"].to_numpy(dtype=float) - lat, sites["lon"].to_numpy(dtype=float) - lng)
     i = int(np.argmin(d))
     return str(sites["site_id"].iloc[i]) if d[i] <= CLICK_TOLERANCE_DEG else None
+
+
+# --------------------------------------------------------------------------------------
+# Tables as the page shows them: numbers in the planner's language, nothing shown as "None"
+
+#: Numeric columns that are codes or ranks, shown as written (no thousands separator).
+PLAIN_COLUMNS: frozenset[str] = frozenset({"CSDUID", "CDUID", "row", "rank", "area_no"})
+#: Decimals of numeric columns that are neither counts, shares (``pct_*``) nor distances (``*_km``).
+DIGITS: dict[str, int] = {"remoteness_index": 4}
+#: Text columns the page shows wide, so that their sentences can be read whole.
+WIDE_COLUMNS: tuple[str, ...] = ("reason", "problem", "fix", "chosen_for", "nearest")
+
+
+def number_format(column: str, values: pd.Series, lang: str) -> Any:
+    """Return how a table column's numbers are written in ``lang``, or ``None`` to leave them as they are.
+
+    Parameters
+    ----------
+    column : str
+        The column's code (its header before translation).
+    values : pandas.Series
+        Its values.
+    lang : {'en', 'fr'}
+        The language of the numbers.
+
+    Returns
+    -------
+    callable or None
+        ``pct_*``: a percentage (0-100) by :func:`esr_geo.i18n.fmt_pct`; ``*_km`` and
+        ``*_min``: one decimal; a column of whole numbers: a count with thousands separators
+        (:func:`esr_geo.i18n.fmt_int`); other numbers with :data:`DIGITS` decimals (2 by
+        default). Codes (:data:`PLAIN_COLUMNS`), text and yes/no columns: ``None``.
+    """
+    if column in PLAIN_COLUMNS or pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return None
+    if column.startswith("pct_"):
+        return lambda v: i18n.fmt_pct(float(v), lang)
+    if column.endswith(("_km", "_min")):
+        return lambda v: i18n.fmt_num(float(v), lang, 1)
+    numbers = values.dropna().to_numpy(dtype=float)
+    if column not in DIGITS and bool(np.all(np.mod(numbers, 1.0) == 0.0)):
+        return lambda v: i18n.fmt_int(float(v), lang)
+    digits = DIGITS.get(column, 2)
+    return lambda v: i18n.fmt_num(float(v), lang, digits)
+
+
+def styled(frame: pd.DataFrame, lang: str, *, analysis: Analysis | None = None) -> Any:
+    """Return a table with code headers as the page shows it: a pandas ``Styler`` in ``lang``.
+
+    Values are translated (:func:`translate_values`, when ``analysis`` is given) and headers
+    too; numbers keep their values (a column still sorts as numbers) but are displayed by
+    :func:`number_format`. An empty cell is shown empty, a missing number as a dash: never
+    as "None".
+    """
+    formats = {c: f for c in frame.columns if (f := number_format(str(c), frame[c], lang)) is not None}
+    shown = translate_values(frame, analysis, lang) if analysis is not None else frame.copy()
+    shown = i18n.translate_columns(shown.reset_index(drop=True), lang)
+    names = dict(zip(frame.columns, shown.columns, strict=True))
+    text: list[Hashable] = [names[c] for c in frame.columns if c not in formats]
+    styler = shown.style.format(na_rep="", subset=text) if text else shown.style
+    if formats:
+        styler = styler.format({names[c]: f for c, f in formats.items()}, na_rep="–")
+    return styler
+
+
+def wide_columns(lang: str) -> list[str]:
+    """Return the headers (in ``lang``) of the text columns the page shows wide (:data:`WIDE_COLUMNS`)."""
+    return [i18n.column_label(c, lang) for c in WIDE_COLUMNS]
+
+
+def page_table_styled(analysis: Analysis, key: str, *, lang: str, catchment_ids: Sequence[str] | None = None) -> Any:
+    """Return :func:`page_table`'s table as the page shows it (see :func:`styled`)."""
+    return styled(page_frame(analysis, key, lang=lang, catchment_ids=catchment_ids), lang, analysis=analysis)
+
+
+def card_zone_lines(card: Card, lang: str) -> list[tuple[str, str, str]]:
+    """Return a card's zones as lines that read in a narrow column: (zone, result, why it fails).
+
+    The result says passes or fails with the share within reach (:func:`esr_geo.i18n.fmt_pct`)
+    and the in-person sites inside; why it fails is the whole reason (empty when it passes).
+    """
+    out = []
+    for rec in card.zones.to_dict("records"):
+        result = t(
+            "card.zone_line",
+            lang,
+            result=rec["result"],
+            pct=i18n.fmt_pct(float(rec["pct_within_threshold"]), lang, whole=not rec["pop_beyond_threshold"]),
+            sites=i18n.fmt_int(float(rec["in_person_sites"]), lang),
+        )
+        out.append((str(rec["zone"]), result, str(rec["reason"] or "")))
+    return out
+
+
+def problem_table_styled(problems: pd.DataFrame, *, lang: str) -> Any:
+    """Return a site file's problems as the page shows them (see :func:`problem_table` and :func:`styled`)."""
+    frame = problems.copy().reset_index(drop=True)
+    if "severity" in frame.columns:
+        frame["severity"] = frame["severity"].map(lambda v: t(f"col.{v}", lang) if i18n.has(f"col.{v}") else v)
+    return styled(frame, lang)
+
+
+# --------------------------------------------------------------------------------------
+# The page's words for the library's messages, and the file formats it offers
+
+
+def page_message(message: str, lang: str) -> str:
+    """Return a library message in the page's terms: where the file formats are, not repository paths.
+
+    The library's messages point command-line users to the repository's template and README;
+    on the page, the template and the zones format are downloads under the file box.
+    """
+    from esr_geo.offices import _FIX_TEMPLATE
+    from esr_geo.zones import _ZONE_GUIDE
+
+    for guide, key in ((_FIX_TEMPLATE, "guide.sites"), (_ZONE_GUIDE, "guide.zones")):
+        message = message.replace(guide, t(key, lang))
+    return message
+
+
+def site_template_bytes() -> bytes:
+    """Return the site-file template the command line documents (``data/offices/template.csv``)."""
+    from esr_geo import settings
+
+    return (settings.PROJECT_DATA_DIR / "offices" / "template.csv").read_bytes()
+
+
+def zones_format_csv(base: Base) -> bytes:
+    """Return the default zones as the zones file a planner can load: ``CSDUID,zone``, one row per subdivision.
+
+    Each census subdivision of a default zone's census division (:func:`esr_geo.zones.default_zones`)
+    with the zone's name, as CSV bytes with a byte-order mark (for Excel).
+    """
+    from esr_geo._io import csv_bytes
+    from esr_geo.zones import default_zones
+
+    zones = default_zones(base)
+    names = dict(zip(zones["zone_id"].astype(str), zones["zone"].astype(str), strict=True))
+    csds = base.csds[["CSDUID", "CDUID"]].astype(str)
+    csds = csds[csds["CDUID"].isin(set(names))].sort_values("CSDUID")
+    return csv_bytes(pd.DataFrame({"CSDUID": csds["CSDUID"].to_numpy(), "zone": csds["CDUID"].map(names).to_numpy()}))
+
+
+# --------------------------------------------------------------------------------------
+# The link to a view: the page's address holds its date, language, catchment, threshold, measure
+
+#: The query parameters of a view, in the address's order.
+VIEW_PARAMS: tuple[str, ...] = ("lang", "date", "catchment", "threshold", "measure")
+
+
+@dataclass(frozen=True)
+class LinkedView:
+    """A view read from the page's address: the choices to apply and what could not be used.
+
+    Attributes
+    ----------
+    choices : dict
+        Valid values by parameter (:data:`VIEW_PARAMS`): ``lang`` (code), ``date``
+        (``datetime.date``), ``catchment`` (id), ``threshold`` (km) and ``measure`` (code).
+    ignored : list of str
+        ``name=value`` of every parameter that was not valid (quoted safely).
+    """
+
+    choices: dict[str, object]
+    ignored: list[str]
+
+
+def read_view_link(
+    params: Mapping[str, object],
+    *,
+    catchment_ids: Sequence[str],
+    dates: tuple[dt.date, dt.date],
+    thresholds_km: tuple[float, float],
+    measures: Sequence[str],
+) -> LinkedView:
+    """Read a view from the page's query parameters (see :func:`view_link`).
+
+    Parameters
+    ----------
+    params : mapping
+        The query parameters (``st.query_params``); unknown names are left alone.
+    catchment_ids : sequence of str, keyword-only
+        Valid catchment ids.
+    dates : (date, date), keyword-only
+        First and last valid date.
+    thresholds_km : (float, float), keyword-only
+        Smallest and largest valid threshold, in km.
+    measures : sequence of str, keyword-only
+        Valid measure codes (``esr_geo.analysis.MEASURE_KM`` ...).
+
+    Returns
+    -------
+    LinkedView
+        Out-of-range and unreadable values are not applied but listed in ``ignored``.
+    """
+    from esr_geo.errors import shown
+
+    choices: dict[str, object] = {}
+    ignored: list[str] = []
+    for name in VIEW_PARAMS:
+        raw = params.get(name)
+        if raw is None:
+            continue
+        text = str(raw[-1] if isinstance(raw, list) and raw else raw).strip()
+        value = _link_value(name, text, catchment_ids=catchment_ids, dates=dates, thresholds_km=thresholds_km,
+                            measures=measures)  # fmt: skip
+        if value is None:
+            ignored.append(f"{name}={shown(text, limit=30)}")
+        else:
+            choices[name] = value
+    return LinkedView(choices=choices, ignored=ignored)
+
+
+def _link_value(
+    name: str,
+    text: str,
+    *,
+    catchment_ids: Sequence[str],
+    dates: tuple[dt.date, dt.date],
+    thresholds_km: tuple[float, float],
+    measures: Sequence[str],
+) -> object | None:
+    """Return one parameter's valid value, or ``None``."""
+    if name == "lang":
+        return text if text in i18n.LANGS else None
+    if name == "catchment":
+        return text if text in set(catchment_ids) else None
+    if name == "measure":
+        return text if text in set(measures) else None
+    if name == "date":
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+        return day if dates[0] <= day <= dates[1] else None
+    try:
+        km = float(text)
+    except ValueError:
+        return None
+    return km if np.isfinite(km) and thresholds_km[0] <= km <= thresholds_km[1] else None
+
+
+def view_link(
+    *, lang: str, day: dt.date, catchment: str | None, threshold_km: float, measure: str | None
+) -> dict[str, str]:
+    """Return a view's query parameters (:data:`VIEW_PARAMS`): what :func:`read_view_link` reads back.
+
+    The catchment and the measure are left out when there is none.
+    """
+    params = {"lang": i18n.check_lang(lang), "date": day.isoformat()}
+    if catchment:
+        params["catchment"] = str(catchment)
+    params["threshold"] = f"{float(threshold_km):g}"
+    if measure:
+        params["measure"] = str(measure)
+    return params

@@ -209,7 +209,37 @@ def _overlaps(
 
 
 def _zones_from_table(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame:
-    raw = read_table(path, label, kind=ZONES_FILE)
+    return zones_from_table(read_table(path, label, kind=ZONES_FILE), base=base, label=label)
+
+
+def zones_from_table(raw: pd.DataFrame, *, base: Base, label: str = "zones table") -> gpd.GeoDataFrame:
+    """Build zones from a table of census subdivisions and their zones (the CSV the zones file reader reads).
+
+    Every problem is found at once: an empty or unusable zone name, a code that is not a 2021
+    Ontario census subdivision, a subdivision listed twice.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Text columns: a census subdivision code (``CSDUID``) and a zone name (``zone``), headers
+        matched as in a zones file; the index numbers the rows in messages (spreadsheet rows
+        when read from a file).
+    base : esr_geo.model.Base, keyword-only
+        The loaded geography.
+    label : str, keyword-only
+        What the table is, in messages (a file's display name).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns as :func:`default_zones`, ``basis`` 'CSDUID'; each zone's ``catchment_id`` is
+        the catchment holding most of its people.
+
+    Raises
+    ------
+    InputError
+        Naming the table, the rows and the fix, for every problem at once.
+    """
     csd_col = _pick(list(raw.columns), _CSD_HEADERS)
     zone_col = _pick(list(raw.columns), _NAME_HEADERS)
     if csd_col is None or zone_col is None:
@@ -218,8 +248,8 @@ def _zones_from_table(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame
             f"(zone); found: {', '.join(shown(c) for c in list(raw.columns)[:30]) or 'no columns'}. Rename the "
             f"two columns CSDUID and zone; {_ZONE_GUIDE}."
         )
-    codes = raw[csd_col].str.strip()
-    names = raw[zone_col].str.strip()
+    codes = raw[csd_col].astype(str).str.strip()
+    names = raw[zone_col].astype(str).str.strip()
     known = set(base.csds["CSDUID"])
     problems = []
     seen: dict[str, int] = {}
@@ -486,3 +516,68 @@ def zone_shortfalls(
     sites = np.asarray(in_person_sites, dtype=float)
     pct = np.asarray(pct_within, dtype=float)
     return sites < min_sites, pct < 100 * min_share - 1e-9
+
+
+def zone_results(
+    zones: gpd.GeoDataFrame,
+    *,
+    points: pd.DataFrame,
+    sites: gpd.GeoDataFrame,
+    csds: gpd.GeoDataFrame,
+    min_sites: int,
+    min_share: float,
+) -> pd.DataFrame:
+    """Decide whether each of some zones (e.g. drafted by a planner) passes, with an analysis's people and sites.
+
+    The people and sites are assigned to ``zones`` (:func:`assign_points`,
+    :func:`assign_sites`), then :func:`evaluate_zones` applies the pass rule
+    (:func:`zone_shortfalls`); who is within reach is what the analysis measured.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame
+        The zones (:data:`ZONE_COLUMNS`, e.g. from :func:`zones_from_table`).
+    points : pandas.DataFrame, keyword-only
+        An analysis's population points: ``CDUID``, ``CSDUID``, ``x``, ``y`` (EPSG:3347 metres),
+        ``population`` (persons), ``is_reserve`` and ``within``.
+    sites : geopandas.GeoDataFrame, keyword-only
+        Its sites (``CSDUID``, ``in_person``, points).
+    csds : geopandas.GeoDataFrame, keyword-only
+        Census subdivisions (``CSDUID``, ``CDUID``).
+    min_sites, min_share : keyword-only
+        The pass criteria (``min_share`` as 0-1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`evaluate_zones`: one row per zone with its people, sites, share within
+        reach, the reason codes and ``passes``.
+    """
+    pts = points.assign(zone=assign_points(points, zones))
+    located = sites.assign(zone=assign_sites(sites, zones, csds=csds))
+    return evaluate_zones(zones, pts, located, min_sites=min_sites, min_share=min_share)
+
+
+def csd_at(lon: float, lat: float, *, csds: gpd.GeoDataFrame) -> str | None:
+    """Return the census subdivision (CSDUID) a point lies in, or ``None`` outside every one.
+
+    Parameters
+    ----------
+    lon, lat : float
+        The point, in WGS 84 degrees (e.g. a click on the map).
+    csds : geopandas.GeoDataFrame, keyword-only
+        Census subdivisions with ``CSDUID`` (any CRS); where simplified polygons overlap, the
+        smallest wins (a reserve rather than the unorganised area around it).
+
+    Returns
+    -------
+    str or None
+        The CSDUID.
+    """
+    crs = csds.crs if csds.crs is not None else settings.ANALYSIS_CRS
+    point = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=settings.DISPLAY_CRS).to_crs(crs).iloc[0]
+    hits = csds.iloc[csds.sindex.query(point, predicate="intersects")]
+    if hits.empty:
+        return None
+    areas = hits.geometry.area.to_numpy()
+    return str(hits["CSDUID"].iloc[int(np.argmin(areas))])

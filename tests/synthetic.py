@@ -351,3 +351,25 @@ def tiny_communities(base: Base) -> pd.DataFrame:
     on_reserve = (tagged["kind"] == "first_nation") & tagged["is_reserve"]
     tagged.loc[on_reserve, "population"] = tagged.loc[on_reserve, "CSDUID"].map(census).astype(float)
     return tagged[COMMUNITY_COLUMNS].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# French Language Services (esr_geo.french)
+#
+# The tiny geography's real census codes fall in two areas of the real designation mapping
+# (data/french/designated_areas_csd.csv): area 6, City of Greater Sudbury (the whole CD 3553:
+# 3553005 and the Wahnapitei 11 reserve, 3553040), and area 20, District of Sudbury (of its 17
+# CSDs, only 3552093 is in the tiny geography). Huntsville (3544042) is not designated.
+#
+# With S1 (Sudbury Centre) serving in French: area 6 has 4,100 people, 100 of them on the reserve
+# (exempt); G1 and G2 (4,000 people) are 11.1 km from S1, so 100 % are within 50 km and S1 is
+# inside: the area passes. Area 20 (U1 400 at 122.3 km, U2 100 at 100.1 km; S3 is not in person)
+# has no French-serving in-person site inside and no one within 50 km: it fails both ways.
+# With only S2 (Huntsville Centre) serving in French, S1 still 11.1 km away but English only, the
+# nearest French-serving site of G1 is S2 at 177.8 km and of G2 at 155.6 km: area 6 fails both ways.
+
+
+def tiny_sites_french(french: dict[str, bool | None], *, drop: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    """Return :func:`tiny_sites` with a ``french`` column: site id -> serves in French (None or absent: unknown)."""
+    sites = tiny_sites(drop=drop)
+    return sites.assign(french=pd.array([french.get(str(s)) for s in sites["site_id"]], dtype="boolean"))

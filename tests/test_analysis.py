@@ -23,9 +23,12 @@ def test_population_points_count_everyone_once(base: Base) -> None:
     assert pts["population"].dtype == np.int64 and (pts["population"] >= 0).all()
     by_cd = pts.groupby("CDUID")["population"].sum()
     assert by_cd["3520"] == 2_794_356 and by_cd["3560"] == 66_000
-    # each DA's people are spread evenly over its blocks (whole persons, differing by at most one)
-    spread = pts.groupby("DAUID")["population"].agg(lambda s: s.max() - s.min())
+    # outside Ottawa (real block counts) each DA's people are spread evenly over its blocks
+    # (whole persons, differing by at most one)
+    even = pts[~pts["block_count"]]
+    spread = even.groupby("DAUID")["population"].agg(lambda s: s.max() - s.min())
     assert spread.max() <= 1
+    assert set(pts.loc[pts["block_count"], "CDUID"]) == {"3506"}
 
 
 def test_catchment_table_reconciles(analysis: Analysis, base: Base) -> None:
@@ -145,7 +148,10 @@ def test_hand_made_sites_move_people(base: Base) -> None:
 
 def test_gis_layers(analysis: Analysis) -> None:
     layers = gis_layers(analysis)
-    assert list(layers) == ["catchments", "sites", "service_delivery_zones", "csd_access", "underserved_communities"]
+    assert list(layers) == [
+        "catchments", "sites", "service_delivery_zones", "csd_access", "underserved_communities",
+        "french_designated_areas",
+    ]  # fmt: skip
     counts = {k: len(v) for k, v in layers.items()}
     assert counts["catchments"] == 15 and counts["service_delivery_zones"] == 11 and counts["csd_access"] == 577
     for layer in layers.values():

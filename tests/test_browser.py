@@ -289,3 +289,215 @@ def test_planner_sees_map_legend_popup_and_card(server: str, tmp_path: Path) -> 
     out = os.environ.get("ESR_GEO_SCREENSHOT")
     if out:
         shutil.copy(shot, out)
+
+
+# --------------------------------------------------------------------------------------
+# Issue 13: a laptop (1,024 x 768), a phone (390 px), a shared link, the legend, the south
+
+
+def _overlapping_labels_js() -> str:
+    # Pairs of catchment names drawn on top of each other (the map's labels must never collide).
+    return """
+    () => {
+        const boxes = Array.from(document.querySelectorAll('.esr-label span'))
+            .map(s => s.getBoundingClientRect()).filter(r => r.width > 0);
+        let pairs = 0;
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) pairs++;
+        }
+        return {shown: boxes.length, pairs: pairs};
+    }
+    """
+
+
+def test_laptop_phone_link_legend_and_south(server: str, tmp_path: Path) -> None:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install the Debian package chromium (make system-deps).")
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    from esr_geo import i18n
+
+    shots = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1024, "height": 768})
+            page.add_init_script(RUN_COUNTER_JS)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(server, wait_until="domcontentloaded")
+            frame = _settled_map(page)
+            expect(frame.locator(f"path.{maps.CATCHMENT_CLASS}")).to_have_count(15, timeout=MAP_TIMEOUT_MS)
+            assert page.title() == i18n.t("app.tab_title", "en")
+
+            # 1,024 px: no headline figure is cut, the timeline's years all fit.
+            values = page.get_by_test_id("stMetricValue")
+            expect(values).to_have_count(4)
+            for i in range(4):
+                assert values.nth(i).evaluate("e => e.scrollWidth <= e.clientWidth + 1"), values.nth(i).inner_text()
+            assert "…" not in values.first.inner_text()
+            charts = page.locator('[data-testid="stVegaLiteChart"]')
+            expect(charts.first).to_be_visible()
+            for i in range(charts.count()):
+                assert charts.nth(i).evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+            shots.append(tmp_path / "laptop_en.png")
+            page.screenshot(path=str(shots[-1]))
+
+            # The legend starts folded on a map this narrow; folded or opened, it stays so across
+            # the page's updates and the next visit.
+            toggle = frame.locator(".esr-legend-toggle")
+            expect(toggle).to_have_attribute("aria-expanded", "false")
+            toggle.click()
+            expect(toggle).to_have_attribute("aria-expanded", "true")
+            box = frame.locator(".esr-legend").bounding_box()
+            map_box = page.locator(MAP_FRAME).bounding_box()
+            assert box is not None and map_box is not None
+            assert box["width"] * box["height"] < 0.25 * map_box["width"] * map_box["height"]  # compact
+            toggle.click()
+            expect(toggle).to_have_attribute("aria-expanded", "false")
+            runs = _runs_done(page)
+            threshold = page.get_by_test_id("stNumberInputField").first
+            threshold.fill("45")
+            threshold.press("Enter")
+            expect(frame.locator(".esr-legend")).to_contain_text("45 km", timeout=MAP_TIMEOUT_MS)
+            _wait_for_runs(page, runs)
+            expect(_settled_map(page).locator(".esr-legend-toggle")).to_have_attribute("aria-expanded", "false")
+
+            # The South button fits the southern catchments; no two names overlap.
+            frame = _settled_map(page)
+            page.locator(MAP_FRAME).scroll_into_view_if_needed()
+            frame.locator(".esr-view", has_text=i18n.t("map.south", "en")).click()
+            handle = page.locator(MAP_FRAME).element_handle()
+            map_frame = handle.content_frame() if handle is not None else None
+            assert map_frame is not None
+            # the fit is animated: wait until the Far North is out of view and the zoom has ended
+            map_frame.wait_for_function(
+                "() => window.map.getBounds().getNorth() < 49.5 && !window.map._animatingZoom",
+                timeout=MAP_TIMEOUT_MS,
+            )
+            map_frame.evaluate("() => new Promise(done => setTimeout(done, 0))")  # the labels' rearrangement
+            labels = frame.locator("body").evaluate(_overlapping_labels_js())
+            assert labels["pairs"] == 0 and labels["shown"] >= 8, labels
+
+            # Sites to close, by typing: only names containing the text, no "select all matches".
+            closing = page.get_by_test_id("stMultiSelect").first
+            closing.scroll_into_view_if_needed()
+            closing.click()
+            page.keyboard.type("Kenora")
+            options = page.get_by_role("option")
+            expect(options.first).to_be_visible(timeout=MAP_TIMEOUT_MS)
+            texts = options.all_inner_texts()
+            assert texts and all("kenora" in t.lower() for t in texts), texts
+            assert not any(re.match(r"Select \d+", t) for t in texts), texts
+            page.keyboard.press("Escape")
+
+            # A shared link opens the same view, in French.
+            link = f"{server}/?lang=fr&date=2024-06-01&catchment=northwest&threshold=40"
+            page.goto(link, wait_until="domcontentloaded")
+            frame = _settled_map(page)
+            expect(frame.locator(f"path.{maps.SELECTED_CLASS}")).to_have_count(1, timeout=MAP_TIMEOUT_MS)
+            expect(page.get_by_text("Personnes à plus de 40 km")).to_be_visible()
+            expect(page.get_by_text("Chiffres pour : Nord-Ouest")).to_be_visible()
+            expect(page.get_by_text("Déploiement au 1er juin 2024").first).to_be_visible()
+            assert page.title() == i18n.t("app.tab_title", "fr")
+            expect(frame.locator(".esr-legend-toggle")).to_have_attribute("aria-expanded", "false")  # remembered
+            shots.append(tmp_path / "laptop_fr.png")
+            page.screenshot(path=str(shots[-1]))
+            assert not errors, errors
+
+            # A phone: the sidebar starts folded away, the page is readable.
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            phone.goto(server, wait_until="domcontentloaded")
+            _settled_map(phone)
+            expect(phone.locator('[data-testid="stSidebar"]')).to_have_attribute("data-collapsed", "true")
+            title = phone.locator("h1").bounding_box()
+            assert title is not None and title["x"] < 40  # the page, not the sidebar, fills the screen
+            shots.append(tmp_path / "phone.png")
+            phone.screenshot(path=str(shots[-1]))
+        finally:
+            browser.close()
+
+    for shot in shots:
+        colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 20) or []
+        assert len(colours) > 50, f"screenshot {shot} looks blank ({len(colours)} colours)"
+
+
+# --------------------------------------------------------------------------------------
+# Issue 13: a workspace saved, the page reloaded, the workspace opened again
+
+
+def test_a_saved_workspace_reopens_after_a_reload(server: str, tmp_path: Path) -> None:
+    """Close a site, save it as a named scenario, save the workspace; reload; open it; the scenario is back."""
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install the Debian package chromium (make system-deps).")
+    from playwright.sync_api import expect, sync_playwright
+
+    from esr_geo import i18n
+
+    def t(key: str, **fields: object) -> str:
+        return i18n.t(key, "en", **fields)
+
+    saved = tmp_path / "my_plan.gpkg"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1300}, accept_downloads=True)
+            page.add_init_script(RUN_COUNTER_JS)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(server, wait_until="domcontentloaded")
+            _settled_map(page)
+            expect(page.get_by_text(t("ws.no_scenarios"))).to_be_visible(timeout=MAP_TIMEOUT_MS)
+
+            # Close the Kenora Service Canada Centre, by typing its name.
+            _wait_for_runs(page, 0)  # the map's first report reruns the page: let that finish first
+            closing = page.get_by_test_id("stMultiSelect").filter(has_text=t("scen.close_pick"))
+            closing.scroll_into_view_if_needed()
+            closing.click()
+            page.keyboard.type("Kenora Service Canada")
+            option = page.get_by_role("option", name=re.compile("Kenora Service Canada Centre"))
+            expect(option).to_be_visible(timeout=MAP_TIMEOUT_MS)
+            option.click()
+            page.keyboard.press("Escape")
+            expect(closing).to_contain_text("Kenora Service Canada Centre")
+            expect(page.get_by_text(re.compile(r"^Closing Kenora .+ more non-reserve residents"))).to_be_visible(
+                timeout=MAP_TIMEOUT_MS
+            )
+
+            # Save it as a named scenario; it is listed and compared with the baseline.
+            runs = _runs_done(page)
+            name = page.get_by_label(t("ws.name"))
+            name.fill("Close Kenora")
+            name.press("Enter")
+            _wait_for_runs(page, runs)
+            page.get_by_role("button", name=t("ws.save_scenario")).click()
+            expect(page.get_by_text(t("ws.saved_scenario", name="Close Kenora"))).to_be_visible(timeout=MAP_TIMEOUT_MS)
+            expect(page.get_by_text(re.compile(r"^From Baseline .+ to Close Kenora"))).to_be_visible(
+                timeout=MAP_TIMEOUT_MS
+            )
+
+            # Save the workspace: the browser downloads one GeoPackage.
+            with page.expect_download(timeout=MAP_TIMEOUT_MS) as download:
+                page.get_by_role("button", name=t("ws.save")).click()
+            download.value.save_as(saved)
+            assert saved.read_bytes()[:16] == b"SQLite format 3\x00"
+
+            # Reload: a new session, nothing of the last one is left.
+            page.reload(wait_until="domcontentloaded")
+            _settled_map(page)
+            expect(page.get_by_text(t("ws.no_scenarios"))).to_be_visible(timeout=MAP_TIMEOUT_MS)
+
+            # Open the workspace again: the same scenario is back, compared with the baseline.
+            uploader = page.get_by_test_id("stSidebar").locator("input[type=file]").last
+            uploader.set_input_files(str(saved))
+            expect(page.get_by_text(re.compile(r"^Workspace my_plan\.gpkg is open: 1 scenario\."))).to_be_visible(
+                timeout=MAP_TIMEOUT_MS
+            )
+            expect(page.get_by_text(re.compile(r"^From Baseline .+ to Close Kenora"))).to_be_visible(
+                timeout=MAP_TIMEOUT_MS
+            )
+            assert not errors, errors
+        finally:
+            browser.close()

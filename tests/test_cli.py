@@ -122,7 +122,7 @@ def test_report_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_
     out_dir = tmp_path / "rep"
     code, out, err = run(capsys, "report", "--out", str(out_dir), "--date", "2024-06-01", "--data-dir", str(data_dir))
     assert code == 0, err
-    assert "non-reserve residents" in out and "Wrote 8 files" in out
+    assert "non-reserve residents" in out and "Wrote 10 files" in out
     assert (out_dir / "report.html").is_file() and (out_dir / "coverage_by_zone.csv").is_file()
 
 
@@ -140,7 +140,7 @@ def test_report_refuses_to_overwrite_then_force_replaces(
         capsys, "report", "--out", str(out_dir), "--force", "--threshold-km", "80", "--data-dir", str(data_dir)
     )
     assert code == 0, err
-    assert "Wrote 8 files" in out
+    assert "Wrote 10 files" in out
     assert "an earlier report" not in (out_dir / "report.html").read_text(encoding="utf-8")
     assert (out_dir / "coverage_by_zone.csv").is_file()
 
@@ -275,3 +275,82 @@ def test_bad_options_refused_before_loading(capsys: pytest.CaptureFixture[str], 
     assert "missing or incomplete" not in err
     code, _, err = run(capsys, "report", "--out", str(tmp_path / "r"), "--min-share", "150", *missing)
     assert code == 2 and "percent between 0 and 100" in err
+
+
+def test_report_in_french(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
+    out_dir = tmp_path / "rapport"
+    code, out, err = run(capsys, "report", "--lang", "fr", "--out", str(out_dir), "--date", "2024-06-01",
+                         "--data-dir", str(data_dir))  # fmt: skip
+    assert code == 0, err
+    assert "résidents hors réserve de l'Ontario vivent à 50 km ou moins" in out and "Remarque : " in out
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    assert "<th>Motif de non-conformité</th>" in html and "Seuil de distance : 50 km" in html
+    assert "\u202f" in html  # thousands with a narrow no-break space
+    assert "Méthode, seuils et limites" in (out_dir / "README.txt").read_text(encoding="utf-8")
+
+
+def test_export_in_french(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
+    out_dir = tmp_path / "csv"
+    code, _, err = run(capsys, "export", "--format", "csv", "--lang", "fr", "--out", str(out_dir),
+                       "--data-dir", str(data_dir))  # fmt: skip
+    assert code == 0, err
+    readme = (out_dir / "README.txt").read_text(encoding="utf-8")
+    assert "COUCHES" in readme and "SYSTÈME DE COORDONNÉES DE RÉFÉRENCE" in readme and "Seuil de distance" in readme
+    zones = (out_dir / "service_delivery_zones.csv").read_text(encoding="utf-8-sig")
+    assert "requis" in zones and "required" not in zones
+
+
+def test_workspace_save_show_and_use(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
+    """A workspace saved by the CLI, shown, then used by report, scenario and suggest with its scenarios."""
+    plan = tmp_path / "plan.gpkg"
+    code, out, err = run(capsys, "workspace", "save", str(plan), "--scenario", "Close Kenora", "--close", "3514",
+                         "--date", "2024-06-01")  # fmt: skip
+    assert code == 0, err
+    assert "the demonstration layer, the default zones, 1 scenario(s)" in out
+    code, _, err = run(capsys, "workspace", "save", str(plan), "--from", str(plan), "--scenario", "Red Lake",
+                       "--add", "-93.83,51.03,Red Lake office")  # fmt: skip
+    assert code == 2 and "already exist" in err and "--force" in err  # never replaced by surprise
+    code, out, err = run(capsys, "workspace", "save", str(plan), "--from", str(plan), "--scenario", "Red Lake",
+                         "--add", "-93.83,51.03,Red Lake office", "--force")  # fmt: skip
+    assert code == 0 and "2 scenario(s)" in out, err
+    code, out, _ = run(capsys, "workspace", "show", str(plan), "--lang", "fr")
+    assert "Scenarios: 2" in out
+    assert "Close Kenora" in out and "Red Lake office" in out and "à vol d'oiseau (50 km)" in out
+    code, out, err = run(capsys, "report", "--workspace", str(plan), "--scenario", "Close Kenora",
+                         "--out", str(tmp_path / "rep"), "--data-dir", str(data_dir))  # fmt: skip
+    assert code == 0, err
+    assert "one of 167 in-person sites" in out and "Scenario: closed Kenora Service Canada Centre" in out
+    code, out, err = run(capsys, "scenario", "--workspace", str(plan), "--scenario", "Close Kenora",
+                         "--out", str(tmp_path / "close"), "--data-dir", str(data_dir))  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("Closing Kenora Service Canada Centre puts 17,914 more")
+    code, out, err = run(capsys, "suggest", "--workspace", str(plan), "--scenario", "Red Lake", "--k", "1",
+                         "--catchment", "northwest", "--lang", "fr", "--out", str(tmp_path / "sugg"),
+                         "--data-dir", str(data_dir))  # fmt: skip
+    assert code == 0, err
+    assert "Rang" in out and "suggestion_summary.html" in out
+
+
+def test_workspace_options_are_checked(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
+    plan = tmp_path / "plan.gpkg"
+    assert run(capsys, "workspace", "save", str(plan), "--scenario", "Wide", "--close", "3514")[0] == 0
+    code, _, err = run(capsys, "report", "--scenario", "Wide", "--out", str(tmp_path / "r"))
+    assert code == 2 and "--scenario NAME applies a scenario saved in a workspace: add --workspace FILE" in err
+    code, _, err = run(capsys, "report", "--workspace", str(plan), "--zones", "z.csv", "--scenario", "Wide",
+                       "--threshold-km", "40", "--out", str(tmp_path / "r"))  # fmt: skip
+    assert code == 2 and "leave out --zones" in err and "--scenario sets the threshold" in err
+    code, _, err = run(capsys, "report", "--workspace", str(plan), "--scenario", "Narrow", "--out",
+                       str(tmp_path / "r"), "--data-dir", str(data_dir))  # fmt: skip
+    assert code == 2 and "has no scenario 'Narrow'; its scenarios: 'Wide'" in err and "that is --scenario" in err
+    bad = tmp_path / "bad.gpkg"
+    bad.write_text("not a database", encoding="utf-8")
+    code, _, err = run(capsys, "workspace", "show", str(bad))
+    assert code == 2 and "bad.gpkg is not an esr-geo workspace" in err and "Traceback" not in err

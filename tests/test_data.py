@@ -166,7 +166,8 @@ def test_missing_bundle_given_on_the_command_line_says_so(tmp_path: Path) -> Non
         data.require_bundle(tmp_path / "nope")
     msg = str(err.value)
     assert f"{tmp_path / 'nope'} (from the data folder given) does not exist" in msg
-    assert f"{len(data.BUNDLE_FILES)} file(s) not found" in msg and "Expected these files" not in msg  # listed once, not twice
+    # listed once, not twice
+    assert f"{len(data.BUNDLE_FILES)} file(s) not found" in msg and "Expected these files" not in msg
     assert "Check that path" in msg
 
 

@@ -231,3 +231,27 @@ def test_report_of_a_drive_time_analysis_says_which_measure(northeast: Analysis)
     assert "meridian.gpkg" in notes and "line layer with a speed column" in notes
     assert "20 km/h" in notes and "5 km" in notes
     assert "Area analysed: the area asked for (northeast)" in notes
+
+
+def test_french_serving_sites_are_measured_by_road_and_follow_closures_and_thresholds(
+    tiny: Base, meridian_road: Path
+) -> None:
+    from synthetic import tiny_sites_french
+
+    road = RoadMeasure(network=load_network(meridian_road, cache=False), threshold_min=15.0)
+    a = run_analysis(
+        tiny,
+        tiny_sites_french({"S1": False, "S2": True}),  # only Huntsville serves in French
+        sites_source="tiny sites",
+        options=AnalysisOptions(road=road, scope="northeast", on="2024-06-01"),
+        communities=tiny_communities(tiny),
+    )
+    pts = a.points.set_axis([n for n in POINT_NAMES if n[0] in "GRU"])
+    assert pts.loc["G1", "fr_nearest_site_id"] == "S2"
+    assert pts.loc["G1", "fr_drive_min"] == pytest.approx(_km(46.60, 45.00), abs=1e-6)
+    assert not pts["fr_within"].any()  # 160 minutes and more
+    wider = rethreshold(a, threshold_min=250.0).points.set_axis(pts.index)
+    assert wider.loc[["G1", "G2", "R1"], "fr_within"].all() and not wider.loc[["U1", "U2"], "fr_within"].any()
+    after = close_sites(rethreshold(a, threshold_min=250.0), ["S2"]).after.points.set_axis(pts.index)
+    assert not after["fr_within"].any()  # no French-serving site is left
+    assert after.loc["G1", "nearest_site_id"] == "S1"

@@ -571,7 +571,7 @@ def test_map_options_are_one_object_or_keywords(analysis: Analysis) -> None:
 
 def test_layers_are_drawn_in_order(analysis: Analysis) -> None:
     page = _render(maps.build_map(analysis, lang="en", on="2024-06-01", layers=maps.LAYERS, selected="ottawa"))
-    keys = ["basemap", "catchments", "zones", "rings", "labels", "communities", "reserves", "sites"]
+    keys = ["basemap", "catchments", "zones", "french_areas", "rings", "labels", "communities", "reserves", "sites"]
     assert list(page.overlays) == [i18n.t(f"layer.{k}", "en") for k in keys]
     outline = [g for g in page.geojson.values() if set(g["features"][0]["properties"]) == {"catchment_id"}]
     assert [f["properties"]["catchment_id"] for g in outline for f in g["features"]] == ["ottawa"]
@@ -605,3 +605,21 @@ def test_palette_has_one_home() -> None:
     assert set(style.STATUS_COLOURS) == {TBA, NOT_STARTED, TRANSITION, IES}
     css = maps.map_html(folium.Map(tiles=None).add_child(legend.PageStyle()))
     assert style.FAIL_COLOUR in css and style.SUGGESTION_COLOUR in css and style.MAP_BACKGROUND in css
+
+
+def test_colouring_by_ssm_gives_each_ssm_one_colour(analysis: Analysis) -> None:
+    from esr_geo import style
+
+    m = maps.build_map(analysis, lang="fr", on="2024-06-01", colour_by="ssm")
+    fills = _fills(m)
+    assert fills["peel"] == fills["york"] == fills["ottawa"]  # the SSMs of several catchments, from the rollout table
+    assert fills["hamilton-niagara"] == fills["halton"]
+    assert fills["kingston-pembroke"] == fills["kitchener-waterloo-barrie"]
+    assert fills["northeast"] == fills["northwest"] == fills["toronto"] == style.TBA_HATCH_FILL  # no SSM yet: hatched
+    assert len(set(fills.values())) == 9  # eight SSMs and "to be announced"
+    assert not set(fills.values()) & (set(PHASE_COLOURS.values()) | set(STATUS_COLOURS.values()))
+    html = maps.map_html(m)
+    assert json.dumps(style.TBA_HATCH_ID) in html and json.dumps(legend.HATCH_SVG) in html  # the hatching is drawn
+    (text,) = _render(m).legends
+    assert "Gestionnaire du système de services (GSS)" in text and "Ville de London" in text
+    assert "À communiquer" in text and style.TBA_HATCH_CSS in text

@@ -35,7 +35,9 @@ from esr_geo.offices import (
 from esr_geo.readers import fold_header, read_table, read_vector
 
 FIXTURES = Path(__file__).parent / "fixtures" / "offices"
-TEXT_COLUMNS = [c for c in SITE_COLUMNS if c not in ("in_person", "source_row", "snapped_km", "lon", "lat", "geometry")]
+TEXT_COLUMNS = [
+    c for c in SITE_COLUMNS if c not in ("in_person", "french", "source_row", "snapped_km", "lon", "lat", "geometry")
+]
 
 # Reference points (WGS 84) and what they fall in.
 KINGSTON = (44.2312, -76.4860)  # Kingston, CSD 3510010, kingston-pembroke
@@ -66,6 +68,7 @@ def check_site_frame(sites: gpd.GeoDataFrame) -> None:
     for col in TEXT_COLUMNS:
         assert sites[col].map(type).eq(str).all(), col
     assert sites["in_person"].dtype == bool
+    assert sites["french"].dtype == "boolean"  # serves in French: True, False or <NA> (not given)
     assert sites["source_row"].dtype == np.int64
     assert sites["snapped_km"].dtype == float
     assert (sites.geometry.geom_type == "Point").all()
@@ -92,6 +95,7 @@ def test_template_is_header_only() -> None:
         "site_type",
         "in_person",
         "catchment",
+        "french",
     )
 
 

@@ -321,7 +321,7 @@ def test_reasons_in_words_english_and_french(by_csd: Analysis) -> None:
     assert en["reason"].to_dict() == {
         "City": "",
         "North": (
-            "0 in-person site(s) inside the zone; at least 1 required; only 0.0% of non-reserve residents are "
+            "0 in-person sites inside the zone; at least 1 required; only 0.0% of non-reserve residents are "
             "within reach (500 people beyond); at least 90% required"
         ),
         "South": "only 82.1% of non-reserve residents are within reach (500 people beyond); at least 90% required",
@@ -329,7 +329,7 @@ def test_reasons_in_words_english_and_french(by_csd: Analysis) -> None:
     assert fr["reason"].to_dict() == {
         "City": "",
         "North": (
-            "0 lieu(x) en personne dans la zone; au moins 1 requis; seulement 0,0\u00a0% des résidents hors réserve "
+            "0 lieu en personne dans la zone; au moins 1 requis; seulement 0,0\u00a0% des résidents hors réserve "
             "sont à portée (500 personnes au-delà); au moins 90\u00a0% requis"
         ),
         "South": (
@@ -479,6 +479,7 @@ def test_gis_layers_of_the_tiny_analysis(by_cd: Analysis) -> None:
         "service_delivery_zones": 2,
         "csd_access": 4,
         "underserved_communities": 2,
+        "french_designated_areas": 2,  # Greater Sudbury and the District of Sudbury (see synthetic.py)
     }
     for name, layer in layers.items():
         assert not (layer.geometry.isna() | layer.geometry.is_empty).any(), name
