@@ -1,4 +1,4 @@
-"""How far the even split of DA population over blocks is from the real block counts (City of Ottawa)."""
+"""How far the even split of DA population over blocks is from the real block counts (City of Ottawa).
 
 Outside Ottawa esr-geo splits each dissemination area's 2021 population evenly over its
 dissemination blocks, because the bundle has block counts only for the City of Ottawa. Inside

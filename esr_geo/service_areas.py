@@ -158,12 +158,12 @@ def service_areas(
             continue
         lines = shapely.simplify(_reached_lines(network, parts), settings.SERVICE_AREA_SIMPLIFY_M / 2)
         new = shapely.union_all(shapely.buffer(lines, settings.SERVICE_AREA_BUFFER_M, quad_segs=2))
-        area = shapely.union(inner, new)
+        # simplified before the rings are cut, so that neighbouring rings share their edges exactly
+        area = shapely.union(inner, shapely.simplify(new, settings.SERVICE_AREA_SIMPLIFY_M))
         shown = area if cumulative else shapely.difference(area, inner)
         inner = area
         whole = parts[(parts["start"] <= 0) & (parts["end"] >= 1)]["edge"].to_numpy()
         done[whole] = True
-        shown = shapely.simplify(shown, settings.SERVICE_AREA_SIMPLIFY_M)
         if not shapely.is_empty(shown):
             rows.append((float(band), shown))
     frame = gpd.GeoDataFrame(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -275,19 +276,45 @@ def zones_from_table(raw: pd.DataFrame, *, base: Base, label: str = "zones table
     pts = base.points
     zone_of_pt = pts["CSDUID"].map(mapping)
     majority = _majority_catchment(zone_of_pt, pts["catchment_id"], pts["population"])
-    dissolved = csds.dissolve(by="zone", aggfunc={"CSDUID": _joined_codes}).reset_index()
+    zones = sorted(csds["zone"].unique())
+    members = csds.groupby("zone")["CSDUID"].agg(_joined_codes)
     out = gpd.GeoDataFrame(
         {
-            "zone_id": dissolved["zone"],
-            "zone": dissolved["zone"],
-            "catchment_id": dissolved["zone"].map(majority).astype(object).fillna(""),
+            "zone_id": zones,
+            "zone": zones,
+            "catchment_id": pd.Series(zones).map(majority).astype(object).fillna("").to_numpy(),
             "basis": "CSDUID",
-            "members": dissolved["CSDUID"],
+            "members": members.loc[zones].to_numpy(),
         },
-        geometry=polygonal(dissolved.geometry).to_numpy(),
+        geometry=_zone_shapes(csds, base).loc[zones].to_numpy(),
         crs=base.csds.crs,
     )
     return out
+
+
+def _zone_shapes(csds: gpd.GeoDataFrame, base: Base) -> gpd.GeoSeries:
+    """Return each zone's polygon (display and GIS files only: people and sites are assigned by code).
+
+    A census division whose every subdivision is in the zone is drawn by its own polygon (the
+    default zones are whole divisions), so only the rest is dissolved; valid polygons are not
+    repaired again.
+    """
+    all_of_cd = base.csds.groupby("CDUID")["CSDUID"].agg(frozenset)
+    cd_shape = dict(zip(base.cds["CDUID"], base.cds.geometry, strict=True))
+    names: list[str] = []
+    shapes: list[Any] = []
+    for zone, part in csds.groupby("zone"):
+        codes = set(part["CSDUID"])
+        whole = [cd for cd in part["CDUID"].unique() if cd in cd_shape and all_of_cd[cd] <= codes]
+        pieces = [cd_shape[cd] for cd in whole] + list(part.loc[~part["CDUID"].isin(whole), "geometry"])
+        names.append(str(zone))
+        shapes.append(pieces[0] if len(pieces) == 1 else shapely.union_all(pieces))
+    arr = np.asarray(shapes, dtype=object)
+    fine = shapely.is_valid(arr) & np.isin(shapely.get_type_id(arr), [3, 6])  # Polygon, MultiPolygon
+    if (~fine).any():
+        arr[~fine] = polygonal(gpd.GeoSeries(arr[~fine], crs=base.csds.crs)).to_numpy()
+    multi = [shapely.MultiPolygon([g]) if shapely.get_type_id(g) == 3 else g for g in arr]
+    return gpd.GeoSeries(multi, index=pd.Index(names), crs=base.csds.crs)
 
 
 def _zones_from_polygons(path: Path, *, base: Base, label: str) -> gpd.GeoDataFrame:

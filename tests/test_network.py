@@ -84,7 +84,7 @@ def test_hand_graph_has_a_node_where_lines_meet_and_two_pieces(hand) -> None:
     assert len(hand.arc_tail) == 9  # 4 two-way edges, one one-way
     pieces = hand.pieces()
     assert pieces["nodes"].tolist() == [4, 2] and pieces["edges"].tolist() == [4, 1]
-    assert hand.fastest_kmh == 60.0 and hand.road_km == pytest.approx(5.0 + math.sqrt(2))
+    assert hand.fastest_kmh == 60.0 and hand.road_km == pytest.approx(4.0 + math.sqrt(2))
 
 
 def test_one_way_street_is_driven_the_long_way_round(hand) -> None:
@@ -149,9 +149,11 @@ def test_service_area_cuts_edges_at_the_band(hand) -> None:
     times = drive_times(hand, lonlat((0, 0)), options=OPTIONS)
     parts = reached_intervals(hand, times, 1.5)
     got = {int(e): (s, t) for e, s, t in parts.itertuples(index=False)}
-    # A-B whole (1 min); B -> C: half of it (0.5 min past B); B-D half; C-D: nothing (C is 3.41 min away)
-    assert sorted(got) == [0, 1, 3]
-    assert got[0] == (0.0, 1.0) and got[1] == pytest.approx((0.0, 0.5)) and got[3] == pytest.approx((0.5, 1.0))
+    # minutes to the site at A: A-B whole (1 min); D -> B the half next to B (B is 1 min away);
+    # nothing of the one-way B -> C (from it one drives on to C, then C-D and D-B: over 3.4 min)
+    # nor of C-D (C is 3.41 min away)
+    assert sorted(got) == [0, 3]
+    assert got[0] == (0.0, 1.0) and got[3] == pytest.approx((0.5, 1.0))
     areas = service_areas(hand, lonlat((0, 0)), bands_min=[1, 2], options=OPTIONS, crs=CRS)
     assert areas["band_min"].tolist() == [1.0, 2.0]
     assert not areas.geometry.iloc[0].intersection(areas.geometry.iloc[1]).area > 1.0  # rings do not overlap
