@@ -243,6 +243,10 @@ def comparison_panel(analysis: Analysis, inputs: tuple[object, ...], lang: str) 
     if a == b:
         st.info(t("cmp.same", lang))
         return None
+    if not st.session_state.get("cmp.on"):  # applying scenarios with added sites re-runs the analysis: on demand
+        st.button(t("cmp.run", lang), key="cmp_run", type="primary",
+                  on_click=lambda: st.session_state.update({"cmp.on": True}))  # fmt: skip
+        return None
     try:
         with st.spinner(t("cmp.working", lang)):
             result = compare(_analysis_of(a, analysis, inputs), _analysis_of(str(b), analysis, inputs))

@@ -9,8 +9,8 @@ runs (at least 3):
 - reading and checking the file (:func:`esr_geo.workspace.open_workspace`);
 - opening it and analysing its sites and zones (what the command line's ``--workspace`` does),
   against the baseline of the same sites and zones given as a site file and a zones file;
-- on the page (AppTest): the script run after the workspace is uploaded, against a run that
-  changes nothing, in the same process.
+- on the page (AppTest): the script run after the workspace is uploaded, against the run after
+  the same sites and zones are uploaded as two files, and a run that changes nothing.
 
 The result is checked: the workspace's analysis equals the files' analysis.
 """
@@ -72,11 +72,15 @@ def build(tmp: Path) -> tuple[Path, Path, Path]:
     return path, sites_csv, zones_csv
 
 
-def page_times(path: Path, repeat: int) -> tuple[float, float]:
-    """Return the page's script run after uploading the workspace, and a run that changes nothing (medians)."""
+def page_times(path: Path, sites_csv: Path, zones_csv: Path, repeat: int) -> tuple[float, float, float]:
+    """Return the page's script runs (medians, each in a fresh session).
+
+    After uploading the workspace; after uploading the same sites and zones as two files; and a
+    run that changes nothing.
+    """
     from streamlit.testing.v1 import AppTest
 
-    opened, idle = [], []
+    opened, files, idle = [], [], []
     data = path.read_bytes()
     for i in range(repeat):
         at = AppTest.from_file(str(APP), default_timeout=300)
@@ -90,7 +94,18 @@ def page_times(path: Path, repeat: int) -> tuple[float, float]:
         opened.append(time.perf_counter() - t0)
         assert not at.exception, [e.value for e in at.exception]
         assert any("is open: 20 scenarios" in s.value for s in at.sidebar.success), "the workspace did not open"
-    return statistics.median(opened), statistics.median(idle)
+        at = AppTest.from_file(str(APP), default_timeout=300)
+        at.run()
+        at.sidebar.radio(key="sites_source.en").set_value("upload")
+        at.sidebar.radio(key="zones_source.en").set_value("upload")
+        at.run()
+        at.sidebar.file_uploader(key="sites_file").set_value((f"s{i}.csv", sites_csv.read_bytes(), "text/csv"))
+        at.sidebar.file_uploader(key="zones_file").set_value((f"z{i}.csv", zones_csv.read_bytes(), "text/csv"))
+        t0 = time.perf_counter()
+        at.run()
+        files.append(time.perf_counter() - t0)
+        assert not at.exception, [e.value for e in at.exception]
+    return statistics.median(opened), statistics.median(files), statistics.median(idle)
 
 
 def main() -> None:
@@ -111,7 +126,7 @@ def main() -> None:
         files_s, want = timed(lambda: analyse(base, offices=sites_csv, zones=zones_csv, options=options), repeat)
         for key, table in want.tables.items():  # the workspace gives the same analysis as the files
             pd.testing.assert_frame_equal(got.tables[key], table)
-        page = None if args.no_page else page_times(path, repeat)
+        page = None if args.no_page else page_times(path, sites_csv, zones_csv, repeat)
     print(
         f"workspace: {size / 1e6:.2f} MB, {len(ws.sites)} sites, {len(ws.zones)} zones, {len(ws.scenarios)} scenarios"
     )
@@ -121,7 +136,8 @@ def main() -> None:
     print(f"{'baseline: the same sites and zones as a site file and zones file':<62} {files_s:>9.3f}")
     if page is not None:
         print(f"{'page: script run after uploading the workspace (AppTest)':<62} {page[0]:>9.3f}")
-        print(f"{'page baseline: a script run that changes nothing':<62} {page[1]:>9.3f}")
+        print(f"{'page baseline: the same sites and zones uploaded as two files':<62} {page[1]:>9.3f}")
+        print(f"{'page baseline: a script run that changes nothing':<62} {page[2]:>9.3f}")
     target = page[0] if page is not None else full_s
     print(f"target: opening a workspace under 2 s -> {'met' if target < 2 else 'NOT met'} ({target:.2f} s)")
     sys.stdout.flush()

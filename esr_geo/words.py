@@ -663,6 +663,7 @@ PLANNER: dict[str, _T] = {
         "en": "Save a named scenario first (above) to compare it.",
         "fr": "Enregistrez d'abord un scénario nommé (plus haut) pour le comparer.",
     },
+    "cmp.run": {"en": "Compare", "fr": "Comparer"},
     "cmp.same": {"en": "Choose two different scenarios.", "fr": "Choisissez deux scénarios différents."},
     "cmp.working": {"en": "Applying the scenarios…", "fr": "Application des scénarios…"},
     "cmp.summary": {

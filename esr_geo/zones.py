@@ -286,7 +286,7 @@ def zones_from_table(raw: pd.DataFrame, *, base: Base, label: str = "zones table
             "basis": "CSDUID",
             "members": members.loc[zones].to_numpy(),
         },
-        geometry=_zone_shapes(csds, base).loc[zones].to_numpy(),
+        geometry=np.asarray(_zone_shapes(csds, base).reindex(zones).values),
         crs=base.csds.crs,
     )
     return out

@@ -595,12 +595,14 @@ def _save_scenario(app: AppTest, name: str, close: list[str]) -> AppTest:
     _run(app)
     app.text_input(key="ws.new_name").set_value(name)
     app.button(key="ws_save_scenario").click()
+    _run(app)
+    assert i18n.t("ws.saved_scenario", app.session_state["lang"], name=name) in [s.value for s in app.success]
+    app.button(key="cmp_run").click()  # scenarios are compared on demand
     return _run(app)
 
 
 def test_a_named_scenario_is_compared_with_the_baseline(app: AppTest) -> None:
     _save_scenario(app, "Close Kenora", ["3514"])
-    assert i18n.t("ws.saved_scenario", "en", name="Close Kenora") in [s.value for s in app.success]
     assert _table(app, "Sites closed").set_index("Scenario").loc["Close Kenora", "Sites closed"] == "3514"
     summary = next(i.value for i in app.info if i.value.startswith("From Baseline"))
     assert "17,914 residents are newly beyond" in summary and "1 site is added" not in summary
@@ -623,6 +625,9 @@ def test_a_saved_workspace_reopens_with_its_scenario(app: AppTest, data_dir: Pat
     _run(other)
     assert any(s.value.startswith("Workspace my_plan.gpkg is open: 1 scenario.") for s in other.sidebar.success)
     assert list(_table(other, "Sites closed")["Scenario"]) == ["Close Kenora"]
+    other.button(key="cmp_run").click()
+    _run(other)
+    assert any(i.value.startswith("From Baseline (today's sites) to Close Kenora") for i in other.info)
     other.sidebar.file_uploader(key="ws_file").set_value(("notes.gpkg", b"not a database", "application/x-sqlite3"))
     _run(other)
     refused = [e.value for e in other.sidebar.error]

@@ -474,6 +474,7 @@ def test_a_saved_workspace_reopens_after_a_reload(server: str, tmp_path: Path) -
             _wait_for_runs(page, runs)
             page.get_by_role("button", name=t("ws.save_scenario")).click()
             expect(page.get_by_text(t("ws.saved_scenario", name="Close Kenora"))).to_be_visible(timeout=MAP_TIMEOUT_MS)
+            page.get_by_role("button", name=t("cmp.run"), exact=True).click()
             expect(page.get_by_text(re.compile(r"^From Baseline .+ to Close Kenora"))).to_be_visible(
                 timeout=MAP_TIMEOUT_MS
             )
@@ -495,6 +496,7 @@ def test_a_saved_workspace_reopens_after_a_reload(server: str, tmp_path: Path) -
             expect(page.get_by_text(re.compile(r"^Workspace my_plan\.gpkg is open: 1 scenario\."))).to_be_visible(
                 timeout=MAP_TIMEOUT_MS
             )
+            page.get_by_role("button", name=t("cmp.run"), exact=True).click()
             expect(page.get_by_text(re.compile(r"^From Baseline .+ to Close Kenora"))).to_be_visible(
                 timeout=MAP_TIMEOUT_MS
             )
