@@ -189,3 +189,27 @@ def test_plurals_and_french_numbers() -> None:
     assert i18n.fmt_km(37.5, "fr") == "37,5" and i18n.fmt_km(1250, "en") == "1,250"
     assert i18n.label_value("Nom anglais", "Northeast", "fr") == "Nom anglais : Northeast"
     assert i18n.value_label("sac_type", "CMA", "fr") == "RMR" and i18n.value_label("sac_type", None, "fr") == ""
+
+
+def test_scenario_notes_are_worded_by_i18n_as_the_engine_words_them() -> None:
+    """The notes travel as codes and numbers; i18n's English is the engine's own, and every code has French."""
+    from esr_geo.scenario_codes import NOTE_TEMPLATES, ScenarioNote
+
+    values = {
+        "zone": "Kenora", "people_beyond": 1234.0, "best_pct": 85.25, "required_pct": 90.0, "sites_needed": 2,
+        "sites_left": 1, "k": 3, "chosen": 1, "groups": 12_345, "candidates": 678, "pairs": 91_011,
+        "guarantee_pct": 63.2, "method": "CBC",
+    }  # fmt: skip
+    ontario = {"scope": "Ontario", "catchment_id": None, "zone": None}  # as a suggestion's scope gives it
+    for code in NOTE_TEMPLATES:
+        these = {**values, **ontario} if "{scope}" in NOTE_TEMPLATES[code] else values
+        note = ScenarioNote(code, these)
+        assert i18n.scenario_note(code, these, "en") == note.text(), code
+        french = i18n.scenario_note(code, these, "fr", catchments={"northwest": "Nord-Ouest"})
+        assert french != note.text(), code
+    scoped = {"scope": "catchment Northwest", "catchment_id": "northwest", "zone": None, "chosen": 1, "k": 3}
+    assert i18n.scenario_note("fewer_sites", scoped, "fr", catchments={"northwest": "Nord-Ouest"}) == (
+        "Seulement 1 des 3 lieux demandés ajoutent quelqu'un : aucun autre candidat (zone de desserte Nord-Ouest) "
+        "n'est dans le seuil de personnes encore au-delà."
+    )
+    assert "1\u202f234 personnes restent" in i18n.scenario_note("unreachable", values, "fr")
