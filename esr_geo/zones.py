@@ -276,15 +276,15 @@ def zones_from_table(raw: pd.DataFrame, *, base: Base, label: str = "zones table
     pts = base.points
     zone_of_pt = pts["CSDUID"].map(mapping)
     majority = _majority_catchment(zone_of_pt, pts["catchment_id"], pts["population"])
-    zones = sorted(csds["zone"].unique())
+    zones = pd.Series(sorted(csds["zone"].unique()))
     members = csds.groupby("zone")["CSDUID"].agg(_joined_codes)
     out = gpd.GeoDataFrame(
         {
             "zone_id": zones,
             "zone": zones,
-            "catchment_id": pd.Series(zones).map(majority).astype(object).fillna("").to_numpy(),
+            "catchment_id": zones.map(majority).astype(object).fillna(""),
             "basis": "CSDUID",
-            "members": members.loc[zones].to_numpy(),
+            "members": members.loc[zones].reset_index(drop=True),
         },
         geometry=np.asarray(_zone_shapes(csds, base).reindex(zones).values),
         crs=base.csds.crs,

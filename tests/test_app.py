@@ -294,7 +294,7 @@ def test_colouring_by_ssm_shows_an_ssm_card(app: AppTest) -> None:
     app.sidebar.selectbox(key="catchment.en").set_value("northwest")
     _run(app)
     assert "À communiquer" in [h.value for h in app.subheader]  # the Northwest's SSM, in French
-    assert "**Zones non conformes**: 1 sur 11 : Rainy River" in _texts(app)
+    assert "**Zones non conformes** : 1 sur 11 : Rainy River" in _texts(app)  # French: a space before a colon
 
 
 # --------------------------------------------------------------------------------------
