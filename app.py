@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
+import app_measure  # the measure of access (km or drive time), its road networks and its cached analyses
 import app_planner  # the workspace, the zones built in the page and scenarios side by side (widgets)
+from app_measure import md_escape, show_error
 from esr_geo import i18n, scenario_view, settings, startup, timeline, view
-from esr_geo.errors import DataError, EsrGeoError
+from esr_geo.errors import EsrGeoError
 from esr_geo.i18n import t
 from esr_geo.rollout import PHASES
 
@@ -45,7 +47,6 @@ MAP_HEIGHT = 640
 TIMELINE_PADDING_PX = 90  # the timeline's axis and legend, below its rows
 RETURNED = ["last_active_drawing", "last_object_clicked_tooltip", "last_object_clicked", "last_object_clicked_count"]
 SIDEBAR_PX = 260  # the sidebar's width: leaves the map room on a 1,024 px laptop (it folds away on a phone)
-METRIC_MIN_PX = 180  # the headline figures wrap onto another row rather than cut a number
 MAP_CARD_MIN_PX = 300  # below three such columns, the card goes under the map
 PICTURE_MIN_PX = 340  # the two pictures side by side, or one under the other
 PAGE_CSS = Path(view.__file__).with_name("static") / "page.css"
@@ -55,47 +56,9 @@ PAGE_CSS = Path(view.__file__).with_name("static") / "page.css"
 # Cached loaders (keyed on their inputs; large read-only objects are shared, not copied)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def get_start(data_dir: str) -> startup.StartState:
-    """Load the geography, communities and default analysis of one bundle (shared; disk-cached)."""
-    return startup.shared_start(data_dir)
-
-
 def get_base(data_dir: str) -> Base:
     """Return the base geography of one data bundle."""
-    return get_start(data_dir).base
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def get_measured(
-    data_dir: str,
-    sites_key: str,
-    zones_key: str,
-    skip_invalid: bool,
-    _sites: startup.Upload | None,
-    _zones: startup.Upload | None,
-) -> Analysis:
-    """Measure every nearest-site distance for one set of inputs, at the default threshold."""
-    return startup.measured_analysis(get_start(data_dir), sites=_sites, zones=_zones, skip_invalid=skip_invalid)
-
-
-@st.cache_resource(show_spinner=False, max_entries=24)
-def get_analysis(
-    data_dir: str,
-    sites_key: str,
-    zones_key: str,
-    threshold_km: float,
-    skip_invalid: bool,
-    _sites: startup.Upload | None,
-    _zones: startup.Upload | None,
-) -> Analysis:
-    """Return the analysis for one set of inputs (uploads keyed by their SHA-256) and threshold."""
-    from esr_geo.analysis import rethreshold
-
-    measured = get_measured(data_dir, sites_key, zones_key, skip_invalid, _sites, _zones)
-    if threshold_km == measured.threshold_km:
-        return measured
-    return rethreshold(measured, threshold_km=threshold_km)
+    return app_measure.get_start(data_dir).base
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -137,16 +100,6 @@ def get_suggestions(
 # Small page pieces
 
 
-def show_error(exc: BaseException, lang: str, box: Any = None) -> None:
-    """Show an esr-geo error in plain words and the page's terms (never a traceback), in ``box`` if given."""
-    lead = t("app.error_data" if isinstance(exc, DataError) else "app.error_input", lang)
-    note = t("app.engine_language", lang)
-    skip = getattr(exc, "parameter", None) == "skip_invalid"
-    hint = t("side.skip_hint", lang, label=t("side.skip_invalid", lang)) if skip else t("app.error_hint", lang)
-    text = view.page_message(str(exc), lang)
-    (box or st).error(f"**{lead}**\n\n{text}\n\n{hint}" + (f"\n\n*{note}*" if note else ""))
-
-
 def footer(lang: str) -> None:
     """Show the data sources, every attribution and the method's limits."""
     from esr_geo import data
@@ -158,14 +111,6 @@ def footer(lang: str) -> None:
     for line in data.ATTRIBUTIONS:
         st.caption(line)
     st.caption(t("footer.basemap", lang))
-
-
-def md_escape(text: object) -> str:
-    """Escape Markdown in a value shown inside st.markdown."""
-    out = str(text)
-    for ch in "\\`*_{}[]<>()#+-.!|~$":
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 def show_card(card: view.Card, lang: str) -> None:
@@ -209,23 +154,6 @@ def back_to_ontario() -> None:
     st.session_state["catchment"] = ""
 
 
-def keep_in_range(key: str, low: Any, high: Any, default: Any) -> None:
-    """Bring a box's value back into ``[low, high]`` (its callback), so the box never shows what the page does not.
-
-    What was asked for and what is used are kept under ``'<key>.range'`` for the note beside the box;
-    a cleared box goes back to its last value (or ``default``).
-    """
-    value = st.session_state.get(key)
-    if value is None:
-        st.session_state[key] = st.session_state.get(f"{key}.last", default)
-        return
-    used = min(max(value, low), high)
-    if used != value:
-        st.session_state[key] = used
-        st.session_state[f"{key}.range"] = (value, used)
-    st.session_state[f"{key}.last"] = used
-
-
 def open_view_link(rollout: pd.DataFrame) -> None:
     """On a visit's first run, open the view its address names (date, language, catchment, threshold, measure)."""
     if st.session_state.get("link_read"):
@@ -240,6 +168,7 @@ def open_view_link(rollout: pd.DataFrame) -> None:
         params, catchment_ids=list(rollout["catchment_id"]), dates=(timeline.MIN_DATE, dt.date.today()),
         thresholds_km=(settings.PAGE_THRESHOLD_KM_MIN, settings.THRESHOLD_KM_MAX), measures=(MEASURE_KM, MEASURE_MIN),
     )  # fmt: skip
+    app_measure.link_choices(link.choices, link.ignored)  # with measure=min, the threshold is in minutes
     for name, value in link.choices.items():
         st.session_state[name] = value  # the widgets' keys are the parameters' names
     if link.ignored:
@@ -251,8 +180,10 @@ def keep_view_link(choices: Choices) -> None:
     from urllib.parse import urlencode
 
     lang = choices.lang
-    params = view.view_link(lang=lang, day=choices.day, catchment=choices.catchment, threshold_km=choices.threshold,
-                            measure=st.session_state.get("measure"))  # fmt: skip
+    measure = choices.measure  # the threshold in the measure's unit: km, or minutes with measure=min
+    params = view.view_link(lang=lang, day=choices.day, catchment=choices.catchment,
+                            threshold_km=measure.threshold if measure else choices.threshold,
+                            measure=measure.code if measure else None)  # fmt: skip
     current = st.query_params.to_dict()
     for name in view.VIEW_PARAMS:  # other parameters of the address are left alone
         if name in params and current.get(name) != params[name]:
@@ -288,6 +219,7 @@ class Choices:
     day: dt.date = dataclasses.field(default_factory=dt.date.today)
     site_box: Any = None
     zone_box: Any = None
+    measure: app_measure.Measure | None = None  # straight line or drive time, its network and thresholds
 
 
 def upload_box(kind: str, lang: str) -> tuple[startup.Upload | None, Any]:
@@ -332,16 +264,7 @@ def sidebar(lang_default: str = "en") -> Choices:
     site_file, site_box = upload_box("sites", lang)
     zone_file, zone_box = upload_box("zones", lang)
     sb.header(t("side.analysis", lang))
-    low, high = settings.PAGE_THRESHOLD_KM_MIN, settings.THRESHOLD_KM_MAX
-    st.session_state.setdefault("threshold", float(settings.THRESHOLD_KM))
-    threshold = sb.number_input(
-        t("side.threshold", lang), step=5.0, format="%g", help=t("side.threshold_help", lang), key="threshold",
-        on_change=keep_in_range, args=("threshold", low, high, float(settings.THRESHOLD_KM)),
-    )  # fmt: skip
-    asked = st.session_state.pop("threshold.range", None)
-    if asked:
-        sb.warning(t("side.threshold_range", lang, lo=i18n.fmt_km(low, lang), hi=i18n.fmt_int(high, lang),
-                     asked=i18n.fmt_km(asked[0], lang), used=i18n.fmt_km(asked[1], lang)))  # fmt: skip
+    measure = app_measure.measure_sidebar(env_data_dir(), lang, choose)
     sb.header(t("side.filters", lang))
     phase = choose(
         sb.selectbox,
@@ -351,8 +274,8 @@ def sidebar(lang_default: str = "en") -> Choices:
         key="phase",
         lang=lang,
     )
-    return Choices(lang=lang, site_file=site_file, zone_file=zone_file, threshold=float(threshold or high),
-                   phase=phase or None, site_box=site_box, zone_box=zone_box)  # fmt: skip
+    return Choices(lang=lang, site_file=site_file, zone_file=zone_file, threshold=measure.threshold_km,
+                   phase=phase or None, site_box=site_box, zone_box=zone_box, measure=measure)  # fmt: skip
 
 
 def catchment_picker(rollout: pd.DataFrame, lang: str) -> str | None:
@@ -370,8 +293,8 @@ def catchment_picker(rollout: pd.DataFrame, lang: str) -> str | None:
     return choice or None
 
 
-def map_options(lang: str) -> tuple[str, frozenset[str]]:
-    """Draw the sidebar's map options: colour scheme and optional layers."""
+def map_options(lang: str, *, by_road: bool = False) -> tuple[str, frozenset[str]]:
+    """Draw the sidebar's map options: colour scheme and optional layers (no straight-line rings by road)."""
     from esr_geo import maps
 
     colour_by = choose(
@@ -383,8 +306,8 @@ def map_options(lang: str) -> tuple[str, frozenset[str]]:
         lang=lang,
     )
     layers = set(maps.DEFAULT_LAYERS)
-    if st.sidebar.checkbox(t("side.rings", lang), value=False, key="rings"):
-        layers.add("rings")
+    if not by_road and st.sidebar.checkbox(t("side.rings", lang), value=False, key="rings"):
+        layers.add("rings")  # by road the service areas show the reach
     if st.sidebar.checkbox(t("layer.french_areas", lang), value=False, key="french_areas"):
         layers.add("french_areas")
     return str(colour_by), frozenset(layers)
@@ -417,33 +340,6 @@ def site_problems(upload: startup.Upload | None, data_dir: str, lang: str, box: 
 def wide_text(lang: str) -> dict[str, Any]:
     """Return a table's column settings that show its sentences (why it fails, how to fix it) wide."""
     return {label: st.column_config.TextColumn(width="large") for label in view.wide_columns(lang)}
-
-
-def headline_row(analysis: Analysis, ids: list[str] | None, scope: str, lang: str, *, closed: bool = False) -> None:
-    """Show the headline figures of the selection as st.metric, in a grid that wraps on a narrow screen."""
-    fig = analysis.summary(ids)
-    km = i18n.fmt_km(analysis.threshold_km, lang)
-    st.caption(t("metric.scope_closed" if closed else "metric.scope", lang, scope=scope))
-    # Two pairs of figures: side by side on a wide screen, one pair above the other on a laptop.
-    pairs = st.grid(2, min_column_width=2 * METRIC_MIN_PX + 60, gap="small")
-    first, second = (cell.grid(2, min_column_width=METRIC_MIN_PX, gap="small") for cell in (pairs.cell(), pairs.cell()))
-    whole = not fig["pop_beyond_threshold"]
-    pct = i18n.fmt_pct(fig["pct_within_threshold"], lang, whole=whole)
-    first.metric(
-        t("metric.within", lang, km=km), i18n.fmt_int(fig["pop_within_threshold"], lang), delta=pct,
-        delta_color="off", delta_arrow="off", help=t("metric.within_help", lang, pct=pct),
-    )  # fmt: skip
-    first.metric(t("metric.beyond", lang, km=km), i18n.fmt_int(fig["pop_beyond_threshold"], lang),
-                help=t("metric.within_help", lang, pct=pct))  # fmt: skip
-    if fig["zones"]:
-        second.metric(
-            t("metric.zones_failing", lang), i18n.fmt_int(fig["zones_failing"], lang),
-            delta=t("metric.of", lang, n=int(fig["zones"])), delta_color="off", delta_arrow="off",
-            help=t("metric.zones_help", lang, n=int(fig["zones"])),
-        )  # fmt: skip
-    else:
-        second.metric(t("metric.zones_failing", lang), t("metric.no_zones", lang), help=t("metric.no_zones_help", lang))
-    second.metric(t("metric.sites", lang), i18n.fmt_int(fig["in_person_sites"], lang))
 
 
 def timeline_chart(rollout: pd.DataFrame, day: dt.date, catchment: str | None, lang: str, colour_by: str) -> None:
@@ -689,7 +585,7 @@ def warm_up(data_dir: str) -> threading.Thread:
 
     def work() -> None:
         with contextlib.suppress(Exception):
-            get_start(data_dir)
+            app_measure.get_start(data_dir)
 
     from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
@@ -734,7 +630,7 @@ class Loaded:
 
     base: Base
     analysis: Analysis
-    inputs: tuple[object, ...]  # bundle, upload keys, threshold, skip_invalid (the date is added later)
+    inputs: tuple[object, ...]  # bundle, upload keys, threshold (km; by road 'min:<network>:<minutes>'), skip_invalid
 
 
 def take_pending_click() -> None:
@@ -753,7 +649,7 @@ def date_row(rollout: pd.DataFrame, lang: str) -> dt.date:
     # a day outside the rollout's range back into it and the note below says so.
     day = d1.date_input(
         t("date.label", lang), min_value=dt.date.min, max_value=dt.date.max, key="date", help=t("date.help", lang),
-        format="YYYY-MM-DD", on_change=keep_in_range, args=("date", low, high, today),
+        format="YYYY-MM-DD", on_change=app_measure.keep_in_range, args=("date", low, high, today),
     )  # fmt: skip
     day = day if isinstance(day, dt.date) else today
     d2.markdown(view.status_sentence(rollout, on=day, lang=lang))
@@ -769,7 +665,8 @@ def page_choices(choices: Choices, rollout: pd.DataFrame) -> Choices:
     lang = choices.lang
     st.caption(t("app.intro", lang))
     catchment = catchment_picker(rollout, lang)
-    colour_by, layers = map_options(lang)
+    by_road = choices.measure is not None and choices.measure.by_road
+    colour_by, layers = map_options(lang, by_road=by_road)
     day = date_row(rollout, lang)
     return dataclasses.replace(choices, catchment=catchment, colour_by=colour_by, layers=layers, day=day)
 
@@ -834,7 +731,8 @@ def load_analysis(choices: Choices, data_dir: str, layout: Layout) -> Loaded | N
         loaded = None
         if skip is not None:
             box = choices.zone_box if choices.zone_file is not None else choices.site_box
-            loaded = analyse_inputs(base, data_dir, (*wanted, bool(skip), choices.threshold), lang, box=box)
+            loaded = analyse_inputs(base, data_dir, (*wanted, bool(skip), choices.threshold), lang, box=box,
+                                    measure=choices.measure)  # fmt: skip
         if loaded is not None:
             st.session_state["last_good"] = (*wanted, bool(skip))
             return loaded
@@ -844,20 +742,18 @@ def load_analysis(choices: Choices, data_dir: str, layout: Layout) -> Loaded | N
         names = [u.name for u in last[:2] if u is not None]
         what = t("app.what_last", lang, files=", ".join(names)) if names else t("app.what_demo", lang)
         st.warning(t("app.kept", lang, what=what))
-        return analyse_inputs(base, data_dir, (*last, choices.threshold), lang)
+        return analyse_inputs(base, data_dir, (*last, choices.threshold), lang, measure=choices.measure)
 
 
-def analyse_inputs(base: Base, data_dir: str, inputs: tuple[Any, ...], lang: str, *, box: Any = None) -> Loaded | None:
-    """Analyse (site file, zones file, skip_invalid, threshold); on failure show why in ``box``, return ``None``."""
-    sites, zones, skip_invalid, threshold = inputs
-    sites_key, zones_key = startup.upload_keys(sites, zones)
-    try:
-        with st.spinner(t("app.analysing", lang)):
-            analysis = get_analysis(data_dir, sites_key, zones_key, threshold, skip_invalid, sites, zones)
-    except EsrGeoError as exc:
-        show_error(exc, lang, box)
+def analyse_inputs(
+    base: Base, data_dir: str, inputs: tuple[Any, ...], lang: str, *, box: Any = None, measure: Any = None
+) -> Loaded | None:
+    """Analyse (site file, zones file, skip_invalid, threshold) in the measure chosen (:func:`app_measure.analyse`)."""
+    done = app_measure.analyse(data_dir, inputs, lang, box=box, measure=measure)
+    if done is None:
         return None
-    return Loaded(base=base, analysis=analysis, inputs=(data_dir, sites_key, zones_key, threshold, skip_invalid))
+    analysis, keys = done
+    return Loaded(base=base, analysis=analysis, inputs=keys)
 
 
 def map_panel(analysis: Analysis, choices: Choices, suggestion: SuggestionResult | None, base: Base) -> Any:
@@ -903,7 +799,7 @@ def card_panel(analysis: Analysis, choices: Choices) -> None:
     ssm_card_panel(analysis, choices)
 
 
-def ssm_card_rows(row: dict[str, Any], threshold_km: float, lang: str) -> list[tuple[str, str]]:
+def ssm_card_rows(row: dict[str, Any], share_label: str, lang: str) -> list[tuple[str, str]]:
     """Return an SSM card's (label, value) rows from its row of :attr:`esr_geo.ssm.SsmView.ssms`."""
 
     def num(value: float) -> str:
@@ -921,7 +817,7 @@ def ssm_card_rows(row: dict[str, Any], threshold_km: float, lang: str) -> list[t
         (t("card.population", lang), num(row["population"])),
         (t("card.reserve_population", lang), num(row["reserve_population"])),
         (t("card.sites", lang), num(row["in_person_sites"])),
-        (t("card.share", lang, km=i18n.fmt_km(threshold_km, lang)), share),
+        (share_label, share),
         (t("metric.zones_failing", lang), zones),
     ]
 
@@ -946,7 +842,7 @@ def ssm_card_panel(analysis: Analysis, choices: Choices) -> None:
     st.subheader(i18n.ssm_name(row["ssm_en"], row["ssm_fr"], lang))
     if ssm_id == ssm.SSM_TBA:
         st.caption(t("ssm_card.tba", lang))
-    rows = ssm_card_rows(row, analysis.threshold_km, lang)
+    rows = ssm_card_rows(row, app_measure.share_label(analysis, lang), lang)
     colon = i18n.COLON[lang]
     st.markdown("\n".join(f"- **{md_escape(label)}**{colon}{md_escape(value)}" for label, value in rows))
     mine = analysis.base.rollout.set_index("catchment_id").loc[list(row["catchment_ids"])].reset_index()
@@ -971,8 +867,10 @@ def draw_results(
     closed = closure is not None
     ids = view.selection_ids(shown, catchment=choices.catchment, phase=choices.phase)
     scope = view.scope_caption(rollout, catchment=choices.catchment, phase=choices.phase, lang=lang)
+    measure = choices.measure
+    network = app_measure.network_name(measure.network, lang) if measure and measure.network else ""
     with layout.figures:
-        headline_row(shown, ids, scope, lang, closed=closed)
+        app_measure.headline_row(shown, ids, scope, lang, closed=closed, network=network)
     after = (*inputs, tuple(sorted(closure.closed["site_id"].astype(str)))) if closure is not None else inputs
     with layout.adding:
         suggestion = suggestion_panel(shown, after, lang, closed=closed)
@@ -1027,7 +925,7 @@ def notes_and_downloads(analysis: Analysis, lang: str, *, closed: bool = False) 
     """Show the analysis' notes (folded) and the downloads."""
     if analysis.notes:
         with st.expander(t("tables.notes", lang)):
-            for note in analysis.notes:
+            for note in i18n.notes_text(analysis.notes, lang):
                 st.markdown(f"- {md_escape(note)}")
     downloads(analysis, lang, closed=closed)
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 #: Session keys: the workspace opened, its named scenarios, the zones built here and whether they are used.
 WORKSPACE, SCENARIOS, OPENED, BUILT, BUILT_USED = "ws.workspace", "ws.scenarios", "ws.opened", "zb.zones", "zb.used"
+#: Session key: the opened workspace's sites and zones as the files the page checks (made once, when it opens).
+WS_FILES = "ws.files"
 
 
 def _scenarios() -> tuple[Scenario, ...]:
@@ -59,13 +61,19 @@ def built_zones(data_dir: str, members: tuple[tuple[str, tuple[str, ...]], ...],
     return zones_from_table(pd.DataFrame(rows, columns=["CSDUID", "zone"], dtype=str), base=_base, label="zones")
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def csd_labels(data_dir: str, lang: str, _base: Base) -> dict[str, str]:
+    """Return the census subdivisions a zone can hold, labelled in ``lang`` (``compare_view.csd_choices``)."""
+    return compare_view.csd_choices(_base, lang)
+
+
 # --------------------------------------------------------------------------------------
 # The workspace: open (sidebar), the inputs it gives, save
 
 
 def workspace_sidebar(lang: str) -> Any:
     """Draw the sidebar's workspace section (open a .gpkg, close it); return the place for the save button."""
-    from esr_geo.workspace import read_workspace_bytes
+    from esr_geo.workspace import read_workspace_bytes, site_file, zone_file
 
     sb = st.sidebar
     sb.header(t("ws.title", lang))
@@ -84,6 +92,8 @@ def workspace_sidebar(lang: str) -> Any:
                 st.session_state.pop("ws.problem", None)
                 st.session_state[WORKSPACE] = ws
                 st.session_state[SCENARIOS] = ws.scenarios
+                files = (site_file(ws), zone_file(ws))  # made once: the same bytes, which key the caches, every run
+                st.session_state[WS_FILES] = tuple(None if f is None else startup.Upload(*f) for f in files)
     problem = st.session_state.get("ws.problem")
     if problem and up is not None:
         box.error(f"**{t('ws.refused', lang)}**\n\n{problem}")
@@ -97,6 +107,7 @@ def workspace_sidebar(lang: str) -> Any:
 def close_workspace() -> None:
     """Stop using the opened workspace (button callback); its scenarios stay until the page is left."""
     st.session_state.pop(WORKSPACE, None)
+    st.session_state.pop(WS_FILES, None)
 
 
 def page_inputs(site_file: startup.Upload | None, zone_file: startup.Upload | None) -> tuple[Any, Any]:
@@ -105,21 +116,16 @@ def page_inputs(site_file: startup.Upload | None, zone_file: startup.Upload | No
     The sidebar's uploads win; then the zones built here (when in use); then the opened
     workspace's sites and zones (``None``: the demonstration layer, the default zones).
     """
-    from esr_geo.workspace import site_file as ws_sites
-    from esr_geo.workspace import zone_file as ws_zones
     from esr_geo.workspace import zones_csv_text
 
-    ws: Workspace | None = st.session_state.get(WORKSPACE)
-    sites, zones = site_file, zone_file
-    if sites is None and ws is not None and (found := ws_sites(ws)) is not None:
-        sites = startup.Upload(*found)
+    ws_sites, ws_zones = st.session_state.get(WS_FILES, (None, None)) if WORKSPACE in st.session_state else (None, None)
+    sites = site_file if site_file is not None else ws_sites
+    zones = zone_file
     members = st.session_state.get(BUILT, {})
     if zones is None and st.session_state.get(BUILT_USED) and members:
         table = pd.DataFrame({"zone": list(members), "members": [" ".join(m) for m in members.values()]})
         zones = startup.Upload("zones built in the page.csv", zones_csv_text(table).encode("utf-8"))
-    if zones is None and ws is not None and (found := ws_zones(ws)) is not None:
-        zones = startup.Upload(*found)
-    return sites, zones
+    return sites, zones if zones is not None else ws_zones
 
 
 def save_button(box: Any, analysis: Analysis, lang: str) -> None:
@@ -318,9 +324,12 @@ def remove_zone(name: str) -> None:
     st.session_state[BUILT] = {k: v for k, v in _built().items() if k != name}
 
 
-def start_from(zones: pd.DataFrame) -> None:
+def start_from(zones: gpd.GeoDataFrame, csds: pd.DataFrame) -> None:
     """Take the analysis's zones (as lists of census subdivisions) as the zones built here (button callback)."""
-    st.session_state[BUILT] = {str(z): str(m).split() for z, m in zip(zones["zone"], zones["members"], strict=True)}
+    from esr_geo.workspace import keep_zones
+
+    kept = keep_zones(zones, csds=csds)
+    st.session_state[BUILT] = {str(z): str(m).split() for z, m in zip(kept["zone"], kept["members"], strict=True)}
 
 
 def _clicked_csd(result: Mapping[str, Any] | None, base: Base) -> str | None:
@@ -348,7 +357,7 @@ def zone_builder(analysis: Analysis, data_dir: str, map_result: Mapping[str, Any
     base = analysis.base
     st.markdown(f"#### {t('zb.title', lang)}")
     st.caption(t("zb.intro", lang))
-    labels = compare_view.csd_choices(base, lang)
+    labels = csd_labels(data_dir, lang, base)
     c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
     name = c1.text_input(t("zb.name", lang), key="zb.name", max_chars=120)
     picked = c2.multiselect(
@@ -373,13 +382,14 @@ def zone_builder(analysis: Analysis, data_dir: str, map_result: Mapping[str, Any
 
 def _built_zones(analysis: Analysis, data_dir: str, lang: str) -> None:
     from esr_geo._io import csv_bytes
-    from esr_geo.workspace import keep_zones, zone_table
+    from esr_geo.workspace import zone_table
 
     st.markdown(f"**{t('zb.zones', lang)}**")
     members = _built()
-    current = keep_zones(analysis.zones, csds=analysis.base.csds) if len(analysis.zones) else None
-    if current is not None and (current["basis"] == "CSDUID").all():
-        st.button(t("zb.from_current", lang), key="zb_from_current", on_click=start_from, args=(current,))
+    zones_now = analysis.zones
+    if len(zones_now) and zones_now["basis"].isin(["CSDUID", "CDUID"]).all():  # census divisions: their subdivisions
+        st.button(t("zb.from_current", lang), key="zb_from_current", on_click=start_from,
+                  args=(zones_now, analysis.base.csds))  # fmt: skip
     if not members:
         st.caption(t("zb.none", lang))
         return

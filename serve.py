@@ -4,7 +4,8 @@
 it starts, imports the map libraries, loads the geography and the default analysis
 (:func:`esr_geo.startup.preload`) and draws the map once. The server takes connections at once but
 answers (its health check, a planner's first page) only after that, so the first planner gets
-the page as quickly as every later one; a browser opened earlier waits. ``streamlit run app.py``
+the page as quickly as every later one; a browser opened earlier waits. Then, in the background, it
+gets the default drive-time view ready (:func:`esr_geo.startup.preload_drive`). ``streamlit run app.py``
 still works; its first visitor pays for the loading instead. If the data or a library cannot be
 loaded, the server still starts, and the page explains the problem.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,6 +42,17 @@ def _preload() -> None:
     else:
         seconds = time.perf_counter() - start
         print(f"  esr-geo: ready (data and map loaded in {seconds:.1f} s)", file=sys.stderr, flush=True)
+        threading.Thread(target=_preload_drive, name="esr-geo-drive-preload", daemon=True).start()
+
+
+def _preload_drive() -> None:
+    """Get the default drive-time view ready in the background (the page works meanwhile; a problem is logged)."""
+    try:
+        from esr_geo import startup
+
+        startup.preload_drive()
+    except Exception:  # a broken road file or a bug: the page explains it when drive time is chosen
+        _LOG.exception("esr-geo: preloading the default road network failed")
 
 
 @asynccontextmanager

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_access.py", "bench_app.py", "bench_scenario.py", "bench_uploads.py")
+SCRIPTS = (
+    "bench_access.py",
+    "bench_app.py",
+    "bench_scenario.py",
+    "bench_uploads.py",
+    "bench_workspace.py",
+    "bench_network.py",
+    "block_population.py",
+)
 
 
 def main() -> int:

@@ -191,32 +191,34 @@ def _per_class(
     return out
 
 
+def _check_limit(value: object, *, name: str, parameter: str, units: tuple[str, str], top: float) -> float:
+    """Return ``value`` as a float if it is more than 0 and at most ``top``, else raise InputError.
+
+    ``units`` is the unit's name and its symbol (``('kilometres', 'km')``).
+    """
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must be a number of {units[0]}; got {value!r}.", parameter=parameter) from exc
+    if not np.isfinite(number) or number <= 0 or number > top:
+        raise InputError(
+            f"{name} must be more than 0 and at most {top:,.0f} {units[1]}; got {value!r}.", parameter=parameter
+        )
+    return number
+
+
 def check_minutes(minutes: float, *, name: str = "threshold_min") -> float:
     """Return ``minutes`` as a float if it is a usable drive-time threshold, else raise InputError."""
-    top = settings.THRESHOLD_MIN_MAX
-    try:
-        value = float(minutes)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be a number of minutes; got {minutes!r}.", parameter="threshold_min") from exc
-    if not np.isfinite(value) or value <= 0 or value > top:
-        raise InputError(
-            f"{name} must be more than 0 and at most {top:,.0f} minutes; got {minutes!r}.", parameter="threshold_min"
-        )
-    return value
+    return _check_limit(
+        minutes, name=name, parameter="threshold_min", units=("minutes", "minutes"), top=settings.THRESHOLD_MIN_MAX
+    )
 
 
 def check_threshold(km: float, *, name: str = "threshold_km") -> float:
     """Return ``km`` as a float if it is a usable distance threshold, else raise InputError."""
-    top = settings.THRESHOLD_KM_MAX
-    try:
-        value = float(km)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be a number of kilometres; got {km!r}.", parameter="threshold_km") from exc
-    if not np.isfinite(value) or value <= 0 or value > top:
-        raise InputError(
-            f"{name} must be more than 0 and at most {top:,.0f} km; got {km!r}.", parameter="threshold_km"
-        )
-    return value
+    return _check_limit(
+        km, name=name, parameter="threshold_km", units=("kilometres", "km"), top=settings.THRESHOLD_KM_MAX
+    )
 
 
 def measure_access(

@@ -18,12 +18,14 @@ from esr_geo import french, settings
 from esr_geo.access import SiteIndex, check_threshold, measure_access, thresholds_for
 from esr_geo.communities import load_communities
 from esr_geo.errors import InputError
+from esr_geo.i18n import Note
 from esr_geo.model import Base
 from esr_geo.rollout import parse_date, status_codes, statuses_on
 from esr_geo.zones import assign_points, assign_sites, default_zones, evaluate_zones
 
 if TYPE_CHECKING:  # the road-network modules are imported only when a network is given
     from esr_geo.drive import RoadMeasure, Scope
+    from esr_geo.offices import SiteLoad
 
 #: How an analysis measures access: the ``measure`` code of :attr:`Analysis.measure`.
 MEASURE_KM = "km"
@@ -64,8 +66,9 @@ class Analysis:
     tables : dict of pandas.DataFrame
         ``coverage_by_catchment``, ``coverage_by_zone``, ``access_by_csd``,
         ``underserved_communities`` and ``reserves_exempt``.
-    notes : list of str
-        Plain-words notes on the input (dropped rows, snapped points, ...).
+    notes : list of esr_geo.i18n.Note
+        Notes on the input (dropped rows, snapped points, ...) as codes and values, worded where
+        they are shown (:func:`esr_geo.i18n.note_text`; ``str(note)`` is the English).
     road : esr_geo.drive.RoadMeasure or None
         The road network and drive-time thresholds (minutes) when access is measured by road;
         ``None``: straight-line geodesic km.
@@ -87,7 +90,7 @@ class Analysis:
     min_share: float
     on: dt.date
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     road: RoadMeasure | None = None
     scope: Scope | None = None
 
@@ -95,6 +98,11 @@ class Analysis:
     def measure(self) -> str:
         """Return the measure code: :data:`MEASURE_MIN` (drive minutes) or :data:`MEASURE_KM` (straight line)."""
         return MEASURE_MIN if self.road is not None else MEASURE_KM
+
+    @property
+    def threshold(self) -> float:
+        """Return the threshold in the measure's unit: drive minutes by road, else straight-line km."""
+        return float(self.road.threshold_min) if self.road is not None else float(self.threshold_km)
 
     def summary(self, catchment_ids: Sequence[str] | None = None) -> dict[str, float]:
         """Return the headline figures of the province or of some catchments.
@@ -192,7 +200,7 @@ def run_analysis(
     zones_source: str | None = None,
     options: AnalysisOptions | None = None,
     communities: pd.DataFrame | None = None,
-    notes: list[str] | None = None,
+    notes: list[Note] | None = None,
 ) -> Analysis:
     """Measure in-person access for every person, community, CSD, zone and catchment.
 
@@ -214,7 +222,7 @@ def run_analysis(
         defaults of :mod:`esr_geo.settings`, today).
     communities : pandas.DataFrame, keyword-only
         Named communities (``None``: :func:`esr_geo.communities.load_communities`).
-    notes : list of str, keyword-only
+    notes : list of esr_geo.i18n.Note, keyword-only
         Notes about the input to carry into the report.
 
     Returns
@@ -606,7 +614,7 @@ def _by_csd(a: Analysis) -> pd.DataFrame:
             "CSDNAME": csds["CSDNAME"].to_numpy(),
             "CSDTYPE": csds["CSDTYPE"].to_numpy(),
             "catchment": csds["catchment_id"].map(names).to_numpy(),
-            "zone": csds["CSDUID"].map(zone).fillna("").to_numpy(),
+            "zone": csds["CSDUID"].map(zone).astype(object).fillna("").to_numpy(),  # none in the area: text
             "population": csds["CSDUID"].map(pop).fillna(0).astype("int64").to_numpy(),
             "census_population": csds["census_population"].array,
             "is_reserve": csds["is_reserve"].to_numpy(),
@@ -725,20 +733,6 @@ def analyse(
     from esr_geo.zones import read_zones
 
     load = read_sites(offices, base=base, skip_invalid=skip_invalid, name=offices_name)
-    notes = []
-    if load.is_demo:
-        notes.append(f"Sites are the {load.source}: community-level locations, not a provider's office list.")
-    if len(load.dropped):
-        notes.append(
-            f"{len(load.dropped)} invalid row(s) of {load.source} were left out (skipped as invalid): "
-            + "; ".join(f"row {r.row}: {r.reason}" for r in load.dropped.itertuples())
-        )
-    warnings = load.problems[load.problems["severity"] == "warning"] if len(load.problems) else load.problems
-    if len(warnings):
-        notes.append(
-            f"{len(warnings)} warning(s) on {load.source}: "
-            + "; ".join(f"row {r.row} ({r.site}): {r.problem}" for r in warnings.itertuples())
-        )
     zone_frame = read_zones(zones, base=base, name=zones_name) if zones is not None else None
     zone_label = (zones_name or Path(zones).name) if zones is not None else None
     return run_analysis(
@@ -749,8 +743,40 @@ def analyse(
         zones_source=zone_label,
         options=options,
         communities=communities,
-        notes=notes,
+        notes=input_notes(load),
     )
+
+
+def input_notes(load: SiteLoad) -> list[Note]:
+    """Return the notes on a site list read: the demonstration layer, the rows left out, the warnings.
+
+    Parameters
+    ----------
+    load : esr_geo.offices.SiteLoad
+        The site list as read and checked.
+
+    Returns
+    -------
+    list of esr_geo.i18n.Note
+        Worded where they are shown (:func:`esr_geo.i18n.note_text`); in English, the notes the
+        command line and the report have always printed.
+    """
+    source: Note | str = Note("input.demo_label") if load.is_demo else load.source
+    notes = [Note("input.demo", {"source": source})] if load.is_demo else []
+    problems = load.problems
+    errors = problems[problems["severity"] == "error"] if len(problems) else problems
+    if len(load.dropped):
+        by_row = errors.groupby("row", sort=False)["problem_note"].agg(list)
+        rows = [Note("input.dropped_row", {"row": int(r), "problems": by_row.get(r, [])}) for r in load.dropped["row"]]
+        notes.append(Note("input.dropped", {"n": len(load.dropped), "source": source, "rows": rows}))
+    warnings = problems[problems["severity"] == "warning"] if len(problems) else problems
+    if len(warnings):
+        rows = [
+            Note("input.warning_row", {"row": int(row), "site": site, "problem": note})
+            for row, site, note in zip(warnings["row"], warnings["site"], warnings["problem_note"], strict=True)
+        ]
+        notes.append(Note("input.warnings", {"n": len(warnings), "source": source, "rows": rows}))
+    return notes
 
 
 def gis_layers(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
@@ -776,11 +802,11 @@ def gis_layers(analysis: Analysis) -> dict[str, gpd.GeoDataFrame]:
     sites = analysis.sites.to_crs(crs)
 
     zcov = analysis.tables["coverage_by_zone"].drop(columns=["catchment_id"])
-    zones = analysis.zones.drop(columns=["basis"]).merge(zcov, on="zone", how="left")
+    # an area analysed: its zones (those with people in it) and its subdivisions only
+    join: Literal["left", "inner"] = "left" if analysis.scope is None else "inner"
+    zones = analysis.zones.drop(columns=["basis"]).merge(zcov, on="zone", how=join)
     zone_layer = gpd.GeoDataFrame(zones, geometry="geometry", crs=crs)
 
-    # an area analysed: its subdivisions only
-    join: Literal["left", "inner"] = "left" if analysis.scope is None else "inner"
     csd = base.csds[["CSDUID", "geometry"]].merge(analysis.tables["access_by_csd"], on="CSDUID", how=join)
     csd_layer = gpd.GeoDataFrame(csd, geometry="geometry", crs=crs)
 

@@ -266,23 +266,17 @@ def _road_measure(args: argparse.Namespace) -> object:
     """Return the drive-time measure the options ask for, or None for straight-line km."""
     if args.network is None:
         return None
-    from esr_geo.drive import RoadMeasure, check_bands
-    from esr_geo.network import DriveOptions, load_network
+    from esr_geo.drive import road_measure
 
-    network = load_network(args.network, speeds=args.speeds)
-    defaults = DriveOptions()
-    options = DriveOptions(
-        access_speed_kmh=defaults.access_speed_kmh if args.access_speed_kmh is None else args.access_speed_kmh,
-        max_access_km=defaults.max_access_km if args.max_access_km is None else args.max_access_km,
-    )
     by_class = _thresholds_by_class(args.threshold_class_min, flag="--threshold-class-min", unit="minutes")
-    bands = settings.SERVICE_AREA_BANDS_MIN if args.service_bands is None else check_bands(args.service_bands)
-    return RoadMeasure(
-        network=network,
-        threshold_min=settings.THRESHOLD_MIN if args.threshold_min is None else args.threshold_min,
-        threshold_min_by_class=by_class or {},
-        options=options,
-        bands_min=tuple(bands),
+    return road_measure(
+        args.network,
+        speeds=args.speeds,
+        threshold_min=args.threshold_min,
+        threshold_min_by_class=by_class,
+        access_speed_kmh=args.access_speed_kmh,
+        max_access_km=args.max_access_km,
+        bands_min=args.service_bands,
     )
 
 
@@ -374,17 +368,20 @@ def _analysis_from_args(args: argparse.Namespace, *, with_closures: bool = True)
     return analyse(base, offices=args.offices, zones=args.zones, skip_invalid=args.skip_invalid, options=options)
 
 
-def _note(text: str, lang: str = "en") -> str:
-    """Return a note as the commands print it (``Note: ...`` / ``Remarque : ...``), control characters visible."""
+def _note(text: object, lang: str = "en") -> str:
+    """Return a note (text or an ``i18n.Note``) as the commands print it (``Note: ...`` / ``Remarque : ...``)."""
     from esr_geo import i18n
 
-    return _clean(i18n.label_value(i18n.t("cli.note", lang), text, lang) + "\n")
+    (words,) = i18n.notes_text([text], lang)
+    return _clean(i18n.label_value(i18n.t("cli.note", lang), words, lang) + "\n")
 
 
-def _wrote(written: list[Path], folder: Path | None) -> int:
-    """Print what was written (names within ``folder``, else full paths) and return success."""
-    where = f" to {folder}" if folder is not None else ""
-    _out(_clean(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''}{where}:\n"))
+def _wrote(written: list[Path], folder: Path | None, lang: str = "en") -> int:
+    """Print what was written (names within ``folder``, else full paths), in ``lang``, and return success."""
+    from esr_geo import i18n
+
+    key = "cli.wrote_to" if folder is not None else "cli.wrote"
+    _out(_clean(i18n.t(key, lang, n=len(written), folder=folder) + "\n"))
     for path in written:
         _out(_clean(f"  {path.name if folder is not None else path}\n"))
     return EXIT_OK
@@ -401,7 +398,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     _out(summary_sentence(analysis, lang=args.lang) + "\n")
     for note in analysis.notes:
         _out(_note(note, args.lang))
-    return _wrote(written, args.out)
+    return _wrote(written, args.out, getattr(args, "lang", "en"))
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -436,7 +433,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     args.written = written  # for an honest message should anything fail after this
     for note in analysis.notes:
         _out(_note(note, args.lang))
-    return _wrote(written, None)
+    return _wrote(written, None, getattr(args, "lang", "en"))
 
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
@@ -465,7 +462,7 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
         _out(closure_summary(result, args.lang) + "\n")
     for note in analysis.notes:  # e.g. the rows --skip-invalid left out
         _out(_note(note, args.lang))
-    return _wrote(written, args.out)
+    return _wrote(written, args.out, getattr(args, "lang", "en"))
 
 
 def _cmd_suggest(args: argparse.Namespace) -> int:
@@ -498,7 +495,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         notes = [i18n.scenario_note(n.code, n.values, args.lang, catchments=names) for n in result.coded_notes]
     for note in [*analysis.notes, *notes]:  # the input's notes (e.g. rows left out), then the method's
         _out(_note(note, args.lang))
-    return _wrote(written, args.out)
+    return _wrote(written, args.out, getattr(args, "lang", "en"))
 
 
 def _added_sites(values: list[str] | None) -> list[object]:

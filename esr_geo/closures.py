@@ -21,6 +21,7 @@ from esr_geo import french
 from esr_geo.access import SiteIndex, compact_categories, measure_access
 from esr_geo.analysis import Analysis, build_tables, measure_of, reserve_exempt
 from esr_geo.errors import InputError
+from esr_geo.i18n import Note
 from esr_geo.scenario_codes import CHANGE_LABELS, change_code, kind_label
 
 
@@ -282,7 +283,7 @@ def close_sites(analysis: Analysis, site_ids: Sequence[str]) -> ClosureResult:
         points=points,
         communities=comm,
         tables={},
-        notes=[*analysis.notes, f"Scenario: closed {'; '.join(closed_names)}."],
+        notes=[*analysis.notes, Note("input.closed", {"names": closed_names})],
     )
     after.tables = build_tables(after)
     return ClosureResult(

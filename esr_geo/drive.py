@@ -9,6 +9,7 @@ kilometres and whether the place has road access at all. An analysis picks one m
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from esr_geo.access import SiteIndex, compact_categories, minutes_for
 from esr_geo.covering import CoverageRelation
 from esr_geo.errors import MAX_LISTED, InputError, shown
 from esr_geo.french import PREFIX as FRENCH_PREFIX
+from esr_geo.i18n import Note
 from esr_geo.model import Base
 from esr_geo.network import (
     NO_ROAD_ACCESS,
@@ -158,8 +160,8 @@ def measure_by_road(
     )
 
 
-def road_notes(measure: RoadMeasure, sites: pd.DataFrame, points: pd.DataFrame) -> list[str]:
-    """Return plain-words notes on how the sites and people join the network.
+def road_notes(measure: RoadMeasure, sites: pd.DataFrame, points: pd.DataFrame) -> list[Note]:
+    """Return notes on how the sites and people join the network (codes and values, see :class:`Note`).
 
     Parameters
     ----------
@@ -173,7 +175,7 @@ def road_notes(measure: RoadMeasure, sites: pd.DataFrame, points: pd.DataFrame) 
 
     Returns
     -------
-    list of str
+    list of esr_geo.i18n.Note
         Sites too far from every road to serve by road, and people on roads not connected to
         the main network.
     """
@@ -188,28 +190,19 @@ def road_notes(measure: RoadMeasure, sites: pd.DataFrame, points: pd.DataFrame) 
     inside = sites["CSDUID"].isin(set(points["CSDUID"])).to_numpy() if "CSDUID" in sites else np.ones(len(sites), bool)
     elsewhere = int((~joined & ~inside).sum())
     if elsewhere:
-        notes.append(
-            f"{elsewhere:,} in-person site(s) outside the area analysed are more than {opts.max_access_km:g} km from "
-            "every road of the network: they cannot be reached by road in this analysis."
-        )
+        notes.append(Note("input.road_elsewhere", {"n": elsewhere, "max_km": float(opts.max_access_km)}))
     if (~joined & inside).any():
         names = sites.loc[~joined & inside, "name"].astype(str).tolist()
-        listed = "; ".join(names[:MAX_LISTED]) + (
-            f"; and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
-        )
-        notes.append(
-            f"{len(names):,} in-person site(s) in the area analysed are more than {opts.max_access_km:g} km from every "
-            f"road of the network and cannot be reached by road: {listed}."
-        )
+        more = Note("input.and_more", {"n": len(names) - MAX_LISTED}) if len(names) > MAX_LISTED else ""
+        values = {"n": len(names), "max_km": float(opts.max_access_km), "names": names[:MAX_LISTED], "more": more}
+        notes.append(Note("input.road_unreached", values))
     piece = points["road_piece"].to_numpy()
     weight = points["population"].to_numpy(dtype=float)
     off_main = piece > 0
     if off_main.any():
         reached = off_main & (points["road_access"].to_numpy() == REACHED)
-        notes.append(
-            f"{weight[off_main].sum():,.0f} people live by roads that are not connected to the main network "
-            f"({weight[reached].sum():,.0f} of them reach a site on their own piece of road)."
-        )
+        people = {"people": float(weight[off_main].sum()), "reached": float(weight[reached].sum())}
+        notes.append(Note("input.road_pieces", people))
     return notes
 
 
@@ -486,4 +479,66 @@ def _no_rows() -> pd.DataFrame:
             "population": pd.Series([], dtype="int64"),
             "near_share": pd.Series([], dtype=float),
         }
+    )
+
+
+# --------------------------------------------------------------------------------------
+# A drive-time measure from a road file (the command line's options, the page's choices)
+
+
+def road_measure(
+    path: str | os.PathLike[str],
+    *,
+    speeds: str | os.PathLike[str] | None = None,
+    threshold_min: float | None = None,
+    threshold_min_by_class: Mapping[str, float] | None = None,
+    access_speed_kmh: float | None = None,
+    max_access_km: float | None = None,
+    bands_min: object = None,
+) -> RoadMeasure:
+    """Load a road network file (from the cache when unchanged) and return the drive-time measure on it.
+
+    Parameters
+    ----------
+    path : path-like
+        The road file (see :func:`esr_geo.network.load_network`).
+    speeds : path-like, keyword-only
+        A speeds file (CSV ``class,kmh``, km/h) replacing the default table.
+    threshold_min : float, keyword-only
+        Drive-time threshold in minutes (``None``: ``settings.THRESHOLD_MIN``).
+    threshold_min_by_class : mapping of str to float, keyword-only
+        Per-remoteness-class thresholds in minutes (``None``: none).
+    access_speed_kmh, max_access_km : float, keyword-only
+        Speed of the leg to the road (km/h) and the largest distance to a road (km); ``None``:
+        the defaults of :class:`esr_geo.network.DriveOptions`.
+    bands_min : iterable of numbers or text, keyword-only
+        Service-area bands in minutes (``None``: ``settings.SERVICE_AREA_BANDS_MIN``; see
+        :func:`check_bands`).
+
+    Returns
+    -------
+    RoadMeasure
+
+    Raises
+    ------
+    InputError
+        If the file, the speeds file or the bands are refused (the message names which and why).
+    """
+    from esr_geo.access import check_minutes
+    from esr_geo.network import load_network
+
+    bands = tuple(settings.SERVICE_AREA_BANDS_MIN) if bands_min is None else check_bands(bands_min)
+    minutes = settings.THRESHOLD_MIN if threshold_min is None else check_minutes(threshold_min)
+    network = load_network(path, speeds=speeds)
+    defaults = DriveOptions()
+    options = DriveOptions(
+        access_speed_kmh=defaults.access_speed_kmh if access_speed_kmh is None else access_speed_kmh,
+        max_access_km=defaults.max_access_km if max_access_km is None else max_access_km,
+    )
+    return RoadMeasure(
+        network=network,
+        threshold_min=minutes,
+        threshold_min_by_class=dict(threshold_min_by_class or {}),
+        options=options,
+        bands_min=bands,
     )

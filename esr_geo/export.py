@@ -239,7 +239,7 @@ def _worded(name: str, layer: gpd.GeoDataFrame, analysis: Analysis, lang: str = 
 def _project(frame: gpd.GeoDataFrame, crs: CRS, layer: str) -> gpd.GeoDataFrame:
     out = frame.to_crs(crs)
     bounds = out.total_bounds
-    if not np.isfinite(bounds).all():
+    if len(out) and not np.isfinite(bounds).all():  # an empty layer (no zone in an area analysed) has no bounds
         raise InputError(
             f"The export CRS {_crs_label(crs)} cannot represent layer {layer} (coordinates are infinite there). "
             "Choose a CRS that covers Ontario, e.g. EPSG:3161.",
@@ -270,7 +270,7 @@ def readme_text(
         "",
         t("export.generated", lang, now=now, version=__version__),
         t("export.rollout", lang, on=analysis.on.isoformat()),
-        t("export.sites", lang, source=analysis.sites_source),
+        t("export.sites", lang, source=i18n.source_label(analysis.sites_source, lang)),
         t("export.zones", lang, source=analysis.zones_source),
         "",
         t("export.layers", lang),
@@ -299,7 +299,7 @@ def readme_text(
     lines += [f"  - {note}" for note in method_notes(analysis, lang=lang)]
     if analysis.notes:
         lines += ["", t("export.notes", lang)]
-        lines += [f"  - {note}" for note in analysis.notes]
+        lines += [f"  - {note}" for note in i18n.notes_text(analysis.notes, lang)]
     lines += ["", t("export.sources", lang)]
     licence = t("report.licence_note", lang)
     lines += [f"  {licence}"] if licence else []

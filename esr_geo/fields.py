@@ -63,6 +63,8 @@ SHORT_NAMES: dict[str, str] = {
     "reserve_pop_within_fr": "res_in_fr",
     "mean_fr_distance_km": "fr_mean_km",
     "max_fr_distance_km": "fr_max_km",
+    "mean_fr_drive_min": "fr_mean_mn",
+    "max_fr_drive_min": "fr_max_mn",
     "min_fr_sites": "fr_min_n",
     "min_fr_share": "fr_min_shr",
     "drive_min": "drive_min",
@@ -291,6 +293,10 @@ FIELD_INFO: dict[str, tuple[str, str]] = {
                             "the nearest French-serving in-person site."),
     "max_fr_distance_km": ("km", "Largest distance from a non-reserve resident to the nearest French-serving "
                            "in-person site."),
+    "mean_fr_drive_min": ("minutes", "By road: population-weighted mean drive time from non-reserve residents who "
+                          "reach one to the nearest French-serving in-person site."),
+    "max_fr_drive_min": ("minutes", "By road: longest drive time from a non-reserve resident to the nearest "
+                         "French-serving in-person site they reach."),
     "fls_status": (_TEXT, "French Language Services result code: passes, fails, or unknown (no site in the list "
                    "says whether it serves in French)."),
     "fls_label": (_TEXT, "French Language Services result in words (English)."),

@@ -595,29 +595,42 @@ AREA_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+#: The nearest French-serving site's measures averaged and maximised per area: the column of the
+#: points (``fr_`` prefixed) -> the area table's mean and largest (drive minutes only by road).
+_FR_MEASURES: dict[str, tuple[str, str]] = {
+    f"{PREFIX}{DISTANCE}": ("mean_fr_distance_km", "max_fr_distance_km"),
+    f"{PREFIX}drive_min": ("mean_fr_drive_min", "max_fr_drive_min"),
+}
+
+
 def _csd_sums(points: pd.DataFrame) -> pd.DataFrame:
-    """Per census subdivision: people, reserve and non-reserve, within reach of French, distance sums."""
+    """Per census subdivision: people, reserve and non-reserve, within reach of French, measure sums.
+
+    For each measure of :data:`_FR_MEASURES` the points carry (km; minutes by road): the
+    population-weighted sum and weight (``_wd_<mean>``, ``_wn_<mean>``) and the largest value.
+    """
     w = points["population"].to_numpy(dtype=float)
     res = points["is_reserve"].to_numpy(dtype=bool)
     within = points[f"{PREFIX}{WITHIN}"].to_numpy(dtype=bool)
-    dist = points[f"{PREFIX}{DISTANCE}"].to_numpy(dtype=float)
-    counted = ~res & (w > 0) & ~np.isnan(dist)
-    frame = pd.DataFrame(
-        {
-            "CSDUID": points["CSDUID"].to_numpy(),
-            "population": w,
-            "reserve_population": w * res,
-            "pop_within_fr": w * (~res & within),
-            "reserve_pop_within_fr": w * (res & within),
-            "_wd": np.where(counted, w * np.nan_to_num(dist), 0.0),
-            "_wn": np.where(counted, w, 0.0),
-            "max_fr_distance_km": np.where(counted, dist, np.nan),
-        }
-    )
-    sums = frame.groupby("CSDUID").agg(
-        {c: ("max" if c == "max_fr_distance_km" else "sum") for c in frame.columns if c != "CSDUID"}
-    )
-    return sums
+    columns: dict[str, object] = {
+        "CSDUID": points["CSDUID"].to_numpy(),
+        "population": w,
+        "reserve_population": w * res,
+        "pop_within_fr": w * (~res & within),
+        "reserve_pop_within_fr": w * (res & within),
+    }
+    largest = []
+    for source, (mean_col, max_col) in _FR_MEASURES.items():
+        if source not in points:
+            continue
+        value = points[source].to_numpy(dtype=float)
+        counted = ~res & (w > 0) & ~np.isnan(value)
+        columns[f"_wd_{mean_col}"] = np.where(counted, w * np.nan_to_num(value), 0.0)
+        columns[f"_wn_{mean_col}"] = np.where(counted, w, 0.0)
+        columns[max_col] = np.where(counted, value, np.nan)
+        largest.append(max_col)
+    frame = pd.DataFrame(columns)
+    return frame.groupby("CSDUID").agg({c: ("max" if c in largest else "sum") for c in frame.columns if c != "CSDUID"})
 
 
 def _site_counts(sites: pd.DataFrame) -> pd.DataFrame:
@@ -667,7 +680,8 @@ def area_table(
         sites inside (``fr_sites``: French-serving in person; ``fr_unknown_sites``: in person,
         language not known, not counted as French-serving), ``pct_within_fr`` (0-100 of
         non-reserve residents within the threshold of a French-serving site, in any area),
-        population-weighted mean and largest distance to it (km), ``fls_status`` (a code of
+        population-weighted mean and largest distance to it (km; by road also
+        ``mean_fr_drive_min`` and ``max_fr_drive_min``, minutes), ``fls_status`` (a code of
         :data:`FLS_STATUSES`: ``unknown`` for every area when no in-person site's language is
         known), the reason codes ``short_of_fr_sites`` / ``short_of_fr_share`` and the rule's
         minimums (``min_fr_share`` 0-1).
@@ -677,12 +691,15 @@ def area_table(
     in_person = sites[sites["in_person"].astype(bool)]
     known = bool(french_flags(in_person).notna().any())
     per_csd = _csd_sums(points).join(_site_counts(sites), how="outer")
-    sums = [c for c in per_csd.columns if c != "max_fr_distance_km"]
+    measures = [pair for pair in _FR_MEASURES.values() if pair[1] in per_csd.columns]
+    largest = [max_col for _, max_col in measures]
+    sums = [c for c in per_csd.columns if c not in largest]
     joined = parts.join(per_csd, on="CSDUID").fillna({c: 0.0 for c in sums})
     keys = ["area_no", "catchment_id"]
     grouped = joined.groupby(keys, sort=False)
     out = grouped[sums].sum()
-    out["max_fr_distance_km"] = grouped["max_fr_distance_km"].max()
+    for max_col in largest:
+        out[max_col] = grouped[max_col].max()
     out["area"] = grouped["area"].first()
     out["csd_count"] = grouped["CSDUID"].nunique()
     out["approximate"] = grouped["match"].agg(lambda m: bool((m == "approx").any()))
@@ -698,9 +715,10 @@ def area_table(
     pct = np.where(nonres > 0, 100 * out["pop_within_fr"].to_numpy(dtype=float) / np.maximum(nonres, 1), 100.0)
     out["pct_within_fr"] = pct.round(2)
     out["pop_beyond_fr"] = out["non_reserve_population"] - out["pop_within_fr"]
-    mean = out["_wd"] / out["_wn"].where(out["_wn"] > 0)
-    out["mean_fr_distance_km"] = mean.round(2)
-    out["max_fr_distance_km"] = out["max_fr_distance_km"].round(2)
+    for mean_col, max_col in measures:
+        weight = out[f"_wn_{mean_col}"]
+        out[mean_col] = (out[f"_wd_{mean_col}"] / weight.where(weight > 0)).round(2)
+        out[max_col] = out[max_col].round(2)
     short_sites, short_share = zone_shortfalls(
         out["fr_sites"].to_numpy(), pct, min_sites=need_sites, min_share=need_share
     )
@@ -709,7 +727,7 @@ def area_table(
     else:
         out["fls_status"] = UNKNOWN
         short_sites, short_share = np.zeros(len(out), dtype=bool), np.zeros(len(out), dtype=bool)
-        for col in ("pct_within_fr", "mean_fr_distance_km", "max_fr_distance_km"):
+        for col in ("pct_within_fr", *(c for pair in measures for c in pair)):
             out[col] = np.nan
         for col in ("pop_within_fr", "pop_beyond_fr", "reserve_pop_within_fr"):
             out[col] = pd.array([pd.NA] * len(out), dtype="Int64")
@@ -719,7 +737,10 @@ def area_table(
     out["min_fr_share"] = need_share
     order = out["catchment_id"].ne("").to_numpy()
     out = out.iloc[np.lexsort((out["catchment_id"].to_numpy(dtype=str), order, out["area_no"].to_numpy()))]
-    return out[list(AREA_COLUMNS)].reset_index(drop=True)
+    by_road = [c for c in ("mean_fr_drive_min", "max_fr_drive_min") if c in out.columns]
+    columns = list(AREA_COLUMNS)
+    at = columns.index("max_fr_distance_km") + 1
+    return out[[*columns[:at], *by_road, *columns[at:]]].reset_index(drop=True)
 
 
 def community_table(

@@ -43,6 +43,8 @@ from esr_geo.view import phase_label
 if TYPE_CHECKING:
     import pandas as pd
 
+    from esr_geo.drive import RoadMeasure
+
 _CSS_TEMPLATE = """
 <style>
 .leaflet-container{background:BACKGROUNDC;font-family:Arial,Helvetica,sans-serif}
@@ -187,9 +189,18 @@ class PageStyle(MacroElement):
                     }
                     el.classList.add('esr-crowded');
                 });
+                // the zoom the labels were last arranged for (the browser test waits for it)
+                pane.setAttribute('data-esr-arranged', String(map.getZoom()));
             }
-            function esrSoon(){ if (!pending) { pending = true; setTimeout(esrDeclutter, 0); } }
-            map.on('zoomend layeradd overlayadd resize', esrSoon);
+            function esrSoon(){
+                if (!pending) {
+                    pending = true;
+                    var pane = map.getPane(LABEL_PANE);
+                    if (pane) { pane.removeAttribute('data-esr-arranged'); }
+                    setTimeout(esrDeclutter, 0);
+                }
+            }
+            map.on('zoomend moveend layeradd overlayadd resize', esrSoon);
             esrSoon();
             if (!document.getElementById("""
         + json.dumps(TBA_HATCH_ID)
@@ -446,21 +457,43 @@ def _french_section(shown: set[str], lang: str) -> str:
     return _section("".join(rows), t("layer.french_areas", lang)) if rows else ""
 
 
-def _gap_section(shown: set[str], *, threshold_km: float, lang: str) -> str:
-    """Return the entries of the gaps and the threshold rings ('' if none of them is drawn)."""
+def _gap_section(shown: set[str], *, threshold_km: float, lang: str, threshold_min: float | None = None) -> str:
+    """Return the entries of the gaps and the threshold rings ('' if none of them is drawn).
+
+    With ``threshold_min`` (an analysis by road) the gaps are those beyond that many minutes' drive.
+    """
     km = i18n.fmt_km(threshold_km, lang)
+    if threshold_min is None:
+        beyond, community, reserve = {"km": km}, "legend.community", "legend.reserve"
+    else:
+        beyond = {"min": i18n.fmt_km(threshold_min, lang)}
+        community, reserve = "drive.legend_community", "drive.legend_reserve"
     gaps = []
     if "communities" in shown:
         dot = "<span class='sym'><span class='dot' style='width:10px;height:10px'></span></span>"
-        gaps.append(_row(dot, t("legend.community", lang, km=km)))
+        gaps.append(_row(dot, t(community, lang, **beyond)))
     if "reserves" in shown:
-        gaps.append(
-            _row("<span class='sym'><span class='esr-reserve'></span></span>", t("legend.reserve", lang, km=km))
-        )
+        gaps.append(_row("<span class='sym'><span class='esr-reserve'></span></span>", t(reserve, lang, **beyond)))
     if "rings" in shown:
         ring = f"<span class='ln' style='border-top:2px dotted {SITE_COLOUR}'></span>"
         gaps.append(_row(ring, t("legend.ring", lang, km=km)))
     return _section("".join(gaps), t("legend.gaps", lang)) if gaps else ""
+
+
+def _drive_section(bands_min: Sequence[float], lang: str) -> str:
+    """Return the drive-time entries: one swatch per service-area band (the roads share its colour), then the rest."""
+    from esr_geo.road_maps import legend_rows
+
+    rows = legend_rows(bands_min, lang)
+    last = len(bands_min)  # the roads beyond the last band and the roads with no site reached: lines only
+    return _section(
+        "".join(
+            _row(f"<span class='ln' style='border-top:3px solid {c}'></span>" if i >= last
+                 else f"<span class='sw' style='background:{c}'></span>", label)
+            for i, (c, label) in enumerate(rows)
+        ),
+        t("drive.legend_title", lang),
+    )  # fmt: skip
 
 
 def legend_html(
@@ -472,6 +505,7 @@ def legend_html(
     threshold_km: float,
     site_types: Sequence[str] = (),
     rollout: pd.DataFrame | None = None,
+    road: RoadMeasure | None = None,
 ) -> str:
     """Return the legend's HTML for the layers drawn (every text from :mod:`esr_geo.i18n`).
 
@@ -493,6 +527,10 @@ def legend_html(
         Site types drawn, each with its marker shape.
     rollout : pandas.DataFrame, keyword-only
         The rollout table whose SSMs the legend lists (needed when ``colour_by='ssm'``).
+    road : esr_geo.drive.RoadMeasure, keyword-only
+        The drive-time measure of an analysis by road: the legend lists its service-area bands
+        (minutes, one entry each, :func:`esr_geo.road_maps.legend_rows`) and names the gaps by
+        its threshold in minutes.
 
     Returns
     -------
@@ -505,7 +543,10 @@ def legend_html(
         parts.append(_zone_section(lang))
     if "sites" in shown:
         parts.append(_site_section(site_types, lang))
-    parts.append(_gap_section(shown, threshold_km=threshold_km, lang=lang))
+    if road is not None:
+        parts.append(_drive_section(road.bands_min, lang))
+    parts.append(_gap_section(shown, threshold_km=threshold_km, lang=lang,
+                              threshold_min=None if road is None else road.threshold_min))  # fmt: skip
     if "closed" in shown:
         parts.append(
             _section(_row("<span class='sym'><span class='esr-closed'>×</span></span>", t("legend.closed", lang)))

@@ -28,7 +28,7 @@ from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from esr_geo import french, i18n, settings
+from esr_geo import french, i18n, road_maps, settings
 from esr_geo.assets import use_offline_assets
 from esr_geo.display import (
     bounds,
@@ -325,12 +325,16 @@ def _zone_layer(ctx: _Context) -> list[folium.FeatureGroup]:
         return []
     zgeo = display_zones(analysis.zones, ctx.options.tolerance_m)
     res = zone_results(analysis, lang=lang).set_index("zone")
+    if analysis.scope is not None:  # an area analysed (by road): its zones only, the others are not judged
+        zgeo = zgeo[zgeo["zone"].isin(res.index)]
+        if zgeo.empty:
+            return []
     zframe = zgeo.assign(
         kind="zone",
         zone_name=zgeo["zone"].map(esc),
-        passes=zgeo["zone"].map(res["passes"]).fillna(False).astype(bool),
-        result=zgeo["zone"].map(res["result"]).fillna("").map(esc),
-        reason=zgeo["zone"].map(res["reason"]).fillna("").map(lambda v: esc(v) or "–"),
+        passes=zgeo["zone"].map(res["passes"]).astype(object).fillna(False).astype(bool),
+        result=zgeo["zone"].map(res["result"]).astype(object).fillna("").map(esc),
+        reason=zgeo["zone"].map(res["reason"]).astype(object).fillna("").map(lambda v: esc(v) or "–"),
     )
     zdata = features(zframe, geojson_geometries(zgeo), ["kind", "zone_name", "passes", "result", "reason"])
     group = folium.FeatureGroup(name=t("layer.zones", lang), show=True)
@@ -405,8 +409,11 @@ def _selected_layer(ctx: _Context) -> list[folium.FeatureGroup]:
 
 
 def _ring_layer(ctx: _Context) -> list[folium.FeatureGroup]:
-    """Return the threshold rings around the in-person sites, if asked for (they do not catch clicks)."""
-    if "rings" not in ctx.options.shown:
+    """Return the threshold rings around the in-person sites, if asked for (they do not catch clicks).
+
+    The rings are straight-line distances: by road the service areas show the reach instead.
+    """
+    if "rings" not in ctx.options.shown or ctx.analysis.road is not None:
         return []
     analysis = ctx.analysis
     group = folium.FeatureGroup(name=t("layer.rings", ctx.lang), show=True)
@@ -686,6 +693,7 @@ def _changes_layer(ctx: _Context) -> list[folium.FeatureGroup]:
 #: The layer builders in drawing order (later layers are drawn above earlier ones).
 _LAYER_BUILDERS: tuple[Callable[[_Context], list[folium.FeatureGroup]], ...] = (
     _catchment_layer,
+    road_maps.road_layers,  # service areas and roads by minutes, when measured by road
     _zone_layer,
     _french_area_layer,
     _selected_layer,
@@ -783,12 +791,14 @@ def _map_parts(analysis: Analysis, options: MapOptions) -> _Parts:
         threshold_km=analysis.threshold_km,
         site_types=site_types(analysis),
         rollout=analysis.base.rollout,
+        road=analysis.road,
     )
     cat = ctx.catchments
     target = cat[cat["catchment_id"] == options.selected] if options.selected is not None else cat
     if target.empty:
         target = cat
-    return _Parts(base=base, groups=groups, legend_html=legend, bounds=bounds(target), extent=bounds(cat))
+    view = road_maps.network_bounds(analysis) if options.selected is None else None  # by road: the network's extent
+    return _Parts(base=base, groups=groups, legend_html=legend, bounds=view or bounds(target), extent=bounds(cat))
 
 
 def build_map(analysis: Analysis, *, options: MapOptions | None = None, **choices: Any) -> folium.Map:
@@ -825,6 +835,28 @@ def build_map(analysis: Analysis, *, options: MapOptions | None = None, **choice
     m.fit_bounds(parts.bounds, padding=(10, 10))
     use_offline_assets(m)
     return m
+
+
+class FitAtOnce(MacroElement):
+    """Fit the map to ``bounds`` without the zoom animation (the app's base map, all of Ontario).
+
+    folium's ``fit_bounds`` animates the zoom; an animation still running when
+    :class:`ViewHooks` fits the map to a shared link's catchment would end on all of Ontario
+    (Leaflet ignores a new view while it animates a zoom).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {padding: [10, 10], animate: false});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitAtOnce"
+        self.bounds = bounds
 
 
 class ViewHooks(MacroElement):
@@ -920,9 +952,9 @@ def map_view(analysis: Analysis, *, options: MapOptions | None = None, **choices
     """
     opts = _options(options, choices)
     parts = _map_parts(analysis, opts)
-    parts.base.fit_bounds(parts.extent, padding=(10, 10))
+    FitAtOnce(parts.extent).add_to(parts.base)
     hooks = folium.FeatureGroup(name="esr-view", control=False, show=True)
-    ViewHooks(key=opts.selected or "", bounds=parts.bounds).add_to(hooks)
+    ViewHooks(key=opts.selected or road_maps.view_key(analysis), bounds=parts.bounds).add_to(hooks)
     legend = folium.FeatureGroup(name=t("legend.title", opts.lang), control=False, show=True)
     LegendLayer(parts.legend_html, title=t("legend.title", opts.lang), position="topright").add_to(legend)
     lang = opts.lang

@@ -10,8 +10,9 @@ the same two nodes the fastest is kept (before the sparse matrix is built, which
 them). Pieces: nodes joined by arcs in either direction form a piece; piece 0 is the largest.
 
 **Joining.** Each point (a population point or a site) joins the network at the nearest point
-of the nearest edge (a shapely STRtree over the edges' lines, then ``line_locate_point``); the
-leg from the point to the road is its straight line at :attr:`DriveOptions.access_speed_kmh`.
+of the nearest edge (:mod:`esr_geo.edge_index`: the edge a shapely STRtree over the edges'
+lines gives, found faster; then ``line_locate_point``); the leg from the point to the road is
+its straight line at :attr:`DriveOptions.access_speed_kmh`.
 A point farther than :attr:`DriveOptions.max_access_km` from every road has no road access
 (:data:`NO_ROAD_ACCESS`). A point at fraction ``f`` along an edge ``u -> v`` of time ``t``
 drives ``(1 - f) t`` to ``v`` and, if the edge is two-way, ``f t`` to ``u``.
@@ -25,16 +26,12 @@ kilometres of that route come from the predecessors, summed by pointer doubling 
 vectorised passes, no loop over nodes). A point joined to a piece no site can reach is
 :data:`NOT_CONNECTED`.
 
-**Cache.** A built graph is cached as numpy arrays (``.npz``) under
-:func:`esr_geo.settings.cache_dir`, named by the SHA-256 of the road file and of the speeds
-table, written atomically and checked when read (a wrong or damaged file is logged, removed and
-rebuilt).
+**Cache.** A built graph is cached by :mod:`esr_geo.network_cache` (its functions are
+importable from here too).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -50,10 +47,11 @@ import shapely
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from esr_geo import settings
-from esr_geo._io import OutputError, atomic_path
+from esr_geo.edge_index import EdgeIndex, edge_index, nearest_edges
 from esr_geo.errors import InputError
 from esr_geo.geodesy import invalid_lonlat
-from esr_geo.roads import SPEEDS_PATH, RoadLayer, read_roads
+from esr_geo.network_cache import CACHE_VERSION, cache_path, file_digest, load_network, network_key
+from esr_geo.roads import RoadLayer
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +62,6 @@ REACHED = 0
 NO_ROAD_ACCESS = 1
 NOT_CONNECTED = 2
 
-#: Bump when the graph's derivation changes, so that cached graphs are rebuilt.
-CACHE_VERSION = "1"
 #: Vertices closer than this, in metres, are the same node.
 _SNAP_M = 0.001
 #: Minutes per metre at 1 km/h.
@@ -119,7 +115,8 @@ class DriveResult:
     sites_joined : numpy.ndarray of bool
         Per site given: within ``max_access_km`` of a road (a site that is not cannot serve).
     site_access_km : numpy.ndarray of float
-        Per site given: straight-line km to its road.
+        Per site given: straight-line km to its road (NaN for a site farther than
+        ``max_access_km`` from the box around the network's roads: not measured).
     """
 
     site: np.ndarray
@@ -248,6 +245,18 @@ class RoadNetwork:
         return shapely.STRtree(self.edge_lines)
 
     @cached_property
+    def edge_index(self) -> EdgeIndex:
+        """A k-d tree of the edges' straight segments, to join points (see :mod:`esr_geo.edge_index`)."""
+        return edge_index(self.edge_coords, self.edge_offsets)
+
+    @cached_property
+    def reversed_arcs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The reversed graph (head to tail) as CSR rows: row pointers, columns, minutes and metres."""
+        order = np.lexsort((self.arc_tail, self.arc_head))
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(self.arc_head, minlength=self.n_nodes))])
+        return indptr.astype(np.int64), self.arc_tail[order], self.arc_min[order], self.arc_m[order]
+
+    @cached_property
     def from_lonlat(self) -> pyproj.Transformer:
         """Transformer from WGS 84 longitude/latitude to the network's CRS."""
         return pyproj.Transformer.from_crs(settings.DISPLAY_CRS, pyproj.CRS.from_wkt(self.crs), always_xy=True)
@@ -268,10 +277,19 @@ def _vertices(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _node_flags(line_of: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vertex group id (same key) and whether each vertex is a node (line end, or shared)."""
-    order = np.lexsort((key[:, 1], key[:, 0]))
-    sorted_key = key[order]
-    new = np.ones(len(key), dtype=bool)
-    new[1:] = (sorted_key[1:] != sorted_key[:-1]).any(axis=1)
+    low = key.min(axis=0) if len(key) else np.zeros(2, dtype=np.int64)
+    span = key.max(axis=0) - low + 1 if len(key) else np.ones(2, dtype=np.int64)
+    if int(span[0]) * int(span[1]) < 2**62:  # one int64 per vertex, in the same (x, y) order: a faster sort
+        flat = (key[:, 0] - low[0]) * span[1] + (key[:, 1] - low[1])
+        order = np.argsort(flat)
+        sorted_flat = flat[order]
+        new = np.ones(len(key), dtype=bool)
+        new[1:] = sorted_flat[1:] != sorted_flat[:-1]
+    else:
+        order = np.lexsort((key[:, 1], key[:, 0]))
+        sorted_key = key[order]
+        new = np.ones(len(key), dtype=bool)
+        new[1:] = (sorted_key[1:] != sorted_key[:-1]).any(axis=1)
     group = np.empty(len(key), dtype=np.int64)
     group[order] = np.cumsum(new) - 1
     shared = np.bincount(group)[group] > 1
@@ -297,12 +315,13 @@ def _topology(lines: np.ndarray) -> _Topology:
     """Split lines at their nodes into edges (vectorised over all vertices)."""
     coords, line_of, key = _vertices(lines)
     group, is_node = _node_flags(line_of, key)
-    node_groups, node_of_group_pos = np.unique(group[is_node], return_inverse=True)
-    node_id = np.full(group.max() + 1 if len(group) else 0, -1, dtype=np.int64)
-    node_id[node_groups] = np.arange(len(node_groups))
-    first_vertex = np.flatnonzero(is_node)[np.unique(node_of_group_pos, return_index=True)[1]]
-    node_xy = coords[first_vertex]
     pos = np.flatnonzero(is_node)
+    present = np.zeros(group.max() + 1 if len(group) else 0, dtype=bool)
+    present[group[pos]] = True  # groups are numbered 0, 1, ...: no sort needed to number the nodes
+    node_id = np.where(present, np.cumsum(present) - 1, -1)
+    first_vertex = np.full(int(present.sum()), len(pos), dtype=np.int64)
+    np.minimum.at(first_vertex, node_id[group[pos]], np.arange(len(pos)))
+    node_xy = coords[pos[first_vertex]]
     same_line = line_of[pos[1:]] == line_of[pos[:-1]]
     start, end = pos[:-1][same_line], pos[1:][same_line]
     step = np.zeros(len(coords))
@@ -334,7 +353,14 @@ def _arcs(
     m = np.concatenate([metres[fwd], metres[bwd]])
     keep = tail != head
     tail, head, mins, m = tail[keep], head[keep], mins[keep], m[keep]
-    order = np.lexsort((m, mins, head, tail))
+    pair = tail.astype(np.int64) * (int(head.max()) + 1 if len(head) else 1) + head  # (tail, head) order
+    order = np.argsort(pair, kind="stable")
+    twin = np.zeros(len(order), dtype=bool)  # parallel arcs: order them by minutes, then metres
+    twin[1:] = pair[order][1:] == pair[order][:-1]
+    twin[:-1] |= twin[1:]
+    if twin.any():
+        sub = order[twin]
+        order[twin] = sub[np.lexsort((m[sub], mins[sub], pair[sub]))]
     tail, head, mins, m = tail[order], head[order], mins[order], m[order]
     first = np.ones(len(tail), dtype=bool)
     first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
@@ -411,210 +437,6 @@ def build_network(layer: RoadLayer, *, digest: str = "") -> RoadNetwork:
 
 
 # --------------------------------------------------------------------------------------
-# Cache
-
-
-def file_digest(path: PathLike) -> str:
-    """Return the SHA-256 (hex) of a road file's content: its bytes, or for a folder (.gdb) its files'.
-
-    A shapefile's ``.shp``, ``.shx``, ``.dbf``, ``.prj`` and ``.cpg`` are hashed together.
-
-    Parameters
-    ----------
-    path : path-like
-        The road file or File Geodatabase folder.
-
-    Returns
-    -------
-    str
-        64 hexadecimal digits.
-    """
-    path = Path(path)
-    if path.is_dir():
-        parts = sorted(p for p in path.iterdir() if p.is_file())
-    elif path.suffix.lower() == ".shp":
-        parts = [p for p in (path.with_suffix(e) for e in (".shp", ".shx", ".dbf", ".prj", ".cpg")) if p.is_file()]
-    else:
-        parts = [path]
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.name.encode() + b"\x00")
-        with part.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    return digest.hexdigest()
-
-
-def network_key(path: PathLike, *, speeds: PathLike | None = None, layer: str | None = None) -> str:
-    """Return the cache key of a road network: a hash of the file's and the speeds table's content.
-
-    Parameters
-    ----------
-    path : path-like
-        The road file.
-    speeds : path-like, optional, keyword-only
-        The planner's speeds file (``None``: the default table, ``data/speeds.csv``).
-    layer : str, optional, keyword-only
-        The layer read.
-
-    Returns
-    -------
-    str
-        32 hexadecimal digits.
-    """
-    speeds_path = Path(speeds) if speeds is not None else SPEEDS_PATH
-    speeds_hash = hashlib.sha256(speeds_path.read_bytes()).hexdigest() if speeds_path.is_file() else "none"
-    parts = [CACHE_VERSION, file_digest(path), speeds_hash, layer or ""]
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
-
-
-_ARRAYS: dict[str, tuple[str, int]] = {  # name -> (dtype kind, dimensions)
-    "node_xy": ("f", 2),
-    "edge_u": ("i", 1),
-    "edge_v": ("i", 1),
-    "edge_m": ("f", 1),
-    "edge_kmh": ("f", 1),
-    "edge_oneway": ("i", 1),
-    "edge_class": ("U", 1),
-    "edge_offsets": ("i", 1),
-    "edge_coords": ("f", 2),
-    "arc_tail": ("i", 1),
-    "arc_head": ("i", 1),
-    "arc_min": ("f", 1),
-    "arc_m": ("f", 1),
-    "node_piece": ("i", 1),
-    "piece_nodes": ("i", 1),
-    "piece_edges": ("i", 1),
-}
-
-
-def _write_cache(network: RoadNetwork, target: Path) -> None:
-    """Store a built network atomically; a cache that cannot be written only costs speed."""
-    meta = {
-        "version": CACHE_VERSION,
-        "digest": network.digest,
-        "path": str(network.path),
-        "schema": network.schema,
-        "speeds_source": network.speeds_source,
-        "crs": network.crs,
-        "fastest_kmh": network.fastest_kmh,
-        "road_km": network.road_km,
-        "details": network.details,
-    }
-    try:
-        with atomic_path(target) as tmp, tmp.open("wb") as handle:
-            np.savez(handle, meta=np.array(json.dumps(meta)), **{k: getattr(network, k) for k in _ARRAYS})
-    except OutputError as exc:
-        log.warning("The road network cache %s could not be written (%s); the graph is rebuilt next time.", target, exc)
-
-
-def _cache_problems(arrays: dict[str, np.ndarray], meta: dict[str, Any], key: str) -> list[str]:
-    """Every reason a cached network cannot be used (empty: it passes)."""
-    wrong = [k for k, (kind, dims) in _ARRAYS.items() if k not in arrays or arrays[k].dtype.kind != kind]
-    wrong += [k for k, (_, dims) in _ARRAYS.items() if k in arrays and arrays[k].ndim != dims]
-    if wrong:
-        return [f"arrays missing or of the wrong type: {', '.join(sorted(set(wrong)))}"]
-    if meta.get("version") != CACHE_VERSION or meta.get("digest") != key:
-        return ["it was built by another version or from other content"]
-    n, e = len(arrays["node_xy"]), len(arrays["edge_u"])
-    offsets = arrays["edge_offsets"]
-    indices = [arrays[k] for k in ("edge_u", "edge_v", "arc_tail", "arc_head")]
-    checks = {
-        "edge arrays differ in length": {len(arrays[k]) for k in _ARRAYS if k.startswith("edge_")}
-        - {e, e + 1, len(arrays["edge_coords"])}
-        != set(),
-        "edge offsets do not match the vertices": len(offsets) != e + 1
-        or offsets[-1] != len(arrays["edge_coords"])
-        or bool((np.diff(offsets) < 2).any()),
-        "a node index is out of range": any(len(a) and (a.min() < 0 or a.max() >= n) for a in indices),
-        "arc arrays differ in length": len({len(arrays[k]) for k in ("arc_tail", "arc_head", "arc_min", "arc_m")}) != 1,
-        "node pieces do not match the nodes": len(arrays["node_piece"]) != n,
-        "a speed is not above 0": not bool((arrays["edge_kmh"] > 0).all()),
-    }
-    return [what for what, failed in checks.items() if failed]
-
-
-def _read_cache(target: Path, key: str) -> RoadNetwork | None:
-    """Return the cached network if the file exists, loads and passes the checks; else remove it."""
-    if not target.is_file():
-        return None
-    try:
-        with np.load(target, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-        meta = json.loads(str(arrays.pop("meta")))
-        problems = _cache_problems(arrays, meta, key)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        problems = [f"cannot be read ({type(exc).__name__}: {exc})"]
-    if not problems:
-        return RoadNetwork(
-            path=Path(meta["path"]),
-            schema=meta["schema"],
-            speeds_source=meta["speeds_source"],
-            digest=key,
-            crs=meta["crs"],
-            fastest_kmh=float(meta["fastest_kmh"]),
-            road_km=float(meta["road_km"]),
-            details=meta["details"],
-            **{k: arrays[k] for k in _ARRAYS},
-        )
-    log.warning("Cached road network %s failed a check and is rebuilt: %s.", target, "; ".join(problems))
-    try:
-        target.unlink(missing_ok=True)
-    except OSError as exc:
-        log.warning("Could not remove the failed cache file %s (%s); it will be overwritten.", target, exc)
-    return None
-
-
-def cache_path(key: str, cache: bool | PathLike = True) -> Path | None:
-    """Return where the network of cache key ``key`` is cached (``None`` when ``cache`` is False)."""
-    if cache is False:
-        return None
-    folder = settings.cache_dir(None if cache is True else cache)
-    return folder / f"road_network_{key}.npz"
-
-
-def load_network(
-    path: PathLike, *, speeds: PathLike | None = None, cache: bool | PathLike = True, layer: str | None = None
-) -> RoadNetwork:
-    """Read a road network file and build its routable graph, from the cache when the content is unchanged.
-
-    Parameters
-    ----------
-    path : path-like
-        The road file (see :func:`esr_geo.roads.read_roads` for the formats and schemas).
-    speeds : path-like, optional, keyword-only
-        A planner's speeds file (CSV ``class,kmh``) replacing the default table.
-    cache : bool or path-like, keyword-only
-        Use the cache in :func:`esr_geo.settings.cache_dir` (True), in a given folder, or not
-        at all (False).
-    layer : str, optional, keyword-only
-        The layer to read, for a file with several line layers.
-
-    Returns
-    -------
-    RoadNetwork
-        The graph.
-
-    Raises
-    ------
-    InputError
-        If the file or the speeds file is refused (see :func:`esr_geo.roads.read_roads`);
-        nothing is written then.
-    """
-    source = Path(path)
-    key = network_key(source, speeds=speeds, layer=layer) if source.exists() and cache is not False else ""
-    target = cache_path(key, cache) if key else None
-    if target is not None:
-        cached = _read_cache(target, key)
-        if cached is not None:
-            return cached
-    network = build_network(read_roads(source, speeds=speeds, layer=layer), digest=key)
-    if target is not None:
-        _write_cache(network, target)
-    return network
-
-
-# --------------------------------------------------------------------------------------
 # Joining points to the network
 
 
@@ -656,7 +478,9 @@ def _xy(network: RoadNetwork, lonlat: tuple[np.ndarray, np.ndarray], what: str) 
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
-def join(network: RoadNetwork, x: np.ndarray, y: np.ndarray, *, max_access_km: float) -> Joined:
+def join(
+    network: RoadNetwork, x: np.ndarray, y: np.ndarray, *, max_access_km: float, measure_far: bool = True
+) -> Joined:
     """Join points (in the network's CRS, metres) to the nearest point of the nearest edge.
 
     Parameters
@@ -668,6 +492,10 @@ def join(network: RoadNetwork, x: np.ndarray, y: np.ndarray, *, max_access_km: f
     max_access_km : float, keyword-only
         Points farther than this from every road, in km, are not joined (``ok`` False); their
         ``access_km`` is still their distance to the nearest road.
+    measure_far : bool, keyword-only
+        With False, points farther than ``max_access_km`` from the box around the network's
+        roads (so from every road) are not measured: not joined, ``access_km`` NaN. The sites
+        of a province-wide list mostly lie far from a city's network; this spares their search.
 
     Returns
     -------
@@ -678,10 +506,16 @@ def join(network: RoadNetwork, x: np.ndarray, y: np.ndarray, *, max_access_km: f
     n = len(points)
     edge = np.full(n, -1, dtype=np.int64)
     access_m = np.full(n, np.nan)
-    if n:
-        # the nearest edge of every point (faster unbounded than with max_distance on dense networks)
-        (found, hit), dist = network.tree.query_nearest(points, all_matches=False, return_distance=True)
-        edge[found], access_m[found] = hit, dist
+    if n and network.n_edges:
+        xy = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+        index = network.edge_index
+        near = np.ones(n, dtype=bool)
+        if not measure_far:  # the box of the segments' midpoints, widened by half the longest segment
+            gap = np.hypot(*np.maximum(np.maximum(index.tree.mins - xy, xy - index.tree.maxes), 0.0).T)
+            near = gap <= max_access_km * 1000.0 + index.half
+        edge[near] = nearest_edges(index, xy[near], tree=lambda: network.tree)  # the STRtree only if needed
+        has = edge >= 0
+        access_m[has] = shapely.distance(points[has], network.edge_lines[edge[has]])
     ok = (edge >= 0) & (access_m <= max_access_km * 1000.0)
     fraction = np.full(n, np.nan)
     fraction[ok] = np.clip(shapely.line_locate_point(network.edge_lines[edge[ok]], points[ok], normalized=True), 0, 1)
@@ -817,7 +651,7 @@ def drive_times(
     """
     options = options or DriveOptions()
     x, y = _xy(network, sites_lonlat, "sites")
-    sites = join(network, x, y, max_access_km=options.max_access_km)
+    sites = join(network, x, y, max_access_km=options.max_access_km, measure_far=False)
     if not sites.ok.any():
         raise InputError(
             f"The road network misses every site: none of the {len(x):,} site(s) is within "
@@ -828,15 +662,16 @@ def drive_times(
     access_min = sites.access_km / options.access_speed_kmh * 60.0
     rows, cols, weight, metres, joined_idx = _site_arcs(network, sites, access_min)
     n, size = network.n_nodes, network.n_nodes + len(joined_idx)
-    all_rows = np.concatenate([network.arc_head, rows])  # reversed graph: head -> tail
-    all_cols = np.concatenate([network.arc_tail, cols])
-    graph = sp.csr_matrix((np.concatenate([network.arc_min, weight]), (all_rows, all_cols)), shape=(size, size))
+    indptr, road_cols, road_min, road_m = network.reversed_arcs
+    # the sites' rows follow the nodes' rows, sorted by row and column as _site_arcs gives them
+    indptr = np.concatenate([indptr, indptr[-1] + np.cumsum(np.bincount(rows - n, minlength=len(joined_idx)))])
+    all_cols = np.concatenate([road_cols, cols])
+    graph = sp.csr_matrix((np.concatenate([road_min, weight]), all_cols, indptr), shape=(size, size))
     dist, pred, src = dijkstra(
         graph, directed=True, indices=np.arange(n, size), return_predecessors=True, min_only=True, limit=limit_min
     )
-    keys = all_rows.astype(np.int64) * size + all_cols
-    order = np.argsort(keys)
-    road_m = _road_metres(pred, keys[order], np.concatenate([network.arc_m, metres])[order], size)
+    keys = np.repeat(np.arange(size, dtype=np.int64), np.diff(indptr)) * size + all_cols  # ascending
+    road_m = _road_metres(pred, keys, np.concatenate([road_m, metres]), size)
     site = np.where(src[:n] >= n, joined_idx[np.clip(src[:n] - n, 0, None)], -1)
     return NodeTimes(minutes=dist[:n], site=site, road_m=road_m[:n], sites=sites, site_access_min=access_min)
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from esr_geo import data, settings
 from esr_geo.errors import DataError, InputError, shown
+from esr_geo.i18n import Note, t
 from esr_geo.postal import normalise_postal_code, postal_db
 from esr_geo.readers import FileKind, as_text, check_file, file_format, fold_header, read_table, read_vector
 from esr_geo.site_checks import PROBLEM_COLUMNS, SITE_COLUMNS, SiteTable, check_rows
@@ -50,8 +51,8 @@ __all__ = [
 
 PathLike = str | os.PathLike[str]
 
-#: Source label of the Service Canada demonstration layer.
-DEMO_LABEL = "Service Canada in-person sites, February 2024 (demonstration layer)"
+#: Source label of the Service Canada demonstration layer (in English; its words are ``input.demo_label``).
+DEMO_LABEL = t("input.demo_label", "en")
 
 #: Header of ``data/offices/template.csv``.
 TEMPLATE_COLUMNS: tuple[str, ...] = (
@@ -196,21 +197,25 @@ class SiteValidationError(InputError):
     def __init__(self, load: SiteLoad, *, limit: int = 10) -> None:
         self.load = load
         errors = load.problems[load.problems["severity"] == "error"]
-        n_bad = int(errors["row"].nunique())
-        total = load.n_rows
-        verb = "has" if n_bad == 1 else "have"
-        if load.sites.empty:
-            tail = "no row can be used; fix the rows listed and load the file again."
-        else:
-            tail = "fix them and load the file again, or go ahead without these rows."
-        message = f"{n_bad} of {total} rows in {load.source} {verb} problems; {tail}"
-        lines = [
-            f"row {r.row} ({str(r.site) or 'no name'}): {r.problem}. Fix: {r.fix}."
-            for r in errors.head(limit).itertuples()
-        ]
+        tail = Note("site.refused_none" if load.sites.empty else "site.refused_some")
+        values = {"n": int(errors["row"].nunique()), "total": load.n_rows, "source": load.source, "tail": tail}
+        #: The message and its lines as notes (code and values), to word in another language (:meth:`text`).
+        self.notes = [Note("site.refused", values)]
+        listed = errors.head(limit)
+        for row, site, problem, fix in zip(
+            listed["row"], listed["site"], listed["problem_note"], listed["fix_note"], strict=True
+        ):
+            name = str(site) or Note("site.no_site_name")
+            self.notes.append(Note("site.refused_row", {"row": int(row), "site": name, "problem": problem, "fix": fix}))
         if len(errors) > limit:
-            lines.append(f"and {len(errors) - limit} more: the full problem table lists every one")
+            self.notes.append(Note("site.refused_more", {"n": len(errors) - limit}))
+        message, *lines = (str(n) for n in self.notes)
         super().__init__(message, lines, parameter=None if load.sites.empty else "skip_invalid")
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``: the summary, then one line per row with an error (at most ``limit``)."""
+        message, *lines = (n.text(lang) for n in self.notes)
+        return "\n".join([message, *(f"  - {line}" for line in lines)])
 
 
 # --------------------------------------------------------------------------------------

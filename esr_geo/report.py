@@ -71,7 +71,7 @@ def method_notes(analysis: Analysis, *, lang: str = "en") -> list[str]:
     sites = i18n.fmt_int(int(analysis.sites["in_person"].sum()), lang)
     share = i18n.fmt_pct(100 * analysis.min_share, lang, 0)
     return [
-        t("method.sites", lang, source=analysis.sites_source, n=sites),
+        t("method.sites", lang, source=i18n.source_label(analysis.sites_source, lang), n=sites),
         t("method.zones", lang, source=analysis.zones_source, min_sites=analysis.min_sites, share=share),
         *(_road_notes(analysis, lang) if analysis.road is not None else _straight_notes(threshold, lang)),
         t("method.population", lang, total=i18n.fmt_int(settings.ONTARIO_POPULATION_2021, lang)),
@@ -340,7 +340,7 @@ def render_html(analysis: Analysis, *, lang: str = "en") -> str:
     parts: list[str] = []
     if analysis.notes:
         parts.append(f"<h2>{esc(t('tables.notes', lang))}</h2><ul>")
-        parts.extend(f"<li>{esc(n)}</li>" for n in analysis.notes)
+        parts.extend(f"<li>{esc(n)}</li>" for n in i18n.notes_text(analysis.notes, lang))
         parts.append("</ul>")
     parts.append(
         f"<h2>{esc(t('map.title', lang))}</h2><img alt='{esc(t('report.map_alt', lang))}' style='max-width:100%' "
@@ -426,15 +426,7 @@ def summary_sentence(analysis: Analysis, *, lang: str = "en") -> str:
 
 def _english_names(analysis: Analysis, lang: str) -> dict[str, str]:
     """Return the English names of catchments and SSMs -> their names in ``lang`` (the rollout table's)."""
-    if lang == "en":
-        return {}
-    rollout = analysis.base.rollout
-    names = dict(zip(rollout["catchment_en"].astype(str), rollout[f"catchment_{lang}"].astype(str), strict=True))
-    for en, fr in zip(rollout["ssm_en"], rollout["ssm_fr"], strict=True):
-        if isinstance(en, str) and en.strip():
-            names[en] = i18n.ssm_name(en, fr, lang)
-    names[i18n.t("tba", "en")] = i18n.t("tba", lang)
-    return names
+    return i18n.english_names(analysis.base.rollout, lang)
 
 
 def worded_table(analysis: Analysis, key: str, *, lang: str = "en") -> pd.DataFrame:
@@ -469,7 +461,8 @@ def excel_bytes(analysis: Analysis, *, lang: str = "en") -> bytes:
     """
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        lines = [summary_sentence(analysis, lang=lang), *method_notes(analysis, lang=lang)]
+        notes = i18n.notes_text(analysis.notes, lang)
+        lines = [summary_sentence(analysis, lang=lang), *method_notes(analysis, lang=lang), *notes]
         summary = pd.DataFrame({i18n.t("report.title", lang): lines})
         neutralise_formulas(summary).to_excel(writer, sheet_name="summary", index=False)
         for key in (*CSV_TABLES, "reserves_exempt"):
@@ -511,12 +504,21 @@ def readme_text(analysis: Analysis, *, lang: str = "en") -> str:
         *_heading(t("report.readme_method", lang), "-"),
         *[f"- {n}" for n in method_notes(analysis, lang=lang)],
         "",
+        *_input_notes(analysis, lang),
         *_heading(t("footer.title", lang), "-"),
         *([licence] if licence else []),
         *[f"- {a}" for a in ATTRIBUTIONS],
         "",
     ]
     return "\n".join(lines)
+
+
+def _input_notes(analysis: Analysis, lang: str) -> list[str]:
+    """Return the README's notes on the input (rows left out, warnings), in ``lang``; none when there are none."""
+    if not analysis.notes:
+        return []
+    notes = i18n.notes_text(analysis.notes, lang)
+    return [*_heading(i18n.t("tables.notes", lang), "-"), *(f"- {n}" for n in notes), ""]
 
 
 def write_report(analysis: Analysis, out_dir: PathLike, *, force: bool = False, lang: str = "en") -> list[Path]:

@@ -46,7 +46,7 @@ def _names_list(names: Sequence[str], lang: str) -> str:
 
 def closure_summary(result: ClosureResult, lang: str) -> str:
     """Return what a closure costs in one sentence, in ``lang``."""
-    km = i18n.fmt_km(result.before.threshold_km, lang)
+    limit = i18n.fmt_limit(result.before.threshold, result.before.measure, lang)
     failing = result.zones_newly_failing
     comm = result.communities_losing_access
     n_comm = int((~comm["is_reserve_exempt"].astype(bool)).sum()) if len(comm) else 0
@@ -56,7 +56,7 @@ def closure_summary(result: ClosureResult, lang: str) -> str:
         lang,
         sites=_names_list(result.closed["name"].tolist(), lang),
         n=i18n.fmt_int(result.people_newly_beyond, lang),
-        km=km,
+        limit=limit,
         before=i18n.fmt_int(result.before.summary()["pop_beyond_threshold"], lang),
         after=i18n.fmt_int(result.after.summary()["pop_beyond_threshold"], lang),
         zones=zones,
@@ -213,7 +213,7 @@ def suggestion_lines(result: SuggestionResult, lang: str) -> tuple[str, str]:
         "scen.suggest_summary",
         lang,
         demand=i18n.fmt_int(demand, lang),
-        km=i18n.fmt_km(result.analysis.threshold_km, lang),
+        limit=i18n.fmt_limit(result.analysis.threshold, result.analysis.measure, lang),
         n=len(result.sites),
         chosen=i18n.fmt_int(result.chosen_population, lang),
         pct=i18n.fmt_pct(pct, lang),
@@ -221,7 +221,9 @@ def suggestion_lines(result: SuggestionResult, lang: str) -> tuple[str, str]:
     )
     greedy = i18n.fmt_int(result.greedy_population, lang)
     if result.optimum_population is None:
-        line = t("scen.greedy_only", lang, greedy=greedy, method=result.exact_method)
+        note = result.exact_note  # how the exact problem was (not) solved, worded in ``lang``
+        method = result.exact_method if note is None else i18n.scenario_note(note.code, note.values, lang)
+        line = t("scen.greedy_only", lang, greedy=greedy, method=method)
     else:
         line = t(
             "scen.greedy_vs_optimum" if result.exact_optimal else "scen.greedy_vs_best",

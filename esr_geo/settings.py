@@ -248,3 +248,33 @@ PAGE_THRESHOLD_KM_MIN = 1.0
 #: The catchments the map's "South" button leaves out: Northern Ontario's two. It fits the other
 #: 13, whose small areas the view of the whole province draws too small to read.
 SOUTH_VIEW_EXCLUDES: tuple[str, ...] = ("northeast", "northwest")
+
+# --------------------------------------------------------------------------------------
+# Drive time in the planner's page (app_measure.py)
+
+#: Smallest drive-time threshold the page's box accepts, in minutes (its largest is THRESHOLD_MIN_MAX).
+PAGE_THRESHOLD_MIN_MIN = 1.0
+#: Environment variable naming a folder, on the server, of road network files the page offers by
+#: file name (networks are too big to upload through a browser; a path is never typed in the page).
+NETWORKS_DIR_ENV = "ESR_GEO_NETWORKS_DIR"
+#: The road networks of the data bundle the page offers: code -> file, relative to the bundle.
+BUNDLE_NETWORKS: dict[str, str] = {
+    "ottawa_rnf": "roads/ottawa_road_network_file_2021.gpkg",
+    "ottawa_orn": "roads/ottawa_centre_ontario_road_network.gpkg",
+    "toronto_osm": "roads/toronto_st_george_openstreetmap.osm",
+    "kingston_osm": "roads/kingston_downtown_openstreetmap_overpass.json",
+}
+#: The network the page measures drive time on when none is chosen (a code of BUNDLE_NETWORKS).
+PAGE_NETWORK = "ottawa_rnf"
+
+
+def networks_dir() -> Path | None:
+    """Return the folder of road network files named by ``ESR_GEO_NETWORKS_DIR`` (``None``: not set).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder as given (not checked here; see :func:`esr_geo.startup.network_files`).
+    """
+    env = os.environ.get(NETWORKS_DIR_ENV, "").strip()
+    return Path(env).expanduser() if env else None

@@ -25,6 +25,7 @@ from scipy.spatial import cKDTree
 from esr_geo import settings
 from esr_geo.errors import shown
 from esr_geo.geodesy import EARTH_RADIUS_KM, unit_vectors
+from esr_geo.i18n import Note
 from esr_geo.site_location import (
     assign_census_subdivisions,
     catchment_names,
@@ -64,8 +65,13 @@ SITE_COLUMNS: tuple[str, ...] = (
     "geometry",
 )
 
-#: Columns of :attr:`esr_geo.offices.SiteLoad.problems`.
-PROBLEM_COLUMNS: tuple[str, ...] = ("row", "site", "field", "severity", "problem", "fix")
+#: Columns of :attr:`esr_geo.offices.SiteLoad.problems`: ``problem`` and ``fix`` in English, and the same
+#: as :class:`esr_geo.i18n.Note` records (``problem_note``, ``fix_note``) to word in another language.
+PROBLEM_COLUMNS: tuple[str, ...] = ("row", "site", "field", "severity", "problem", "fix", "problem_note", "fix_note")
+_RECORD_COLUMNS = ["pos", "row", "field", "severity", "problem", "fix", "problem_note", "fix_note"]
+
+#: A problem's (or a fix's) note for a row position, or the same note for every row.
+NoteOf = Note | Callable[[int], Note]
 
 _TRUE = frozenset({"true", "yes", "1", "oui"})
 _FALSE = frozenset({"false", "no", "0", "non"})
@@ -109,30 +115,32 @@ class SiteTable:
 
 
 class _Problems:
-    """Collects problems by row position; messages are built only for the rows concerned."""
+    """Collects problems by row position as notes (code and values); they are worded only for the rows concerned."""
 
     def __init__(self, rows: np.ndarray, site: np.ndarray) -> None:
         self.rows = rows
         self.site = site
-        self.records: list[tuple[int, int, str, str, str, str]] = []
+        self.records: list[tuple[int, int, str, str, str, str, Note, Note]] = []
 
     def add(
         self,
         mask: np.ndarray,
         field: str | Callable[[int], str],
         severity: str,
-        problem: Callable[[int], str],
-        fix: Callable[[int], str],
+        problem: NoteOf,
+        fix: NoteOf,
     ) -> None:
         for i in np.flatnonzero(mask):
             name = field(int(i)) if callable(field) else field
-            self.records.append((int(i), int(self.rows[i]), name, severity, problem(int(i)), fix(int(i))))
+            what = problem(int(i)) if callable(problem) else problem
+            how = fix(int(i)) if callable(fix) else fix
+            self.records.append((int(i), int(self.rows[i]), name, severity, what.text(), how.text(), what, how))
 
     def frame(self) -> pd.DataFrame:
         if not self.records:
-            empty = pd.DataFrame({c: pd.Series(dtype=str) for c in PROBLEM_COLUMNS})
+            empty = pd.DataFrame({c: pd.Series(dtype=object if c.endswith("_note") else str) for c in PROBLEM_COLUMNS})
             return empty.astype({"row": "int64"})
-        rec = pd.DataFrame(self.records, columns=["pos", "row", "field", "severity", "problem", "fix"])
+        rec = pd.DataFrame(self.records, columns=_RECORD_COLUMNS)
         rec["site"] = self.site[rec["pos"].to_numpy()]
         rec = rec.sort_values(["row", "pos"], kind="stable").reset_index(drop=True)
         return rec[list(PROBLEM_COLUMNS)].astype({"row": "int64"})
@@ -285,16 +293,16 @@ def _check_one_text(probs: _Problems, canon: str, values: pd.Series) -> None:
         lengths > limit,
         canon,
         "error",
-        lambda i: f"{canon} is {lengths[i]:,} characters long; at most {limit:,} are accepted",
-        lambda i: f"shorten the {canon} to {limit:,} characters or fewer",
+        lambda i: Note("site.too_long", {"column": canon, "n": int(lengths[i]), "limit": limit}),
+        Note("fix.too_long", {"column": canon, "limit": limit}),
     )
     control = values.str.contains(_CONTROL_CHARS, regex=True).to_numpy() & (lengths <= limit)
     probs.add(
         control,
         canon,
         "error",
-        lambda i: f"{canon} holds a control character ({shown(values[i])})",
-        lambda i: "remove the invisible character (retype the cell)",
+        lambda i: Note("site.control", {"column": canon, "value": shown(values[i])}),
+        Note("fix.control"),
     )
 
 
@@ -304,8 +312,8 @@ def _check_name(ck: SiteCheck) -> None:
         (ck.name == "").to_numpy(),
         "name",
         "error",
-        lambda i: "the site has no name",
-        lambda i: "write the site's name in the name column",
+        Note("site.no_name"),
+        Note("fix.no_name"),
     )
 
 
@@ -319,8 +327,8 @@ def _check_in_person(ck: SiteCheck) -> None:
         bad_ip,
         "in_person",
         "error",
-        lambda i: f"in_person is {shown(ip_text[i])}, which is neither yes nor no",
-        lambda i: "write true or false (also accepted: yes/no, 1/0, oui/non), or leave it blank for an in-person site",
+        lambda i: Note("site.in_person", {"value": shown(ip_text[i])}),
+        Note("fix.in_person"),
     )
 
 
@@ -397,11 +405,8 @@ def _check_french(ck: SiteCheck) -> None:
         bad,
         "french",
         "error",
-        lambda i: f"french is {shown(fr_text[i])}, which says neither whether the site serves in French",
-        lambda i: (
-            "write yes or no (also accepted: oui/non, true/false, 1/0), or the languages served, e.g. "
-            "'English and French', 'bilingual', 'English'; leave it blank if you do not know"
-        ),
+        lambda i: Note("site.french", {"value": shown(fr_text[i])}),
+        Note("fix.french"),
     )
 
 
@@ -431,34 +436,37 @@ def _check_catchment(ck: SiteCheck, base: Base) -> None:
         (decl_text != "").to_numpy() & (declared == ""),
         "catchment",
         "error",
-        lambda i: f"catchment {shown(decl_text[i])} is not one of the 15 EST catchments",
-        lambda i: f"use a catchment id ({valid_ids}) or its English or French name, or leave it blank",
+        lambda i: Note("site.catchment_unknown", {"value": shown(decl_text[i])}),
+        Note("fix.catchment_unknown", {"ids": valid_ids}),
     )
     # An approximate location (postal-area centre, community) may fall in a neighbouring catchment.
     catchment = ck.catchment
     loose = np.isin(ck.prec, ["postal_area"]) | (ck.precision == "community")
     disagree = (declared != "") & (catchment != "") & (declared != catchment)
-    names_en = catchment_names(base)
+    names = catchment_names(base)
 
-    def disagreement(i: int) -> str:
-        return (
-            f"the declared catchment is {names_en.get(declared[i], declared[i])} ({declared[i]}) but the location "
-            f"is in {names_en.get(catchment[i], catchment[i])} ({catchment[i]})"
-        )
+    def disagreement(code: str) -> Callable[[int], Note]:
+        def note(i: int) -> Note:
+            declared_name = names.get(declared[i], declared[i])
+            located = names.get(catchment[i], catchment[i])
+            return Note(code, {"declared": declared_name, "declared_id": declared[i], "located": located,
+                               "located_id": catchment[i]})  # fmt: skip
+
+        return note
 
     ck.probs.add(
         disagree & ~loose,
         "catchment",
         "error",
-        disagreement,
-        lambda i: "correct the catchment column or the location",
+        disagreement("site.catchment_other"),
+        Note("fix.catchment_other"),
     )
     ck.probs.add(
         disagree & loose,
         "catchment",
         "warning",
-        lambda i: disagreement(i) + ", placed only approximately",
-        lambda i: "give latitude and longitude (or a full postal code) to place the site exactly",
+        disagreement("site.catchment_other_approx"),
+        Note("fix.catchment_other_approx"),
     )
 
 
@@ -475,8 +483,8 @@ def _check_duplicates(ck: SiteCheck) -> None:
         dup_id,
         "site_id",
         "error",
-        lambda i: f"duplicate site: site_id {shown(sid[i])} is already used on row {rows[first_pos[i]]}",
-        lambda i: "give each site its own site_id, or remove the repeated row",
+        lambda i: Note("site.duplicate_id", {"value": shown(sid[i]), "first_row": int(rows[first_pos[i]])}),
+        Note("fix.duplicate_id"),
     )
     name_key = ck.name.str.lower().str.split().str.join(" ").to_numpy(dtype=object)
     cand_dup = ck.located & (name_key != "") & ~dup_id
@@ -496,8 +504,8 @@ def _check_duplicates(ck: SiteCheck) -> None:
         dup_of >= 0,
         "name",
         "error",
-        lambda i: f"duplicate site: row {rows[dup_of[i]]} has the same name within {settings.SITE_DUPLICATE_M:g} m",
-        lambda i: "remove the repeated row (or give the two sites different names if they are different offices)",
+        lambda i: Note("site.duplicate_name", {"first_row": int(rows[dup_of[i]]), "m": settings.SITE_DUPLICATE_M}),
+        Note("fix.duplicate_name"),
     )
 
 
@@ -510,7 +518,7 @@ def _split_rows(ck: SiteCheck) -> CheckedRows:
     problems = ck.probs.frame()
     if ck.precision is not None:
         ck.prec[ck.located] = ck.precision
-    rec = pd.DataFrame(ck.probs.records, columns=["pos", "row", "field", "severity", "problem", "fix"])
+    rec = pd.DataFrame(ck.probs.records, columns=_RECORD_COLUMNS)
     err = rec[rec["severity"] == "error"]
     bad = np.zeros(ck.n, dtype=bool)
     bad[err["pos"].to_numpy(dtype=int)] = True

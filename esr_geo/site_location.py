@@ -11,6 +11,7 @@ the :class:`esr_geo.site_checks.SiteCheck` of a file, in the order
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 import geopandas as gpd
@@ -22,6 +23,7 @@ import shapely
 from esr_geo import settings
 from esr_geo.errors import InputError, shown
 from esr_geo.geodesy import GEOD
+from esr_geo.i18n import Note
 from esr_geo.population import smallest_container
 from esr_geo.postal import lookup_postal_codes, normalise_postal_code
 
@@ -32,8 +34,6 @@ if TYPE_CHECKING:
 #: A generous box around Ontario (degrees), used only to recognise swapped or unsigned values.
 _LAT_BOX = (settings.ONTARIO_BBOX[1], settings.ONTARIO_BBOX[3])
 _LON_BOX = (settings.ONTARIO_BBOX[0], settings.ONTARIO_BBOX[2])
-
-_FIX_LOCATION = "add latitude and longitude (WGS 84 decimal degrees, e.g. 43.6532 and -79.3832) or the postal code"
 
 
 # --------------------------------------------------------------------------------------
@@ -158,14 +158,6 @@ def text_at(series: pd.Series, pos: np.ndarray) -> np.ndarray:
 # Helpers of the checks
 
 
-def _num(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
-def _km(value: float) -> str:
-    return f"{value:.1f} km" if value >= 0.1 else f"{value * 1000:.0f} m"
-
-
 def _parse_number(text: pd.Series) -> np.ndarray:
     """Parse decimal numbers, accepting a decimal comma (``'43,65'``); NaN where not a number."""
     cleaned = text.str.replace("\u2212", "-", regex=False)
@@ -181,9 +173,13 @@ def _in_box(values: np.ndarray, box: tuple[float, float]) -> np.ndarray:
     return (values >= box[0]) & (values <= box[1])
 
 
-def catchment_names(base: Base) -> dict[str, str]:
-    """Return the English name of each catchment, by id."""
-    return dict(zip(base.catchments["catchment_id"], base.catchments["name_en"], strict=True))
+def catchment_names(base: Base) -> dict[str, dict[str, str]]:
+    """Return the name of each catchment in English and French (``{'en': ..., 'fr': ...}``), by id."""
+    cat = base.catchments
+    return {
+        str(cid): {"en": str(en), "fr": str(fr)}
+        for cid, en, fr in zip(cat["catchment_id"], cat["name_en"], cat["name_fr"], strict=True)
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -206,8 +202,8 @@ def locate_by_geometry(ck: SiteCheck) -> None:
         present & ~is_point,
         "geometry",
         "error",
-        lambda i: f"the geometry is a {geoms[i].geom_type}, not a point",
-        lambda i: "give each site a single point at its address",
+        lambda i: Note("site.not_point", {"geom_type": geoms[i].geom_type}),
+        Note("fix.not_point"),
     )
     ck.cand_lon[is_point] = shapely.get_x(point_geoms[is_point])
     ck.cand_lat[is_point] = shapely.get_y(point_geoms[is_point])
@@ -227,29 +223,29 @@ def locate_by_coordinates(ck: SiteCheck) -> None:
         lon_given & ~lat_given,
         "latitude",
         "error",
-        lambda i: "the longitude is given but the latitude is blank",
-        lambda i: "add the latitude (decimal degrees north, e.g. 43.6532)",
+        Note("site.no_latitude"),
+        Note("fix.no_latitude"),
     )
     ck.probs.add(
         lat_given & ~lon_given,
         "longitude",
         "error",
-        lambda i: "the latitude is given but the longitude is blank",
-        lambda i: "add the longitude (decimal degrees, negative in Ontario, e.g. -79.3832)",
+        Note("site.no_longitude"),
+        Note("fix.no_longitude"),
     )
     ck.probs.add(
         lat_given & np.isnan(lat_v),
         "latitude",
         "error",
-        lambda i: f"latitude {shown(lat_t[i])} is not a number",
-        lambda i: "write decimal degrees, e.g. 43.6532 (not degrees, minutes and seconds)",
+        lambda i: Note("site.latitude_nan", {"value": shown(lat_t[i])}),
+        Note("fix.latitude_nan"),
     )
     ck.probs.add(
         lon_given & np.isnan(lon_v),
         "longitude",
         "error",
-        lambda i: f"longitude {shown(lon_t[i])} is not a number",
-        lambda i: "write decimal degrees, e.g. -79.3832 (not degrees, minutes and seconds)",
+        lambda i: Note("site.longitude_nan", {"value": shown(lon_t[i])}),
+        Note("fix.longitude_nan"),
     )
     both = lat_given & lon_given & ~np.isnan(lat_v) & ~np.isnan(lon_v)
     ck.cand_lat[both] = lat_v[both]
@@ -269,51 +265,38 @@ def check_coordinates(ck: SiteCheck) -> None:
         invalid = cand & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
         metres = invalid & ((np.abs(lat) > 1000) | (np.abs(lon) > 1000))
     coord_field = np.where(ck.via == "geometry", "geometry", "latitude, longitude")
+
+    def given(code: str) -> Callable[[int], Note]:
+        return lambda i: Note(code, {"lat": float(lat[i]), "lon": float(lon[i])})
+
     ck.probs.add(
         swapped,
         lambda i: str(coord_field[i]),
         "error",
-        lambda i: (
-            f"latitude {_num(lat[i])} and longitude {_num(lon[i])} look swapped "
-            "(Ontario is at latitude 42 to 57 and longitude -95 to -74)"
-        ),
-        lambda i: f"swap the two values: latitude {_num(lon[i])}, longitude {_num(lat[i])}",
+        given("site.swapped"),
+        lambda i: Note("fix.swapped", {"lat": float(lon[i]), "lon": float(lat[i])}),
     )
     ck.probs.add(
         unsigned,
         lambda i: "geometry" if ck.via[i] == "geometry" else "longitude",
         "error",
-        lambda i: f"longitude {_num(lon[i])} is east of Greenwich; longitudes in Ontario are negative",
-        lambda i: f"add the minus sign: longitude {_num(-lon[i])}",
+        lambda i: Note("site.unsigned", {"lon": float(lon[i])}),
+        lambda i: Note("fix.unsigned", {"lon": float(-lon[i])}),
     )
     ck.probs.add(
         swapped_unsigned,
         lambda i: str(coord_field[i]),
         "error",
-        lambda i: (
-            f"latitude {_num(lat[i])} and longitude {_num(lon[i])} look swapped, and the longitude has no minus sign"
-        ),
-        lambda i: f"use latitude {_num(lon[i])} and longitude {_num(-lat[i])}",
+        given("site.swapped_unsigned"),
+        lambda i: Note("fix.swapped_unsigned", {"lat": float(lon[i]), "lon": float(-lat[i])}),
     )
-    ck.probs.add(
-        metres,
-        lambda i: str(coord_field[i]),
-        "error",
-        lambda i: (
-            f"latitude {_num(lat[i])} and longitude {_num(lon[i])} look like metres in a projected "
-            "coordinate system, not degrees"
-        ),
-        lambda i: "give WGS 84 decimal degrees (latitude about 42 to 57, longitude about -95 to -74)",
-    )
+    ck.probs.add(metres, lambda i: str(coord_field[i]), "error", given("site.metres"), Note("fix.metres"))
     ck.probs.add(
         invalid & ~metres,
         lambda i: str(coord_field[i]),
         "error",
-        lambda i: (
-            f"latitude {_num(lat[i])}, longitude {_num(lon[i])} is not a position on Earth "
-            "(latitude is -90 to 90, longitude -180 to 180)"
-        ),
-        lambda i: "check the two values (Ontario: latitude about 42 to 57, longitude about -95 to -74)",
+        given("site.not_on_earth"),
+        Note("fix.not_on_earth"),
     )
     good = cand & ~(swapped | unsigned | swapped_unsigned | invalid)
     ck.lon[good] = lon[good]
@@ -327,24 +310,21 @@ def check_postal_code(ck: SiteCheck) -> None:
     ck.pc_code = pc_code = np.array([c for c, _ in normal], dtype=object)
     ck.pc_kind = pc_kind = np.array([k for _, k in normal], dtype=object)
     need = ~ck.coords_tried
-    if ck.table.geometry is not None:
-        no_location = "the site has no location: no geometry, and latitude, longitude and postal code are blank"
-    else:
-        no_location = "the site has no location: latitude, longitude and postal code are all blank"
-    ck.probs.add(need & (pc_kind == ""), "location", "error", lambda i: no_location, lambda i: _FIX_LOCATION)
+    no_location = Note("site.no_location_geometry" if ck.table.geometry is not None else "site.no_location")
+    ck.probs.add(need & (pc_kind == ""), "location", "error", no_location, Note("fix.no_location"))
     ck.probs.add(
         need & (pc_kind == "malformed"),
         "postal_code",
         "error",
-        lambda i: f"malformed postal code {shown(pc_code[i])}: it is not letter-digit-letter digit-letter-digit",
-        lambda i: "write the postal code like K7L 3N6, or give latitude and longitude instead",
+        lambda i: Note("site.postal_malformed", {"value": shown(pc_code[i])}),
+        Note("fix.postal_malformed"),
     )
     ck.probs.add(
         ck.coords_tried & (pc_kind == "malformed"),
         "postal_code",
         "warning",
-        lambda i: f"malformed postal code {shown(pc_code[i])} (the site is placed by its coordinates)",
-        lambda i: "write the postal code like K7L 3N6, or leave it blank",
+        lambda i: Note("site.postal_malformed_placed", {"value": shown(pc_code[i])}),
+        Note("fix.postal_malformed_placed"),
     )
 
 
@@ -368,33 +348,21 @@ def locate_by_postal_code(ck: SiteCheck) -> None:
     ck.prec[found_fsa] = "postal_area"
     ck.via[found_fsa] = "postal_code"
 
-    def area_note(i: int) -> str:
-        coarse = " (a rural area: its centre may be tens of km from the site)" if fsa[i][1] == "0" else ""
-        place = fsa_hits[fsa[i]][2]
-        if pc_kind[i] == "fsa":
-            return f"only the postal area {fsa[i]} is given; the site is placed at its centre ({place}){coarse}"
-        return (
-            f"postal code {pc_code[i]} is not in the postal-code list; the site is placed at the centre of "
-            f"its area {fsa[i]} ({place}){coarse}"
-        )
+    def area_note(i: int) -> Note:
+        rural = Note("site.rural_area") if fsa[i][1] == "0" else ""
+        values = {"code": pc_code[i], "fsa": fsa[i], "place": fsa_hits[fsa[i]][2], "rural": rural}
+        return Note("site.postal_area_only" if pc_kind[i] == "fsa" else "site.postal_not_listed", values)
 
-    ck.probs.add(
-        found_fsa,
-        "postal_code",
-        "warning",
-        area_note,
-        lambda i: "check the postal code, or give latitude and longitude for an exact position",
-    )
+    ck.probs.add(found_fsa, "postal_code", "warning", area_note, Note("fix.postal_area"))
     ck.probs.add(
         fsa_rows & ~found_fsa,
         "postal_code",
         "error",
-        lambda i: (
-            f"unknown postal code {pc_code[i]}: neither it nor its area {fsa[i]} is in the postal-code list"
-            if pc_kind[i] == "full"
-            else f"unknown postal code {pc_code[i]}: no such postal area"
+        lambda i: Note(
+            "site.postal_unknown" if pc_kind[i] == "full" else "site.postal_no_area",
+            {"code": pc_code[i], "fsa": fsa[i]},
         ),
-        lambda i: "check the postal code, or give latitude and longitude instead",
+        Note("fix.postal_unknown"),
     )
 
 
@@ -434,58 +402,38 @@ def check_in_ontario(ck: SiteCheck, base: Base) -> None:
         outside = located & (csd_km > tol)
         beyond_border = located & ~outside & (csd_km > border)
         near_edge = located & ~outside & ~beyond_border & (csd_km > 0)
-    names_en = catchment_names(base)
+    names = catchment_names(base)
 
-    def where_from(i: int) -> str:
+    def where_from(i: int) -> Note:
         if via[i] == "postal_code":
-            return f"postal code {ck.pc_code[i]}"
-        return f"latitude {_num(ck.lat[i])}, longitude {_num(ck.lon[i])}"
+            return Note("site.where_postal", {"code": ck.pc_code[i]})
+        return Note("site.where_coordinates", {"lat": float(ck.lat[i]), "lon": float(ck.lon[i])})
 
-    def counted_in(i: int) -> str:
-        return (
-            f"it is counted in the nearest census subdivision, {ck.csd_name[i]} "
-            f"({names_en.get(ck.catchment[i], ck.catchment[i])})"
-        )
+    def counted_in(i: int) -> Note:
+        cid = str(ck.catchment[i])
+        return Note("site.counted_in", {"csd": ck.csd_name[i], "catchment": names.get(cid, {"en": cid, "fr": cid})})
+
+    def by_postal(code: str) -> Callable[[int], Note]:
+        return lambda i: Note(f"{code}_postal" if via[i] == "postal_code" else f"{code}_coordinates")
 
     ck.probs.add(
         outside,
         "location",
         "error",
-        lambda i: (
-            f"the site ({where_from(i)}) is {csd_km[i]:.1f} km outside Ontario's census boundaries "
-            f"(more than the {tol:g} km allowed)"
-        ),
-        lambda i: (
-            "check the postal code, or give latitude and longitude; esr-geo covers Ontario only"
-            if via[i] == "postal_code"
-            else "check the coordinates (and that they are WGS 84 degrees); esr-geo covers Ontario only, "
-            "so leave out sites outside the province"
-        ),
+        lambda i: Note("site.outside", {"where": where_from(i), "km": float(csd_km[i]), "tol": tol}),
+        by_postal("fix.outside"),
     )
     ck.probs.add(
         beyond_border,
         "location",
         "warning",
-        lambda i: (
-            f"the site is {csd_km[i]:.1f} km outside Ontario's census boundaries and may be in Quebec, "
-            f"Manitoba or the United States; {counted_in(i)}"
-        ),
-        lambda i: (
-            "check its postal code, or give latitude and longitude; if the site is outside Ontario, leave it out"
-            if via[i] == "postal_code"
-            else "check its coordinates (WGS 84 decimal degrees; longitude negative); if the site is outside "
-            "Ontario, leave it out"
-        ),
+        lambda i: Note("site.near_border", {"km": float(csd_km[i]), "counted": counted_in(i)}),
+        by_postal("fix.near_border"),
     )
     ck.probs.add(
         near_edge,
         "location",
         "warning",
-        lambda i: (
-            f"the site is {_km(csd_km[i])} outside every (simplified) census subdivision polygon; {counted_in(i)}"
-        ),
-        lambda i: (
-            f"nothing if the location is right (sites on shores and borders can fall up to {border:g} km outside "
-            "the simplified polygons); otherwise correct it"
-        ),
+        lambda i: Note("site.near_edge", {"distance": float(csd_km[i]), "counted": counted_in(i)}),
+        Note("fix.near_edge", {"border": border}),
     )

@@ -29,6 +29,7 @@ from esr_geo.view import at_date
 
 if TYPE_CHECKING:
     from esr_geo.analysis import Analysis
+    from esr_geo.drive import RoadMeasure
     from esr_geo.model import Base
     from esr_geo.offices import SiteLoad
 
@@ -82,8 +83,13 @@ def analyse_uploads(
     threshold_km: float | None = None,
     on: dt.date | str | None = None,
     communities: pd.DataFrame | None = None,
+    road: RoadMeasure | None = None,
 ) -> Analysis:
-    """Run :func:`esr_geo.analysis.analyse` on uploaded files (``None``: the defaults)."""
+    """Run :func:`esr_geo.analysis.analyse` on uploaded files (``None``: the defaults).
+
+    With ``road`` (a drive-time measure, :func:`esr_geo.drive.road_measure`) access is measured
+    in drive minutes on its network, over the census subdivisions the network covers.
+    """
     from esr_geo.analysis import AnalysisOptions, analyse
 
     with tempfile.TemporaryDirectory(prefix="esr-geo-upload-") as tmp:
@@ -101,7 +107,7 @@ def analyse_uploads(
             zones=zone_path,
             zones_name=zones.name if zones is not None else None,
             skip_invalid=skip_invalid,
-            options=AnalysisOptions(threshold_km=threshold_km, on=on),
+            options=AnalysisOptions(threshold_km=threshold_km, on=on, road=road),
             communities=communities,
         )
 
@@ -340,3 +346,158 @@ def measured_analysis(start: StartState, *, sites: Upload | None, zones: Upload 
     return analyse_uploads(
         start.base, sites=sites, zones=zones, skip_invalid=skip_invalid, communities=start.communities
     )
+
+
+# --------------------------------------------------------------------------------------
+# Road networks the page offers (drive time)
+
+
+@dataclass(frozen=True)
+class NetworkFile:
+    """A road network the page offers: one of the bundle's (by code) or a file of the server's folder.
+
+    Attributes
+    ----------
+    key : str
+        ``'bundle:<code>'`` or ``'folder:<file name>'``: what the page's choice holds.
+    path : pathlib.Path
+        The road file.
+    code : str
+        The bundle network's code (a key of ``settings.BUNDLE_NETWORKS``; its name is the word
+        ``drive.net.<code>``); ``''`` for a file of the folder (named by its file name).
+    """
+
+    key: str
+    path: Path
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class NetworkFiles:
+    """The road networks the page offers, and what is wrong with the server's folder of networks.
+
+    Attributes
+    ----------
+    files : tuple of NetworkFile
+        The bundle's networks (those present), then the folder's road files by name.
+    folder : pathlib.Path or None
+        The folder named by ``settings.NETWORKS_DIR_ENV`` (``None``: not set).
+    problem : str
+        ``''``; ``'not_folder'`` (the folder does not exist or is a file), ``'unreadable'``
+        (it cannot be listed) or ``'empty'`` (it holds no road network file).
+    skipped : tuple of str
+        Names of the folder's files that are not in a road network format (not offered).
+    """
+
+    files: tuple[NetworkFile, ...]
+    folder: Path | None = None
+    problem: str = ""
+    skipped: tuple[str, ...] = ()
+
+    def get(self, key: str) -> NetworkFile | None:
+        """Return the network offered under ``key`` (``None``: not offered)."""
+        return next((f for f in self.files if f.key == key), None)
+
+
+def network_files(data_dir: str | os.PathLike[str], folder: str | os.PathLike[str] | None) -> NetworkFiles:
+    """List the road networks the page offers: the bundle's, then the road files inside ``folder``.
+
+    Only files directly inside ``folder`` are offered, by file name, in a format
+    :func:`esr_geo.roads.read_roads` reads (a File Geodatabase is a ``.gdb`` folder); hidden
+    files and a shapefile's side files are left out. Whether a file can really be read is
+    known only when it is chosen (:func:`esr_geo.drive.road_measure` says why not).
+
+    Parameters
+    ----------
+    data_dir : path-like
+        The data bundle (its ``roads/`` files, ``settings.BUNDLE_NETWORKS``).
+    folder : path-like or None
+        The server's folder of networks (``settings.networks_dir()``); ``None``: none.
+
+    Returns
+    -------
+    NetworkFiles
+    """
+    from esr_geo.roads import _ROAD_SUFFIXES as ROAD_SUFFIXES  # the formats read_roads reads (its one home)
+
+    root = Path(data_dir)
+    files = [
+        NetworkFile(key=f"bundle:{code}", path=root / rel, code=code)
+        for code, rel in settings.BUNDLE_NETWORKS.items()
+        if (root / rel).is_file()
+    ]
+    if folder is None:
+        return NetworkFiles(tuple(files))
+    where = Path(folder)
+    if not where.is_dir():
+        return NetworkFiles(tuple(files), folder=where, problem="not_folder")
+    try:
+        entries = sorted((p for p in where.iterdir() if not p.name.startswith(".")), key=lambda p: p.name.lower())
+    except OSError:
+        return NetworkFiles(tuple(files), folder=where, problem="unreadable")
+    offered, skipped = [], []
+    for entry in entries:
+        suffix = ".pbf" if entry.name.lower().endswith(".osm.pbf") else entry.suffix.lower()
+        if suffix in ROAD_SUFFIXES and (entry.is_file() or (suffix == ".gdb" and entry.is_dir())):
+            offered.append(NetworkFile(key=f"folder:{entry.name}", path=entry))
+        elif entry.is_file() and suffix not in _SHAPEFILE_SIDE_FILES:
+            skipped.append(entry.name)
+    return NetworkFiles(
+        (*files, *offered), folder=where, problem="" if offered else "empty", skipped=tuple(skipped)
+    )
+
+
+#: The side files of a shapefile (read with its ``.shp``, never offered on their own).
+_SHAPEFILE_SIDE_FILES = (".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".xml")
+
+
+_ROAD_LOCK = threading.Lock()
+_ROAD_MEMO: dict[tuple[object, ...], Analysis] = {}
+
+
+def road_analysis(
+    start: StartState, road: RoadMeasure, *, sites: Upload | None, zones: Upload | None, skip_invalid: bool
+) -> Analysis:
+    """Return the analysis by road of one set of inputs: drive minutes on ``road``'s network.
+
+    The census subdivisions analysed are those the network covers
+    (:func:`esr_geo.drive.network_scope`); the start state's communities are reused. The
+    default inputs' analysis on one network is kept in the process (as :func:`shared_start`
+    keeps the start state), so that the server's :func:`preload_drive` and every visitor share it.
+    """
+    if sites is not None or zones is not None or skip_invalid:
+        return analyse_uploads(
+            start.base, sites=sites, zones=zones, skip_invalid=skip_invalid, communities=start.communities, road=road
+        )
+    by_class = tuple(sorted(road.threshold_min_by_class.items()))
+    network = road.network.digest or id(road.network)
+    key = (id(start), network, road.threshold_min, by_class, road.options, road.bands_min)
+    with _ROAD_LOCK:  # a visitor arriving during the preload waits for it rather than measuring twice
+        found = _ROAD_MEMO.get(key)
+        if found is None:
+            found = analyse_uploads(start.base, communities=start.communities, road=road)
+            _ROAD_MEMO.clear()  # one network's default analysis is kept
+            _ROAD_MEMO[key] = found
+        return found
+
+
+def preload_drive(data_dir: str | os.PathLike[str] | None = None) -> None:
+    """Get the page's default drive-time view ready: the default network, its analysis and its map layers.
+
+    Called by ``serve.py`` in the background once the server answers, so that the first planner
+    who chooses drive time does not wait for the network, the drive times and the service areas
+    (:data:`settings.PAGE_NETWORK`, about 10 seconds on the City of Ottawa's network). Nothing is
+    done when the bundle has no such network.
+    """
+    from esr_geo import data, maps
+    from esr_geo.drive import road_measure
+
+    path = data.require_bundle(data_dir) / settings.BUNDLE_NETWORKS[settings.PAGE_NETWORK]
+    if not path.is_file():
+        return
+    analysis = road_analysis(shared_start(data_dir), road_measure(path), sites=None, zones=None, skip_invalid=False)
+    today = dt.date.today()
+    view = maps.map_view(at_date(analysis, today), options=maps.MapOptions(lang="en", on=today))  # the road layers
+    for group in view.groups:
+        group.add_to(view.base)
+    maps.map_html(view.base)

@@ -185,7 +185,6 @@ def catchment_card(analysis: Analysis, catchment_id: str, *, on: dt.date | str |
     if catchment_id not in facts.index:
         raise KeyError(catchment_id)
     row: dict[Any, Any] = facts.loc[catchment_id].to_dict()
-    km = i18n.fmt_km(analysis.threshold_km, lang)
     day = parse_date(on)
     rows = [
         (t("card.name_en", lang), str(row["name_en"])),
@@ -199,7 +198,7 @@ def catchment_card(analysis: Analysis, catchment_id: str, *, on: dt.date | str |
         (t("card.reserve_population", lang), i18n.fmt_int(float(row["reserve_population"]), lang)),
         (t("card.sites", lang), i18n.fmt_int(float(row["in_person_sites"]), lang)),
         (
-            t("card.share", lang, km=km),
+            t("card.share", lang, limit=i18n.fmt_limit(analysis.threshold, analysis.measure, lang)),
             t(
                 "card.share_value",
                 lang,
@@ -244,27 +243,39 @@ def english_to(base: Base, lang: str) -> dict[str, str]:
 def translate_values(frame: pd.DataFrame, analysis: Analysis, lang: str) -> pd.DataFrame:
     """Return a copy of a report table with its values in ``lang`` (headers unchanged).
 
-    Catchment names, statuses, phases, community kinds, remoteness classes, severities and
-    yes/no columns are translated; other values are kept.
+    Catchment and SSM names (the rollout table's, "To be announced" too), statuses, phases,
+    community kinds, remoteness classes, Statistical Area Classification values, severities and
+    yes/no columns are translated; an empty text cell (None, NaN) is ``''``, never "None" or
+    "nan"; other values are kept (numbers stay numbers).
     """
     out = frame.copy()
-    names = english_to(analysis.base, lang)
+    names = i18n.english_names(analysis.base.rollout, lang)
     for col in out.columns:
-        if col == "catchment":
-            out[col] = out[col].map(lambda v: names.get(v, v))
-        elif col == "status":  # a code
-            out[col] = out[col].map(lambda v: i18n.status_label(str(v), lang))
-        elif col == "phase":
-            out[col] = out[col].map(lambda v: phase_label(v, lang))
-        elif col == "kind":  # a code
-            out[col] = out[col].map(lambda v: t(f"kind.{v}", lang) if i18n.has(f"kind.{v}") else v)
-        elif col == "remoteness_class":
-            out[col] = out[col].map(lambda v: t(f"remoteness.{v}", lang) if i18n.has(f"remoteness.{v}") else v)
-        elif col == "severity":
-            out[col] = out[col].map(lambda v: t(f"col.{v}", lang) if i18n.has(f"col.{v}") else v)
-        elif pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map(lambda v: i18n.yes_no(v, lang))
+        out[col] = _values_in(str(col), out[col], names, lang)
     return out
+
+
+def _values_in(column: str, values: pd.Series, names: Mapping[str, str], lang: str) -> pd.Series:
+    """Return one column of a report table with its values in ``lang`` (see :func:`translate_values`)."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.map(lambda v: i18n.yes_no(v, lang))
+    if pd.api.types.is_numeric_dtype(values):
+        return values
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    if column in ("catchment", "ssm"):
+        return values.map(lambda v: "" if i18n.is_empty(v) else names.get(v, v))
+    if column == "status":  # a code
+        return values.map(lambda v: "" if i18n.is_empty(v) else i18n.status_label(str(v), lang))
+    if column == "phase":
+        return values.map(lambda v: "" if i18n.is_empty(v) else phase_label(v, lang))
+    if column == "severity":
+        return values.map(lambda v: t(f"col.{v}", lang) if i18n.has(f"col.{v}") else v)
+    if values.isna().any() or values.map(lambda v: isinstance(v, bool)).any():
+        values = values.map(lambda v: "" if i18n.is_empty(v) else (i18n.yes_no(v, lang) if isinstance(v, bool) else v))
+    if column in i18n.VALUE_KEYS:  # kinds, remoteness classes, SAC values, changes: codes with words
+        return values.map(lambda v: i18n.value_label(column, v, lang))
+    return values
 
 
 def page_frame(analysis: Analysis, key: str, *, lang: str, catchment_ids: Sequence[str] | None = None) -> pd.DataFrame:
@@ -317,7 +328,7 @@ def status_counts(rollout: pd.DataFrame, *, on: dt.date | str | None) -> dict[st
 
 def problem_table(problems: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     """Return a site file's problems (row, site, field, severity, problem, fix) for display in ``lang``."""
-    frame = problems.copy()
+    frame = i18n.problem_words(problems, lang=lang)
     if "severity" in frame.columns:
         frame["severity"] = frame["severity"].map(lambda v: t(f"col.{v}", lang) if i18n.has(f"col.{v}") else v)
     return i18n.translate_columns(frame.reset_index(drop=True), lang)
@@ -327,7 +338,7 @@ def status_sentence(rollout: pd.DataFrame, *, on: dt.date, lang: str) -> str:
     """Return 'Rollout on 1 June 2024: 9 × integrated services · 3 × ...' (Markdown) in ``lang``."""
     counts = status_counts(rollout, on=on)
     parts = [f"{n} × {i18n.status_label(code, lang)}" for code, n in counts.items()]
-    return f"**{t('tables.rollout', lang, date=i18n.fmt_date(on, lang))}**: " + " · ".join(parts)
+    return f"**{t('tables.rollout', lang, date=i18n.fmt_date(on, lang))}**{i18n.COLON[lang]}" + " · ".join(parts)
 
 
 def problem_counts(problems: pd.DataFrame) -> dict[str, int]:
@@ -542,7 +553,7 @@ def card_zone_lines(card: Card, lang: str) -> list[tuple[str, str, str]]:
 
 def problem_table_styled(problems: pd.DataFrame, *, lang: str) -> Any:
     """Return a site file's problems as the page shows them (see :func:`problem_table` and :func:`styled`)."""
-    frame = problems.copy().reset_index(drop=True)
+    frame = i18n.problem_words(problems, lang=lang).reset_index(drop=True)
     if "severity" in frame.columns:
         frame["severity"] = frame["severity"].map(lambda v: t(f"col.{v}", lang) if i18n.has(f"col.{v}") else v)
     return styled(frame, lang)

@@ -12,6 +12,8 @@ pages is the one the files have always had; French says the same.
 
 from __future__ import annotations
 
+from esr_geo import words_input
+
 _T = dict[str, str]
 
 #: The coverage-gap report: its page, workbook, README and static map.
@@ -736,5 +738,14 @@ MAP_AND_VALUES: dict[str, _T] = {
     "cell.none": {"en": "", "fr": ""},
 }
 
+#: What the command line prints about the files it wrote.
+CLI: dict[str, _T] = {
+    "cli.wrote_to": {"en": "Wrote {n} {n:file|files} to {folder}:",
+                     "fr": "{n} {n:fichier écrit|fichiers écrits} dans {folder} :"},
+    "cli.wrote": {"en": "Wrote {n} {n:file|files}:", "fr": "{n} {n:fichier écrit|fichiers écrits} :"},
+}  # fmt: skip
+
 #: Every entry of this module, merged into :data:`esr_geo.i18n.TEXT`.
-ALL: dict[str, _T] = {**REPORT, **METHOD, **EXPORT, **SCENARIO_FILES, **NOTES, **PLANNER, **MAP_AND_VALUES}
+ALL: dict[str, _T] = {
+    **REPORT, **METHOD, **EXPORT, **SCENARIO_FILES, **NOTES, **PLANNER, **MAP_AND_VALUES, **CLI, **words_input.ALL,
+}  # fmt: skip

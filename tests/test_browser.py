@@ -12,6 +12,7 @@ script runs to finish (Streamlit's ``data-test-script-state`` on the app element
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from esr_geo import maps
+from esr_geo.legend import LABEL_PANE
 
 if TYPE_CHECKING:
     from playwright.sync_api import FrameLocator, Page
@@ -315,6 +317,7 @@ def test_laptop_phone_link_legend_and_south(server: str, tmp_path: Path) -> None
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.fail(f"Chromium not found at {CHROMIUM}; install the Debian package chromium (make system-deps).")
     from PIL import Image
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect, sync_playwright
 
     from esr_geo import i18n
@@ -377,7 +380,15 @@ def test_laptop_phone_link_legend_and_south(server: str, tmp_path: Path) -> None
                 "() => window.map.getBounds().getNorth() < 49.5 && !window.map._animatingZoom",
                 timeout=MAP_TIMEOUT_MS,
             )
-            map_frame.evaluate("() => new Promise(done => setTimeout(done, 0))")  # the labels' rearrangement
+            # ... and, once the labels are arranged for the zoom shown (the pane says for which) and
+            # the page has settled, no two names overlap
+            arranged = (
+                "() => { const p = window.map.getPane(LABEL_PANE);"
+                " return !!p && p.getAttribute('data-esr-arranged') === String(window.map.getZoom())"
+                " && (OVERLAPS)().pairs === 0; }"
+            ).replace("LABEL_PANE", json.dumps(LABEL_PANE)).replace("OVERLAPS", _overlapping_labels_js().strip())
+            with contextlib.suppress(PlaywrightTimeout):  # the assertion below says what is wrong
+                map_frame.wait_for_function(arranged, timeout=MAP_TIMEOUT_MS)
             labels = frame.locator("body").evaluate(_overlapping_labels_js())
             assert labels["pairs"] == 0 and labels["shown"] >= 8, labels
 

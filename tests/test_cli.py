@@ -285,6 +285,7 @@ def test_report_in_french(
                          "--data-dir", str(data_dir))  # fmt: skip
     assert code == 0, err
     assert "résidents hors réserve de l'Ontario vivent à 50 km ou moins" in out and "Remarque : " in out
+    assert f"10 fichiers écrits dans {out_dir} :" in out and "Wrote" not in out
     html = (out_dir / "report.html").read_text(encoding="utf-8")
     assert "<th>Motif de non-conformité</th>" in html and "Seuil de distance : 50 km" in html
     assert "\u202f" in html  # thousands with a narrow no-break space

@@ -180,11 +180,13 @@ def test_scenarios_as_a_table(tiny: Base) -> None:
 
 
 def test_plurals_and_french_numbers() -> None:
-    assert i18n.t("scen.close_summary", "en", sites="X", n="1", km="50", before="1", after="2", zones="z",
+    assert i18n.t("scen.close_summary", "en", sites="X", n="1", limit="50 km", before="1", after="2", zones="z",
                   communities="1", reserves="0").count("1 named community loses access") == 1  # fmt: skip
-    fr = i18n.t("scen.close_summary", "fr", sites="X", n="2", km="50", before="1", after="2", zones="z",
+    fr = i18n.t("scen.close_summary", "fr", sites="X", n="2", limit="45 min", before="1", after="2", zones="z",
                 communities="1", reserves="1\u202f234")  # fmt: skip
     assert "2 résidents de plus" in fr and "1 collectivité nommée perd" in fr and "1\u202f234 personnes" in fr
+    assert "à plus de 45 min" in fr  # the threshold in the measure's unit (drive minutes here)
+    assert i18n.fmt_limit(45, "min", "fr") == "45 min" and i18n.fmt_limit(37.5, "km", "fr") == "37,5 km"
     assert i18n.fmt_int(14_223_942, "fr") == "14\u202f223\u202f942" and i18n.fmt_num(1234.5, "fr") == "1\u202f234,5"
     assert i18n.fmt_km(37.5, "fr") == "37,5" and i18n.fmt_km(1250, "en") == "1,250"
     assert i18n.label_value("Nom anglais", "Northeast", "fr") == "Nom anglais : Northeast"

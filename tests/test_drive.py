@@ -221,6 +221,13 @@ def test_closing_a_site_remeasures_by_road(tiny: Base, meridian_road: Path, nort
         pd.testing.assert_frame_equal(result.after.tables[key], fresh.tables[key])
     lost = result.communities_losing_access.set_index("community")
     assert lost.loc["Sudbury", "drive_after_min"] == pytest.approx(round(_km(46.50, 45.00), 1))
+    # the page's sentences say the threshold in minutes, not in km
+    from esr_geo import view
+    from esr_geo.scenario_view import closure_summary
+
+    assert "beyond 15 min (" in closure_summary(result, "en") and "à plus de 15 min" in closure_summary(result, "fr")
+    card = view.catchment_card(northeast, "northeast", on="2024-06-01", lang="en")
+    assert "Residents within 15 min" in [label for label, _ in card.rows]
 
 
 def test_report_of_a_drive_time_analysis_says_which_measure(northeast: Analysis) -> None:
@@ -250,6 +257,16 @@ def test_french_serving_sites_are_measured_by_road_and_follow_closures_and_thres
     assert pts.loc["G1", "fr_nearest_site_id"] == "S2"
     assert pts.loc["G1", "fr_drive_min"] == pytest.approx(_km(46.60, 45.00), abs=1e-6)
     assert not pts["fr_within"].any()  # 160 minutes and more
+    # the designated areas say the drive minutes too: Greater Sudbury's residents G1 (3,000) and
+    # G2 (1,000) drive to S2; the District of Sudbury's (U1, U2) have no road access
+    areas = a.tables["french_designated_areas"].set_index("area")
+    gs = areas.loc["City of Greater Sudbury"]
+    mean = (3_000 * _km(46.60, 45.00) + 1_000 * _km(46.40, 45.00)) / 4_000
+    assert gs["mean_fr_drive_min"] == pytest.approx(mean, abs=0.01)
+    assert gs["max_fr_drive_min"] == pytest.approx(_km(46.60, 45.00), abs=0.01)
+    district = areas.loc["District of Sudbury"]
+    assert np.isnan(district["mean_fr_drive_min"]) and district["pop_within_fr"] == 0
+    assert list(areas.columns).index("mean_fr_drive_min") == list(areas.columns).index("max_fr_distance_km") + 1
     wider = rethreshold(a, threshold_min=250.0).points.set_axis(pts.index)
     assert wider.loc[["G1", "G2", "R1"], "fr_within"].all() and not wider.loc[["U1", "U2"], "fr_within"].any()
     after = close_sites(rethreshold(a, threshold_min=250.0), ["S2"]).after.points.set_axis(pts.index)

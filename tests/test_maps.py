@@ -586,6 +586,8 @@ def test_page_choices_and_captions(base: Base, analysis: Analysis) -> None:
     assert view.scope_caption(rollout, catchment=None, phase="Phase 1", lang="en") == "Phase 1"
     assert view.scope_caption(rollout, catchment=None, phase=None, lang="en") == i18n.t("side.all_catchments", "en")
     assert view.status_sentence(rollout, on=dt.date(2022, 6, 1), lang="en").startswith("**Rollout on 1 June 2022**: ")
+    french = view.status_sentence(rollout, on=dt.date(2022, 6, 1), lang="fr")
+    assert french.startswith("**Déploiement au 1er juin 2022** : ")  # French puts a space before the colon
     card = view.catchment_card(analysis, "northwest", on="2024-06-01", lang="en")
     zones = view.card_zone_table(card, "en")
     assert len(zones) == len(card.zones) and {"Zone", "Passes"} <= set(zones.columns)

@@ -14,15 +14,18 @@ import pytest
 import shapely
 
 from esr_geo import settings
+from esr_geo.edge_index import nearest_edges
 from esr_geo.errors import InputError
 from esr_geo.network import (
     NO_ROAD_ACCESS,
     NOT_CONNECTED,
     REACHED,
     DriveOptions,
+    _node_flags,
     build_network,
     cache_path,
     drive_times,
+    join,
     load_network,
     near_network,
     nearest_by_road,
@@ -122,6 +125,8 @@ def test_sites_far_from_roads_cannot_serve_and_ties_go_to_the_first(hand) -> Non
     result = nearest_by_road(hand, lonlat((500, 10)), sites, options=OPTIONS)
     assert result.sites_joined.tolist() == [False, True, True]
     assert result.site.tolist() == [1]
+    # a site 49 km beyond the network's box is not even measured (its distance to a road is NaN)
+    assert np.isnan(result.site_access_km[0]) and result.site_access_km[1:] == pytest.approx([0.0, 0.0], abs=1e-9)
     with pytest.raises(InputError, match="misses every site") as info:
         nearest_by_road(hand, lonlat((500, 10)), lonlat((0, 50000)), options=OPTIONS)
     assert info.value.parameter == "sites"
@@ -246,3 +251,48 @@ def test_drive_time_is_never_shorter_than_the_straight_line_at_the_fastest_speed
     assert (
         result.road_km[ok] + result.access_km[ok] >= straight_km - result.site_access_km[result.site[ok]] - 1e-9
     ).all()
+
+
+# --------------------------------------------------------------------------------------
+# The nearest-edge index (esr_geo.edge_index) gives the STRtree's edge, faster
+
+
+def test_edge_index_finds_the_nearest_edge_by_hand(hand) -> None:
+    # (500, 10): 10 m from A-B (edge 0); (1500, 300): 141 m from D-C (x + y = 2000, edge 2) but
+    # 300 m from B -> C; (1000, 500): on B-D (edge 3); (10500, -40): 40 m from E-F (edge 4)
+    xy = np.array([(500.0, 10.0), (1500.0, 300.0), (1000.0, 500.0), (10500.0, -40.0)])
+    assert nearest_edges(hand.edge_index, xy, tree=lambda: hand.tree).tolist() == [0, 2, 3, 4]
+    joined = join(hand, xy[:, 0], xy[:, 1], max_access_km=5.0)
+    assert joined.access_km == pytest.approx([0.010, 0.2 / math.sqrt(2), 0.0, 0.040])
+    assert joined.fraction[[0, 2]] == pytest.approx([0.5, 0.5])
+
+
+def test_edge_index_equals_the_strtree_on_ottawa(ottawa, blocks) -> None:
+    x, y = ottawa.from_lonlat.transform(*blocks)
+    rng = np.random.default_rng(3)
+    (x0, y0), (x1, y1) = ottawa.node_xy.min(axis=0), ottawa.node_xy.max(axis=0)
+    xy = np.vstack(
+        [
+            np.column_stack([x, y]),  # the city's blocks
+            ottawa.node_xy[::5],  # junctions: ties between the edges that meet there
+            np.column_stack(
+                [rng.uniform(x0 - 30_000, x1 + 30_000, 4_000), rng.uniform(y0 - 30_000, y1 + 30_000, 4_000)]
+            ),
+            [(np.nan, y0)],
+        ]
+    )
+    found, hit = ottawa.tree.query_nearest(shapely.points(xy), all_matches=False)
+    expected = np.full(len(xy), -1)
+    expected[found] = hit
+    assert np.array_equal(nearest_edges(ottawa.edge_index, xy, tree=lambda: ottawa.tree), expected)
+    assert expected[-1] == -1 and (expected[:-1] >= 0).all()
+
+
+def test_node_grouping_is_the_same_with_one_sort_key_or_two() -> None:
+    line_of = np.array([0, 0, 1, 1, 2, 2])
+    small = np.array([[0, 0], [5, 5], [5, 5], [9, 0], [0, 0], [9, 1]])
+    huge = small * np.array([2**40, 2**40])  # the keys' span no longer fits one int64: two-key sort
+    for key in (small, huge):
+        group, is_node = _node_flags(line_of, key)
+        assert group.tolist() == [0, 1, 1, 2, 0, 3]  # numbered in (x, y) order
+        assert is_node.all()

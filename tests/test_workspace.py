@@ -280,3 +280,74 @@ def test_a_workspace_analysis_uses_its_sites_and_zones(base: Base, tmp_path: Pat
     assert analysis.sites["site_id"].tolist() == ["K1", "K2"]
     assert set(analysis.sites["catchment_id"]) == {"northwest"}
     assert int(analysis.summary()["in_person_sites"]) == 2
+
+
+def test_every_public_name_is_still_in_esr_geo_workspace() -> None:
+    """The module is split in three (values, file, files for the readers); callers import from esr_geo.workspace."""
+    from esr_geo import workspace_file, workspace_model
+
+    for name in wsp.__all__:
+        assert hasattr(wsp, name), name
+    assert wsp.Workspace is workspace_model.Workspace and wsp.open_workspace is workspace_file.open_workspace
+    assert set(workspace_model.__all__) | set(workspace_file.__all__) <= set(wsp.__all__)
+
+
+def test_only_the_layers_it_uses_are_read(saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = pyogrio.read_dataframe
+    layers: list[str] = []
+
+    def reading(path: object, **kwargs: object) -> object:
+        layers.append(str(kwargs.get("layer")))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "read_dataframe", reading)
+    wsp.open_workspace(saved)
+    assert sorted(layers) == ["scenario_added_sites", "sites", "zones"]  # the attribute tables are read with SQLite
+    layers.clear()
+    demo = tmp_path / "demo.gpkg"
+    wsp.save_workspace(wsp.Workspace(scenarios=SCENARIOS), demo)
+    assert wsp.open_workspace(demo).scenarios == SCENARIOS
+    assert layers == ["scenario_added_sites"]  # the demonstration layer and the default zones: no sites or zones read
+
+
+def test_a_table_over_the_row_limit_is_refused_before_it_is_read(saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from esr_geo import settings
+
+    for i in range(9):  # 3 closures + 9: 12 rows (the metadata table has 9)
+        _sql(saved, f"INSERT INTO scenario_closures (scenario, site_id) VALUES ('Close Sudbury', 'X{i}')")
+    monkeypatch.setattr(settings, "UPLOAD_MAX_ROWS", 10)
+    with pytest.raises(InputError, match=r"plan\.gpkg has 12 rows in its table scenario_closures; the limit is 10"):
+        wsp.open_workspace(saved)
+
+
+def test_a_column_name_cannot_inject_sql(saved: Path) -> None:
+    """Column names come from the file: they are quoted, never spliced into the SQL as they are."""
+    _sql(saved, 'ALTER TABLE scenarios ADD COLUMN "x"" FROM scenarios; DROP TABLE sites; --" TEXT')
+    back = wsp.open_workspace(saved)
+    assert back.scenarios == SCENARIOS and back.sites is not None and len(back.sites) == 3
+
+
+def test_the_page_analyses_a_workspaces_own_sites_until_it_is_closed(data_dir: Path) -> None:
+    """On the page (AppTest, real bundle): an opened workspace's own sites are analysed, until it is closed."""
+    from streamlit.testing.v1 import AppTest
+
+    from esr_geo import i18n
+
+    sites = pd.DataFrame(
+        {c: [""] * 2 for c in wsp.SITE_FIELDS}
+        | {"site_id": ["K1", "K2"], "name": ["Kenora office", "Dryden office"], "in_person": ["yes", "yes"],
+           "lon": [-94.4894, -92.8373], "lat": [49.7670, 49.7833]}
+    )  # fmt: skip
+    data = wsp.workspace_bytes(wsp.Workspace(sites=sites, scenarios=SCENARIOS[1:2]))
+    label = i18n.t("metric.sites", "en")
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180)
+    app.run()
+    before = {m.label: m.value for m in app.metric}[label]
+    app.sidebar.file_uploader(key="ws_file").set_value(("kenora.gpkg", data, "application/geopackage+sqlite3"))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(s.value.startswith("Workspace kenora.gpkg is open: 1 scenario.") for s in app.sidebar.success)
+    assert {m.label: m.value for m in app.metric}[label] == "2" != before
+    app.sidebar.button(key="ws_close").click()
+    app.run()
+    assert {m.label: m.value for m in app.metric}[label] == before  # the demonstration layer again
