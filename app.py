@@ -331,7 +331,7 @@ def site_problems(upload: startup.Upload | None, data_dir: str, lang: str, box: 
         st.dataframe(view.problem_table_styled(check.problems, lang=lang), hide_index=True, key="site_problem_table",
                      column_config=wide_text(lang))  # fmt: skip
     if not check.usable:
-        box.error(view.page_message(check.message, lang))
+        box.error(view.page_message(check.text(lang), lang))
         return None
     skip = box.checkbox(t("side.skip_invalid", lang), value=False, key="skip_invalid")
     return True if skip else None
@@ -967,6 +967,7 @@ def page() -> None:
     fill_tables(rollout_parts.draw(), shown, ids, choices.lang)
     with layout.later:
         notes_and_downloads(shown, choices.lang, closed=closed)
+    startup.page_drawn()  # the server's background drive-time preload may start now
 
 
 def main() -> None:

@@ -4,8 +4,9 @@
 it starts, imports the map libraries, loads the geography and the default analysis
 (:func:`esr_geo.startup.preload`) and draws the map once. The server takes connections at once but
 answers (its health check, a planner's first page) only after that, so the first planner gets
-the page as quickly as every later one; a browser opened earlier waits. Then, in the background, it
-gets the default drive-time view ready (:func:`esr_geo.startup.preload_drive`). ``streamlit run app.py``
+the page as quickly as every later one; a browser opened earlier waits. Then, in the background and
+once the first page has been drawn (so as not to slow it), it gets the default drive-time view
+ready (:func:`esr_geo.startup.preload_drive`). ``streamlit run app.py``
 still works; its first visitor pays for the loading instead. If the data or a library cannot be
 loaded, the server still starts, and the page explains the problem.
 """
@@ -48,8 +49,10 @@ def _preload() -> None:
 def _preload_drive() -> None:
     """Get the default drive-time view ready in the background (the page works meanwhile; a problem is logged)."""
     try:
-        from esr_geo import startup
+        from esr_geo import settings, startup
 
+        if not startup.wait_for_first_page(settings.DRIVE_PRELOAD_WAIT_S):
+            _LOG.info("esr-geo: no page drawn in %.0f s; preparing drive time now", settings.DRIVE_PRELOAD_WAIT_S)
         startup.preload_drive()
     except Exception:  # a broken road file or a bug: the page explains it when drive time is chosen
         _LOG.exception("esr-geo: preloading the default road network failed")

@@ -730,9 +730,43 @@ def analyse(
         The finished analysis; ``notes`` records dropped rows and warnings.
     """
     from esr_geo.offices import read_sites
-    from esr_geo.zones import read_zones
 
     load = read_sites(offices, base=base, skip_invalid=skip_invalid, name=offices_name)
+    return analyse_loaded(
+        base, load, zones=zones, zones_name=zones_name, options=options, communities=communities
+    )
+
+
+def analyse_loaded(
+    base: Base,
+    load: SiteLoad,
+    *,
+    zones: str | os.PathLike[str] | None = None,
+    zones_name: str | None = None,
+    options: AnalysisOptions | None = None,
+    communities: pd.DataFrame | None = None,
+) -> Analysis:
+    """Run the analysis of a site list already read and checked, and a zones file (or the default zones).
+
+    :func:`analyse` after its :func:`esr_geo.offices.read_sites`; the page uses it so that a site
+    file it has just checked is not read and checked again.
+
+    Parameters
+    ----------
+    base : esr_geo.model.Base
+        The geography.
+    load : esr_geo.offices.SiteLoad
+        The site list as :func:`esr_geo.offices.read_sites` returns it (not changed).
+    zones, zones_name, options, communities : keyword-only
+        As :func:`analyse`.
+
+    Returns
+    -------
+    Analysis
+        The finished analysis; ``notes`` records dropped rows and warnings.
+    """
+    from esr_geo.zones import read_zones
+
     zone_frame = read_zones(zones, base=base, name=zones_name) if zones is not None else None
     zone_label = (zones_name or Path(zones).name) if zones is not None else None
     return run_analysis(

@@ -483,9 +483,38 @@ def measure_french(
     serving = sites[french_serving(sites)].reset_index(drop=True)
     if serving.empty:
         return FrenchAccess(points=_unreached(points.index), communities=_unreached(communities.index))
+    ids = frozenset(serving["site_id"].astype(str))
     return FrenchAccess(
-        points=_prefixed(measure(points, serving)), communities=_prefixed(measure(communities, serving))
+        points=_prefixed(_measure_reusing(points, serving, ids, measure)),
+        communities=_prefixed(_measure_reusing(communities, serving, ids, measure)),
     )
+
+
+def _measure_reusing(
+    places: pd.DataFrame, serving: pd.DataFrame, ids: frozenset[str], measure: Measure
+) -> pd.DataFrame:
+    """Measure places to the French-serving sites, reusing the result of those whose nearest site serves in French.
+
+    ``places`` may carry the same measure's columns to all the sites (``nearest_site_id`` ...):
+    where that nearest site is French-serving it is also the nearest French-serving one (the
+    nearest of a set is the nearest of any subset that holds it; on a tie both lists keep the
+    sites' order, so the same site wins), and its columns are kept instead of measured again.
+    """
+    same = places[NEAREST_ID].astype(str).isin(ids).to_numpy() if NEAREST_ID in places.columns else None
+    if same is None or not same.any() or same.all():
+        return measure(places, serving)
+    rest = measure(places[~same], serving)
+    columns = list(rest.columns)
+    if not set(columns) <= set(places.columns):
+        return measure(places, serving)
+    kept = places.loc[same, columns]
+    out = pd.concat([kept, rest]).loc[places.index]
+    for col in columns:  # categories of the two parts differ: one set again
+        if isinstance(rest[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(object).astype("category")
+        elif out[col].dtype != rest[col].dtype:
+            out[col] = out[col].astype(rest[col].dtype)
+    return out
 
 
 def _prefixed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ by :mod:`esr_geo.site_checks`, and sites are placed on the census geography by
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -214,8 +215,13 @@ class SiteValidationError(InputError):
 
     def text(self, lang: str) -> str:
         """Return the message in ``lang``: the summary, then one line per row with an error (at most ``limit``)."""
-        message, *lines = (n.text(lang) for n in self.notes)
-        return "\n".join([message, *(f"  - {line}" for line in lines)])
+        return refusal_text(self.notes, lang)
+
+
+def refusal_text(notes: Sequence[Note], lang: str) -> str:
+    """Return a refused site file's notes (:attr:`SiteValidationError.notes`) in ``lang``: summary, then rows."""
+    message, *lines = (n.text(lang) for n in notes)
+    return "\n".join([message, *(f"  - {line}" for line in lines)])
 
 
 # --------------------------------------------------------------------------------------

@@ -266,6 +266,9 @@ BUNDLE_NETWORKS: dict[str, str] = {
 }
 #: The network the page measures drive time on when none is chosen (a code of BUNDLE_NETWORKS).
 PAGE_NETWORK = "ottawa_rnf"
+#: The server prepares the default drive-time view in the background once the page has been drawn
+#: for a first planner, or after this many seconds without a visit (so as not to slow that page).
+DRIVE_PRELOAD_WAIT_S = 120.0
 
 
 def networks_dir() -> Path | None:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from esr_geo import settings
 from esr_geo.errors import EsrGeoError
+from esr_geo.i18n import Note
 from esr_geo.view import at_date
 
 if TYPE_CHECKING:
@@ -68,10 +69,27 @@ def load_site_upload(upload: Upload, *, base: Base, skip_invalid: bool = False) 
     """
     from esr_geo.offices import read_sites
 
+    key = (upload.digest, upload.name, skip_invalid)
+    with _LOADS_LOCK:
+        found = _LOADS.get(key)
+    if found is not None and found[0] is base:
+        return found[1]
     with tempfile.TemporaryDirectory(prefix="esr-geo-upload-") as tmp:
         path = Path(tmp) / _safe_name(upload.name)
         path.write_bytes(upload.data)
-        return read_sites(path, base=base, skip_invalid=skip_invalid, name=upload.name)
+        load = read_sites(path, base=base, skip_invalid=skip_invalid, name=upload.name)
+    with _LOADS_LOCK:
+        _LOADS[key] = (base, load)
+        while len(_LOADS) > _LOADS_KEPT:
+            del _LOADS[next(iter(_LOADS))]
+    return load
+
+
+#: Site files read and checked lately, by (digest, name, skip_invalid): the page checks an upload,
+#: then analyses it, and must not read and check it twice. A few only; callers must not change them.
+_LOADS: dict[tuple[str, str, bool], tuple[Base, SiteLoad]] = {}
+_LOADS_KEPT = 8
+_LOADS_LOCK = threading.Lock()
 
 
 def analyse_uploads(
@@ -90,23 +108,23 @@ def analyse_uploads(
     With ``road`` (a drive-time measure, :func:`esr_geo.drive.road_measure`) access is measured
     in drive minutes on its network, over the census subdivisions the network covers.
     """
-    from esr_geo.analysis import AnalysisOptions, analyse
+    from esr_geo.analysis import AnalysisOptions, analyse_loaded
+    from esr_geo.offices import read_sites
 
+    if sites is not None:  # the page has just checked it: read and checked once (load_site_upload)
+        load = load_site_upload(sites, base=base, skip_invalid=skip_invalid)
+    else:
+        load = read_sites(None, base=base, skip_invalid=skip_invalid)
     with tempfile.TemporaryDirectory(prefix="esr-geo-upload-") as tmp:
-        site_path = zone_path = None
-        if sites is not None:
-            site_path = Path(tmp) / ("sites_" + _safe_name(sites.name))
-            site_path.write_bytes(sites.data)
+        zone_path = None
         if zones is not None:
             zone_path = Path(tmp) / ("zones_" + _safe_name(zones.name))
             zone_path.write_bytes(zones.data)
-        return analyse(
+        return analyse_loaded(
             base,
-            offices=site_path,
-            offices_name=sites.name if sites is not None else None,
+            load,
             zones=zone_path,
             zones_name=zones.name if zones is not None else None,
-            skip_invalid=skip_invalid,
             options=AnalysisOptions(threshold_km=threshold_km, on=on, road=road),
             communities=communities,
         )
@@ -137,13 +155,22 @@ class SiteCheck:
     usable : bool
         Whether any row is usable (an ``'invalid'`` file can then be analysed without its bad rows).
     message : str
-        The reason, in plain words (empty when ``'ok'``).
+        The reason, in plain words (empty when ``'ok'``), in English.
+    notes : tuple of esr_geo.i18n.Note
+        The reason of an ``'invalid'`` file as notes (codes and values), to word in the page's language.
     """
 
     state: str
     problems: pd.DataFrame
     usable: bool
     message: str
+    notes: tuple[Note, ...] = ()
+
+    def text(self, lang: str) -> str:
+        """Return the reason in ``lang`` (the English message when there are no notes to word)."""
+        from esr_geo.offices import refusal_text
+
+        return refusal_text(self.notes, lang) if self.notes else self.message
 
 
 def check_site_upload(upload: Upload, *, base: Base) -> SiteCheck:
@@ -153,7 +180,7 @@ def check_site_upload(upload: Upload, *, base: Base) -> SiteCheck:
     try:
         load = load_site_upload(upload, base=base)
     except SiteValidationError as exc:
-        return SiteCheck("invalid", exc.load.problems, not exc.load.sites.empty, str(exc))
+        return SiteCheck("invalid", exc.load.problems, not exc.load.sites.empty, str(exc), tuple(exc.notes))
     except EsrGeoError as exc:
         return SiteCheck("unreadable", pd.DataFrame(columns=list(PROBLEM_COLUMNS)), False, str(exc))
     return SiteCheck("ok", load.problems, True, "")
@@ -479,6 +506,23 @@ def road_analysis(
             _ROAD_MEMO.clear()  # one network's default analysis is kept
             _ROAD_MEMO[key] = found
         return found
+
+
+#: Set once this server has drawn the page for a planner (:func:`page_drawn`).
+_PAGE_DRAWN = threading.Event()
+
+
+def page_drawn() -> None:
+    """Record that the page has been drawn once (the page calls it at the end of every run; cheap)."""
+    _PAGE_DRAWN.set()
+
+
+def wait_for_first_page(timeout_s: float) -> bool:
+    """Wait until the page has been drawn once, at most ``timeout_s`` seconds; return whether it was.
+
+    The background drive-time preload waits for it, so that it does not slow the first planner's page.
+    """
+    return _PAGE_DRAWN.wait(timeout_s)
 
 
 def preload_drive(data_dir: str | os.PathLike[str] | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -401,6 +402,35 @@ def test_upload_with_bad_rows_gives_the_problem_table(base: Base) -> None:
     assert len(kept.sites) == 1 and len(kept.dropped) == 1
     with pytest.raises(InputError):
         startup.load_site_upload(startup.Upload("sites.txt", b"hello"), base=base)
+
+
+def test_an_upload_checked_then_analysed_is_read_once(base: Base, monkeypatch: pytest.MonkeyPatch) -> None:
+    from esr_geo import offices
+    from esr_geo.analysis import analyse
+
+    good = "name,organisation,city,latitude,longitude,in_person\nSudbury office,Acme,Sudbury,46.49,-80.99,yes\n"
+    upload = startup.Upload("one_site.csv", good.encode())
+    reads: list[str | None] = []
+    real = offices.read_sites
+    monkeypatch.setattr(startup, "_LOADS", {})  # nothing read before this test
+    monkeypatch.setattr(offices, "read_sites", lambda path, **kw: reads.append(kw.get("name")) or real(path, **kw))
+    first = startup.load_site_upload(upload, base=base)
+    assert startup.check_site_upload(upload, base=base).state == "ok"
+    got = startup.analyse_uploads(base, sites=upload)
+    assert reads == ["one_site.csv"]  # checked, then analysed: read and checked once
+    assert startup.load_site_upload(upload, base=base) is first
+    assert len(startup.load_site_upload(upload, base=base, skip_invalid=True).sites) == 1  # another key: read again
+    assert reads == ["one_site.csv", "one_site.csv"]
+    other = startup.Upload("one_site.csv", good.replace("Sudbury office", "Sudbury centre").encode())
+    assert startup.load_site_upload(other, base=base).sites["name"].tolist() == ["Sudbury centre"]
+    monkeypatch.undo()
+    with tempfile.TemporaryDirectory() as tmp:  # the same analysis as the file read by path
+        path = Path(tmp) / "one_site.csv"
+        path.write_bytes(upload.data)
+        want = analyse(base, offices=path, offices_name="one_site.csv")
+    for key, table in want.tables.items():
+        pd.testing.assert_frame_equal(got.tables[key], table)
+    assert got.notes == want.notes and got.sites_source == want.sites_source
 
 
 def test_vendored_libraries_are_present() -> None:

@@ -319,3 +319,18 @@ def test_a_refused_site_file_is_explained_in_french(tmp_path: Path, base: Base) 
         f"  - ligne 3 (Swapped) : {SWAPPED_FR}. Correction : inversez les deux valeurs : latitude 43,7, "
         "longitude -79,4."
     )
+
+
+def test_the_page_explains_a_file_with_no_usable_row_in_its_language(tmp_path: Path, base: Base) -> None:
+    from esr_geo import startup
+    from esr_geo.offices import SiteValidationError
+
+    data = b"name,latitude,longitude\n,46.5,-81.0\nSwapped,-79.4,43.7\n"
+    path = tmp_path / "all_bad.csv"
+    path.write_bytes(data)
+    with pytest.raises(SiteValidationError) as info:
+        read_sites(path, base=base)
+    check = startup.check_site_upload(startup.Upload("all_bad.csv", data), base=base)
+    assert check.state == "invalid" and not check.usable
+    assert check.text("fr") == info.value.text("fr") and check.text("fr").startswith("2 des 2 lignes")
+    assert check.text("en") == check.message == str(info.value)
