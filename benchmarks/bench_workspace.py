@@ -11,7 +11,8 @@ runs (at least 3):
   ``open_workspace`` did before);
 - the page's work after the upload, outside Streamlit (the functions the page calls, each run
   afresh): reading the workspace, checking its site file, analysing its sites and zones (which
-  reads and checks the site file again, reads the zones, measures everyone and builds the tables);
+  reads the zones, measures everyone and builds the tables; the site file the page has just
+  checked is not read again);
 - opening it and analysing its sites and zones (what the command line's ``--workspace`` does),
   against the baseline of the same sites and zones given as a site file and a zones file;
 - on the page (AppTest): the script run after the workspace is uploaded (each repeat in a new
@@ -26,6 +27,7 @@ The result is checked: the workspace's analysis equals the files' analysis.
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import tempfile
@@ -100,8 +102,12 @@ def page_work(path: Path, repeat: int) -> dict[str, float]:
     assert found[0] is not None and found[1] is not None
     sites, zones = startup.Upload(*found[0]), startup.Upload(*found[1])
     read_s, _ = timed(lambda: workspace.read_workspace_bytes(data, name=path.name), repeat)
-    check_s, check = timed(lambda: startup.check_site_upload(sites, base=start.base), repeat)
+    names = (f"{i}_{sites.name}" for i in itertools.count())  # a new name each time: not read before
+    check_s, check = timed(
+        lambda: startup.check_site_upload(startup.Upload(next(names), sites.data), base=start.base), repeat
+    )
     assert check.state == "ok", check.message
+    startup.check_site_upload(sites, base=start.base)  # as the page does: checked, then analysed
     analyse_s, _ = timed(lambda: startup.measured_analysis(start, sites=sites, zones=zones, skip_invalid=False), repeat)
     return {"read": read_s, "check": check_s, "analyse": analyse_s}
 
@@ -181,7 +187,7 @@ def main() -> None:
     print(f"{'baseline: its six tables read straight with pyogrio':<62} {raw_s:>9.3f}")
     print(f"{'page work, outside Streamlit: read the workspace upload':<62} {work['read']:>9.3f}")
     print(f"{'page work: check its site file':<62} {work['check']:>9.3f}")
-    print(f"{'page work: analyse its sites and zones (checks sites again)':<62} {work['analyse']:>9.3f}")
+    print(f"{'page work: analyse its sites and zones (site file checked before)':<62} {work['analyse']:>9.3f}")
     print(f"{'open the workspace and analyse its sites and zones':<62} {full_s:>9.3f}")
     print(f"{'baseline: the same sites and zones as a site file and zones file':<62} {files_s:>9.3f}")
     if page is not None:

@@ -8,23 +8,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_helpers import APP, run_page
+from page_helpers import metrics as _metrics
 from streamlit.testing.v1 import AppTest
 
 from esr_geo import data, i18n, settings, view
 from esr_geo.analysis import Analysis
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 180
 
 
 def _run(at: AppTest) -> AppTest:
-    at.run(timeout=TIMEOUT)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return run_page(at, timeout=TIMEOUT)
 
 
 def _texts(at: AppTest) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_helpers import APP, run_page
+from page_helpers import metrics as _metrics
 from streamlit.testing.v1 import AppTest
 
 from esr_geo import i18n, road_maps, settings, startup
@@ -17,20 +19,13 @@ from esr_geo.analysis import MEASURE_KM, MEASURE_MIN, Analysis, AnalysisOptions,
 from esr_geo.drive import RoadMeasure, road_measure
 from esr_geo.model import Base
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 300
 RNF = "bundle:ottawa_rnf"
 OTTAWA = "3506008"
 
 
 def _run(at: AppTest) -> AppTest:
-    at.run(timeout=TIMEOUT)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return run_page(at, timeout=TIMEOUT)
 
 
 def _deltas(at: AppTest) -> dict[str, str]:
