@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from esr_geo import __version__, settings
-from esr_geo.errors import EsrGeoError, printable
+from esr_geo.errors import EsrGeoError, printable, reword_guides
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -873,6 +873,14 @@ _FLAGS = {
 }
 
 
+#: Where the command line sends a planner to learn a file's format (see ``esr_geo.errors.GUIDES``).
+_GUIDES = {
+    "sites": "start from the site-file template, data/offices/template.csv (its columns are described in "
+    "data/offices/README.md)",
+    "zones": "see the zones file format (Zones in README.md)",
+}
+
+
 def _shell_word(text: str) -> str:
     """Quote a file name for a command line (double quotes work in POSIX shells and on Windows)."""
     return text if re.fullmatch(r"[\w.,+@%/:=-]+", text) else '"' + text.replace('"', '\\"') + '"'
@@ -894,7 +902,7 @@ def _run(args: argparse.Namespace) -> int:
         _flush_stdout()
         return code
     except EsrGeoError as exc:
-        _err(f"esr-geo: {exc}\n")
+        _err(f"esr-geo: {reword_guides(str(exc), _GUIDES)}\n")
         flag = _FLAGS.get(exc.parameter or "")
         if flag:
             _err(f"esr-geo: on the command line, that is {flag}.\n")

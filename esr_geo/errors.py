@@ -8,12 +8,19 @@ with :func:`shown`, which removes control characters and cuts long text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 #: Problems spelled out in an error's message; the rest are counted ("and 2,990 more").
 MAX_LISTED = 20
 #: Characters of a value from a user's file quoted in a message (longer text is cut).
 MAX_SHOWN_CHARS = 60
+
+#: Where a message sends the planner to learn a file's format, by code: a phrase each edge (the
+#: command line, the page) says in its own terms (:func:`reword_guides`); the library names no path.
+GUIDES: dict[str, str] = {
+    "sites": "start from the site-file template",
+    "zones": "see the zones file format",
+}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -129,3 +136,19 @@ class InputError(EsrGeoError):
             full = message + "\n" + "\n".join(listed)
         super().__init__(full)
         self.summary = message
+
+
+def reword_guides(message: str, words: Mapping[str, str]) -> str:
+    """Return ``message`` with each guide phrase (:data:`GUIDES`) replaced by the caller's words for it.
+
+    Parameters
+    ----------
+    message : str
+        A library message.
+    words : mapping of str to str
+        The caller's words for each guide code (``'sites'``, ``'zones'``); a code not given is left as it is.
+    """
+    for code, phrase in GUIDES.items():
+        if code in words:
+            message = message.replace(phrase, words[code])
+    return message

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from esr_geo import data, settings
-from esr_geo.errors import DataError, InputError, shown
+from esr_geo.errors import GUIDES, DataError, InputError, shown
 from esr_geo.i18n import Note, t
 from esr_geo.postal import normalise_postal_code, postal_db
 from esr_geo.readers import FileKind, as_text, check_file, file_format, fold_header, read_table, read_vector
@@ -134,7 +134,7 @@ ACCEPTED_FORMATS = (
     "CSV (.csv), Excel workbook (.xlsx), GeoJSON (.geojson or .json), GeoPackage (.gpkg) or a zipped shapefile (.zip)"
 )
 
-_FIX_TEMPLATE = "see data/offices/template.csv and data/offices/README.md"
+_FIX_TEMPLATE = GUIDES["sites"]
 
 #: The old private name of :func:`esr_geo.postal.postal_db` (``benchmarks/bench_uploads.py`` uses it).
 _postal_db = postal_db

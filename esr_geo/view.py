@@ -566,15 +566,12 @@ def problem_table_styled(problems: pd.DataFrame, *, lang: str) -> Any:
 def page_message(message: str, lang: str) -> str:
     """Return a library message in the page's terms: where the file formats are, not repository paths.
 
-    The library's messages point command-line users to the repository's template and README;
+    The library's messages send the planner to a file's format (:data:`esr_geo.errors.GUIDES`);
     on the page, the template and the zones format are downloads under the file box.
     """
-    from esr_geo.offices import _FIX_TEMPLATE
-    from esr_geo.zones import _ZONE_GUIDE
+    from esr_geo.errors import GUIDES, reword_guides
 
-    for guide, key in ((_FIX_TEMPLATE, "guide.sites"), (_ZONE_GUIDE, "guide.zones")):
-        message = message.replace(guide, t(key, lang))
-    return message
+    return reword_guides(message, {code: t(f"guide.{code}", lang) for code in GUIDES})
 
 
 def site_template_bytes() -> bytes:

@@ -14,7 +14,7 @@ import shapely
 
 from esr_geo import settings
 from esr_geo.data import polygonal
-from esr_geo.errors import InputError, shown
+from esr_geo.errors import GUIDES, InputError, shown
 from esr_geo.model import Base
 from esr_geo.readers import FileKind, check_file, file_format, fold_header, read_table, read_vector
 
@@ -33,7 +33,7 @@ ZONE_FORMATS = (
     "a table of CSDUID and zone (CSV .csv or .txt, Excel workbook .xlsx) or a polygon layer with a zone column "
     "(GeoPackage .gpkg, GeoJSON .geojson or .json, shapefile .shp, zipped shapefile .zip)"
 )
-_ZONE_GUIDE = "see Zones in README.md"
+_ZONE_GUIDE = GUIDES["zones"]
 
 #: Message wording and size limit of zones files, for the readers shared with esr_geo.offices.
 ZONES_FILE = FileKind(

@@ -202,6 +202,34 @@ def test_validate_finds_swapped_coordinates(
     assert "swap" in out.lower() and "Traceback" not in err
 
 
+def test_each_edge_says_where_a_files_format_is_in_its_own_terms(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, shared_base: Base
+) -> None:
+    from esr_geo import view
+    from esr_geo.errors import GUIDES, InputError
+    from esr_geo.offices import read_sites
+    from esr_geo.zones import read_zones
+
+    sites, zones = tmp_path / "sites.csv", tmp_path / "zones.csv"
+    sites.write_bytes(b"")
+    zones.write_bytes(b"")
+    for path, code, read in (
+        (sites, "sites", lambda p: read_sites(p, base=shared_base)),
+        (zones, "zones", lambda p: read_zones(p, base=shared_base)),
+    ):
+        with pytest.raises(InputError) as info:
+            read(path)
+        message = str(info.value)
+        assert GUIDES[code] in message and "data/" not in message and "README" not in message  # no path
+        assert "download it under the file box" in view.page_message(message, "en")
+        assert "à télécharger sous la zone du fichier" in view.page_message(message, "fr")
+    status, _, err = run(capsys, "validate", str(sites), "--data-dir", str(data_dir))
+    assert status == 2 and "start from the site-file template, data/offices/template.csv" in err
+    out = str(tmp_path / "out")
+    status, _, err = run(capsys, "report", "--zones", str(zones), "--out", out, "--data-dir", str(data_dir))
+    assert status == 2 and "see the zones file format (Zones in README.md)" in err, err
+
+
 def test_export_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
     import pyogrio
 
