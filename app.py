@@ -324,14 +324,16 @@ def site_problems(upload: startup.Upload | None, data_dir: str, lang: str, box: 
             box.caption(t("side.warnings", lang, n=counts["warning"], file=upload.name))
         return False
     if check.state == "unreadable":
-        box.error(f"**{t('app.error_input', lang)}**\n\n{view.page_message(check.message, lang)}")
+        note = t("app.engine_language", lang)
+        box.error(f"**{t('app.error_input', lang)}**\n\n{view.page_message(check.message, lang)}"
+                  + (f"\n\n*{note}*" if note else ""))  # fmt: skip
         return None
     box.warning(t("side.problems", lang, file=upload.name, n=counts["error"]))
     with box.expander(t("side.problem_rows", lang), expanded=True):
         st.dataframe(view.problem_table_styled(check.problems, lang=lang), hide_index=True, key="site_problem_table",
                      column_config=wide_text(lang))  # fmt: skip
     if not check.usable:
-        box.error(view.page_message(check.text(lang), lang))
+        box.error(view.page_message(check.text(lang), lang, worded_in=lang))
         return None
     skip = box.checkbox(t("side.skip_invalid", lang), value=False, key="skip_invalid")
     return True if skip else None
@@ -506,7 +508,9 @@ def candidate_file(analysis: Analysis, inputs: tuple[object, ...], lang: str) ->
     try:
         candidates = get_candidates(inputs, upload.digest, upload, analysis)
     except EsrGeoError as exc:
-        st.error(f"**{t('scen.candidates_refused', lang, file=upload.name)}**\n\n{view.page_message(str(exc), lang)}")
+        note = t("app.engine_language", lang)
+        st.error(f"**{t('scen.candidates_refused', lang, file=upload.name)}**\n\n{view.page_message(str(exc), lang)}"
+                 + (f"\n\n*{note}*" if note else ""))  # fmt: skip
         return None, ""
     st.caption(t("scen.candidates_used", lang, n=i18n.fmt_int(len(candidates), lang), file=upload.name))
     return candidates, upload.digest

@@ -563,15 +563,26 @@ def problem_table_styled(problems: pd.DataFrame, *, lang: str) -> Any:
 # The page's words for the library's messages, and the file formats it offers
 
 
-def page_message(message: str, lang: str) -> str:
+def page_message(message: str, lang: str, *, worded_in: str = "en") -> str:
     """Return a library message in the page's terms: where the file formats are, not repository paths.
 
     The library's messages send the planner to a file's format (:data:`esr_geo.errors.GUIDES`);
-    on the page, the template and the zones format are downloads under the file box.
+    on the page, the template and the zones format are downloads under the file box. The guide is
+    worded in the message's own language (``worded_in``: English for the engine's whole-file
+    messages), so that no sentence mixes two languages; on a page in another language, it is
+    said again after the message, in the page's language.
     """
     from esr_geo.errors import GUIDES, reword_guides
 
-    return reword_guides(message, {code: t(f"guide.{code}", lang) for code in GUIDES})
+    found = [code for code, phrase in GUIDES.items() if phrase in message]
+    text = reword_guides(message, {code: t(f"guide.{code}", worded_in) for code in GUIDES})
+    if lang == worded_in or not found:
+        return text
+    return "\n\n".join([text, *(_sentence(t(f"guide.{code}", lang)) for code in found)])
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def site_template_bytes() -> bytes:

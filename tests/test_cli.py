@@ -222,7 +222,9 @@ def test_each_edge_says_where_a_files_format_is_in_its_own_terms(
         message = str(info.value)
         assert GUIDES[code] in message and "data/" not in message and "README" not in message  # no path
         assert "download it under the file box" in view.page_message(message, "en")
-        assert "à télécharger sous la zone du fichier" in view.page_message(message, "fr")
+        french = view.page_message(message, "fr")  # an English sentence, then the guide in French
+        assert "download it under the file box" in french and french.endswith("zone du fichier).")
+        assert view.page_message(message.replace(GUIDES[code], "x"), "fr") == message.replace(GUIDES[code], "x")
     status, _, err = run(capsys, "validate", str(sites), "--data-dir", str(data_dir))
     assert status == 2 and "start from the site-file template, data/offices/template.csv" in err
     out = str(tmp_path / "out")

@@ -289,6 +289,24 @@ def test_the_french_page_shows_a_site_files_problems_in_french(data_dir: Path) -
     assert _english_in([*tables, *(str(e.value) for e in at.sidebar.warning)]) == []
 
 
+def test_the_french_page_says_an_unreadable_files_guide_in_french(data_dir: Path) -> None:
+    at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    at.sidebar.radio(key="lang").set_value("fr")
+    _run(at)
+    next(r for r in at.sidebar.radio if str(r.key).startswith("sites_source")).set_value("upload")
+    _run(at)
+    at.sidebar.file_uploader(key="sites_file").set_value(("vide.csv", b"", "text/csv"))
+    _run(at)
+    errors = [str(e.value) for e in at.sidebar.error]
+    assert len(errors) == 1, errors
+    paragraphs = errors[0].split("\n\n")  # the lead, the engine's English message, the guide, the note
+    assert paragraphs[0] == "**L'analyse n'a pas pu être faite avec ces données.**"
+    assert "is empty (0 bytes)" in paragraphs[1] and "start from the site-file template (download it" in paragraphs[1]
+    assert paragraphs[2] == "Partez du modèle de fichier des lieux (à télécharger sous la zone du fichier)."
+    assert paragraphs[3] == "*Les messages détaillés du moteur d'analyse sont en anglais.*"
+    assert at.metric[0].value.replace("\u202f", " ") == "14 137 422"  # the demonstration layer stays on screen
+
+
 def test_the_french_page_shows_the_notes_on_the_input_in_french(data_dir: Path) -> None:
     at = _french_page_with_bad_file()
     at.checkbox(key="skip_invalid").check()
