@@ -324,9 +324,7 @@ def site_problems(upload: startup.Upload | None, data_dir: str, lang: str, box: 
             box.caption(t("side.warnings", lang, n=counts["warning"], file=upload.name))
         return False
     if check.state == "unreadable":
-        note = t("app.engine_language", lang)
-        box.error(f"**{t('app.error_input', lang)}**\n\n{view.page_message(check.message, lang)}"
-                  + (f"\n\n*{note}*" if note else ""))  # fmt: skip
+        box.error(view.engine_error_text(t("app.error_input", lang), check.message, lang))
         return None
     box.warning(t("side.problems", lang, file=upload.name, n=counts["error"]))
     with box.expander(t("side.problem_rows", lang), expanded=True):
@@ -508,9 +506,7 @@ def candidate_file(analysis: Analysis, inputs: tuple[object, ...], lang: str) ->
     try:
         candidates = get_candidates(inputs, upload.digest, upload, analysis)
     except EsrGeoError as exc:
-        note = t("app.engine_language", lang)
-        st.error(f"**{t('scen.candidates_refused', lang, file=upload.name)}**\n\n{view.page_message(str(exc), lang)}"
-                 + (f"\n\n*{note}*" if note else ""))  # fmt: skip
+        st.error(view.engine_error_text(t("scen.candidates_refused", lang, file=upload.name), str(exc), lang))
         return None, ""
     st.caption(t("scen.candidates_used", lang, n=i18n.fmt_int(len(candidates), lang), file=upload.name))
     return candidates, upload.digest

@@ -84,11 +84,10 @@ def show_error(
     ``engine=False``: the message is the page's own, in ``lang`` (no note that the engine's are in English).
     """
     lead = lead or t("app.error_data" if isinstance(exc, DataError) else "app.error_input", lang)
-    note = t("app.engine_language", lang) if engine else ""
     skip = getattr(exc, "parameter", None) == "skip_invalid"
     default = t("side.skip_hint", lang, label=t("side.skip_invalid", lang)) if skip else t("app.error_hint", lang)
-    text = view.page_message(str(exc), lang)
-    (box or st).error(f"**{lead}**\n\n{text}\n\n{hint or default}" + (f"\n\n*{note}*" if note else ""))
+    text = str(exc) if engine else view.page_message(str(exc), lang)
+    (box or st).error(view.engine_error_text(lead, text, lang, hint=hint or default, engine=engine))
 
 
 def md_escape(text: object) -> str:

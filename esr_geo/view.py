@@ -581,6 +581,18 @@ def page_message(message: str, lang: str, *, worded_in: str = "en") -> str:
     return "\n\n".join([text, *(_sentence(t(f"guide.{code}", lang)) for code in found)])
 
 
+def engine_error_text(lead: str, message: str, lang: str, *, hint: str = "", engine: bool = True) -> str:
+    """Return the Markdown of an error box: ``lead`` in bold, the message in the page's terms, ``hint``.
+
+    ``engine``: the message is the engine's, in English (:func:`page_message`); on a page in
+    another language the box ends with a note saying so (word ``app.engine_language``).
+    """
+    note = t("app.engine_language", lang) if engine else ""
+    text = page_message(message, lang) if engine else message
+    parts = [f"**{lead}**", text, hint, f"*{note}*" if note else ""]
+    return "\n\n".join(p for p in parts if p)
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
