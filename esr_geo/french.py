@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from esr_geo import data, settings
 from esr_geo.data import read_project_csv
@@ -500,21 +501,37 @@ def _measure_reusing(
     nearest of a set is the nearest of any subset that holds it; on a tie both lists keep the
     sites' order, so the same site wins), and its columns are kept instead of measured again.
     """
-    same = places[NEAREST_ID].astype(str).isin(ids).to_numpy() if NEAREST_ID in places.columns else None
+    same = _is_one_of(places[NEAREST_ID], ids) if NEAREST_ID in places.columns else None
     if same is None or not same.any() or same.all():
         return measure(places, serving)
     rest = measure(places[~same], serving)
     columns = list(rest.columns)
     if not set(columns) <= set(places.columns):
         return measure(places, serving)
-    kept = places.loc[same, columns]
-    out = pd.concat([kept, rest]).loc[places.index]
-    for col in columns:  # categories of the two parts differ: one set again
-        if isinstance(rest[col].dtype, pd.CategoricalDtype):
-            out[col] = out[col].astype(object).astype("category")
-        elif out[col].dtype != rest[col].dtype:
-            out[col] = out[col].astype(rest[col].dtype)
-    return out
+    if not rest.index.equals(places.index[~same]):
+        rest = rest.reindex(places.index[~same])
+    back = np.argsort(np.concatenate([np.flatnonzero(same), np.flatnonzero(~same)]), kind="stable")
+    return pd.DataFrame({col: _joined(places[col][same], rest[col], back) for col in columns}, index=places.index)
+
+
+def _is_one_of(ids_column: pd.Series, ids: frozenset[str]) -> np.ndarray:
+    """Return where a column of site ids (categorical or not) holds one of ``ids``, as text."""
+    if isinstance(ids_column.dtype, pd.CategoricalDtype):  # compare each category once
+        hit = np.append(ids_column.cat.categories.astype(str).isin(ids), False)
+        return hit[ids_column.cat.codes.to_numpy()]  # code -1 (missing) reads the appended False
+    return ids_column.astype(str).isin(ids).to_numpy()
+
+
+def _joined(kept: pd.Series, rest: pd.Series, back: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Return ``kept`` then ``rest`` as one column's values in the places' order (``back``), in ``rest``'s type.
+
+    A categorical column keeps only the categories used, sorted, whatever the two parts held.
+    """
+    if isinstance(rest.dtype, pd.CategoricalDtype):
+        both = union_categoricals([pd.Categorical(kept), rest.array], sort_categories=True)
+        return both.take(back).remove_unused_categories()
+    joined = pd.concat([kept, rest], ignore_index=True)
+    return (joined if joined.dtype == rest.dtype else joined.astype(rest.dtype)).take(back).array
 
 
 def _prefixed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -103,6 +103,28 @@ def test_accuracy_against_geod_everywhere_in_ontario() -> None:
     np.testing.assert_allclose(km, ref, rtol=1e-12)
 
 
+def test_the_first_shortlist_does_not_change_the_answer() -> None:
+    # Around 30 centres 2 degrees or more apart, site A lies 50 km due north and site B due east, 200 m farther on the
+    # ellipsoid but nearer on the sphere (as in the test above): the centre's nearest is A, which
+    # only the geodesic comparison of both candidates finds. Sites in a tight cluster and random
+    # points add rows that need a wider shortlist, and rows with one candidate only.
+    rng = np.random.default_rng(11)
+    clon, clat = (c.ravel() for c in np.meshgrid(np.arange(-90.0, -75.0, 2.5), np.arange(42.0, 52.0, 2.0)))
+    alon, alat, _ = GEOD.fwd(clon, clat, np.zeros(30), np.full(30, 50_000.0))
+    blon, blat, _ = GEOD.fwd(clon, clat, np.full(30, 90.0), np.full(30, 50_200.0))
+    slon = np.concatenate([blon, alon, np.full(12, -81.2) + rng.normal(0, 1e-3, 12)])
+    slat = np.concatenate([blat, alat, np.full(12, 47.0) + rng.normal(0, 1e-3, 12)])
+    plon = np.concatenate([clon, rng.uniform(-91, -75, 2000), np.full(50, -81.2)])
+    plat = np.concatenate([clat, rng.uniform(41.7, 53, 2000), np.linspace(46.9, 47.1, 50)])
+    index = access.SiteIndex(slon, slat)
+    ref_pos, ref_km = brute_force(plon, plat, slon, slat)
+    assert (ref_pos[:30] == np.arange(30, 60)).all()  # A, not B, for every centre
+    for k in (1, 2, 3, 8, 200):
+        pos, km = index.nearest(plon, plat, k=k)
+        np.testing.assert_allclose(km, ref_km, rtol=0, atol=1e-9)
+        assert (pos == ref_pos).all(), k  # argmin takes the lowest position on a tie, as nearest does
+
+
 def test_bad_coordinates_are_refused() -> None:
     with pytest.raises(InputError, match="no in-person sites"):
         access.SiteIndex(np.array([]), np.array([]))

@@ -512,3 +512,21 @@ def test_a_broken_bundle_list_is_refused(base: Base, bundle_copy: Path) -> None:
     french._DESIGNATION_CACHE.clear()
     with pytest.raises(DataError, match="row 2: area 'City of Toronto' is not the bundle's name of area 1"):
         french.designations(broken)
+
+
+def test_reusing_the_all_sites_nearest_gives_the_french_figures_of_a_fresh_measure(base: Base) -> None:
+    """Where the nearest site serves in French its columns are kept; the rest are measured: same result."""
+    from esr_geo.offices import demo_sites
+
+    sites = demo_sites(base).sites
+    in_person = sites[sites["in_person"].astype(bool)].reset_index(drop=True)
+    measure = functools.partial(measure_access, threshold_km=50.0, threshold_km_by_class={"remote": 80.0})
+    points, places = base.points, base.points.iloc[::97]  # every 97th point stands in for communities
+    measured = [pd.concat([p, measure(p, in_person)], axis=1) for p in (points, places)]
+    serving = set(in_person.loc[french.french_serving(in_person), "site_id"].astype(str))
+    kept = measured[0]["nearest_site_id"].astype(str).isin(serving)
+    assert 0.2 < kept.mean() < 0.8  # both paths are taken
+    reused = french.measure_french(*measured, in_person, measure=measure)
+    fresh = french.measure_french(points, places, in_person, measure=measure)
+    pd.testing.assert_frame_equal(reused.points, fresh.points, check_exact=True)
+    pd.testing.assert_frame_equal(reused.communities, fresh.communities, check_exact=True)
