@@ -51,9 +51,13 @@ def _preload_drive() -> None:
     try:
         from esr_geo import settings, startup
 
-        if not startup.wait_for_first_page(settings.DRIVE_PRELOAD_WAIT_S):
-            _LOG.info("esr-geo: no page drawn in %.0f s; preparing drive time now", settings.DRIVE_PRELOAD_WAIT_S)
+        wait_s, quiet_s = settings.DRIVE_PRELOAD_WAIT_S, settings.DRIVE_PRELOAD_QUIET_S
+        if not startup.wait_for_quiet_page(quiet_s=quiet_s, timeout_s=wait_s):
+            _LOG.info("esr-geo: no quiet %.0f s on the page within %.0f s; preparing drive time now", quiet_s, wait_s)
+        start = time.perf_counter()
         startup.preload_drive()
+        seconds = time.perf_counter() - start
+        print(f"  esr-geo: drive time ready (default network prepared in {seconds:.1f} s)", file=sys.stderr, flush=True)
     except Exception:  # a broken road file or a bug: the page explains it when drive time is chosen
         _LOG.exception("esr-geo: preloading the default road network failed")
 

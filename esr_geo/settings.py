@@ -267,8 +267,11 @@ BUNDLE_NETWORKS: dict[str, str] = {
 #: The network the page measures drive time on when none is chosen (a code of BUNDLE_NETWORKS).
 PAGE_NETWORK = "ottawa_rnf"
 #: The server prepares the default drive-time view in the background once the page has been drawn
-#: for a first planner, or after this many seconds without a visit (so as not to slow that page).
+#: for a first planner and then left alone for DRIVE_PRELOAD_QUIET_S seconds (the browser is still
+#: drawing the map for a second or two after the script run), or after DRIVE_PRELOAD_WAIT_S seconds
+#: without such a moment (no visit yet, or planners at work all along).
 DRIVE_PRELOAD_WAIT_S = 120.0
+DRIVE_PRELOAD_QUIET_S = 5.0
 
 
 def networks_dir() -> Path | None:

@@ -17,6 +17,7 @@ import re
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -508,21 +509,58 @@ def road_analysis(
         return found
 
 
-#: Set once this server has drawn the page for a planner (:func:`page_drawn`).
-_PAGE_DRAWN = threading.Event()
+class PageActivity:
+    """When this server last finished drawing the page for a planner (thread-safe; monotonic seconds).
+
+    The background drive-time preload waits for a quiet moment (:meth:`wait_until_quiet`): the
+    first planner's browser is still fetching and drawing the map for a second or two after the
+    script run ends, and a busy server thread slows both.
+    """
+
+    def __init__(self) -> None:
+        self._drawn = threading.Condition()
+        self._last: float | None = None
+
+    def drawn(self) -> None:
+        """Record that a script run has just drawn the page (cheap: the page calls it at the end of every run)."""
+        with self._drawn:
+            self._last = time.monotonic()
+            self._drawn.notify_all()
+
+    def wait_until_quiet(self, *, quiet_s: float, timeout_s: float) -> bool:
+        """Wait until the page has been drawn once and then not again for ``quiet_s`` seconds.
+
+        Returns False, without waiting longer, when that has not happened within ``timeout_s``
+        seconds (no planner yet, or planners at work all along).
+        """
+        deadline = time.monotonic() + timeout_s
+        with self._drawn:
+            while True:
+                now = time.monotonic()
+                due = deadline if self._last is None else min(deadline, self._last + quiet_s)
+                if self._last is not None and now >= self._last + quiet_s:
+                    return True
+                if now >= deadline:
+                    return False
+                self._drawn.wait(due - now)
+
+
+#: This server's page activity (:func:`page_drawn`).
+PAGES = PageActivity()
 
 
 def page_drawn() -> None:
-    """Record that the page has been drawn once (the page calls it at the end of every run; cheap)."""
-    _PAGE_DRAWN.set()
+    """Record that the page has just been drawn (the page calls it at the end of every run; cheap)."""
+    PAGES.drawn()
 
 
-def wait_for_first_page(timeout_s: float) -> bool:
-    """Wait until the page has been drawn once, at most ``timeout_s`` seconds; return whether it was.
+def wait_for_quiet_page(*, quiet_s: float, timeout_s: float) -> bool:
+    """Wait until the page has been drawn once and then left alone for ``quiet_s`` s, at most ``timeout_s`` s.
 
-    The background drive-time preload waits for it, so that it does not slow the first planner's page.
+    The background drive-time preload waits for it, so that it does not slow a planner's page
+    (:meth:`PageActivity.wait_until_quiet`).
     """
-    return _PAGE_DRAWN.wait(timeout_s)
+    return PAGES.wait_until_quiet(quiet_s=quiet_s, timeout_s=timeout_s)
 
 
 def preload_drive(data_dir: str | os.PathLike[str] | None = None) -> None:

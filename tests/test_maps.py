@@ -655,3 +655,12 @@ def test_colouring_by_ssm_gives_each_ssm_one_colour(analysis: Analysis) -> None:
     (text,) = _render(m).legends
     assert "Gestionnaire du système de services (GSS)" in text and "Ville de London" in text
     assert "À communiquer" in text and style.TBA_HATCH_CSS in text
+
+
+def test_the_drive_time_preload_waits_for_a_quiet_page() -> None:
+    """No page yet: not quiet; a page just drawn: not quiet for a minute; quiet_s 0: quiet at once."""
+    pages = startup.PageActivity()
+    assert pages.wait_until_quiet(quiet_s=0.0, timeout_s=0.0) is False  # no planner has seen the page
+    pages.drawn()
+    assert pages.wait_until_quiet(quiet_s=60.0, timeout_s=0.0) is False  # drawn just now: not quiet yet
+    assert pages.wait_until_quiet(quiet_s=0.0, timeout_s=0.0) is True
