@@ -46,6 +46,9 @@ class Analysis:
         The sites used (EPSG:4326) with ``catchment_id``, ``CSDUID`` and ``zone``.
     sites_source : str
         Where the sites came from (a file name or the demonstration-layer label).
+    sites_added, sites_closed : int
+        How many sites a scenario added to, or closed from, the list ``sites_source`` names
+        (worded where shown: :func:`esr_geo.i18n.source_label`).
     zones : geopandas.GeoDataFrame
         The service delivery zones (EPSG:3347).
     zones_source : str
@@ -93,6 +96,8 @@ class Analysis:
     notes: list[Note] = field(default_factory=list)
     road: RoadMeasure | None = None
     scope: Scope | None = None
+    sites_added: int = 0
+    sites_closed: int = 0
 
     @property
     def measure(self) -> str:

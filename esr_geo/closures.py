@@ -279,7 +279,7 @@ def close_sites(analysis: Analysis, site_ids: Sequence[str]) -> ClosureResult:
     after = dataclasses.replace(
         analysis,
         sites=remaining,
-        sites_source=f"{analysis.sites_source}, without {len(closed_names)} closed site(s)",
+        sites_closed=analysis.sites_closed + len(closed_names),
         points=points,
         communities=comm,
         tables={},

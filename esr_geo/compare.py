@@ -189,12 +189,15 @@ def apply_scenario(analysis: Analysis, scenario: Scenario) -> Analysis:
         result = run_analysis(
             analysis.base,
             gpd.GeoDataFrame(sites, geometry="geometry", crs=settings.DISPLAY_CRS),
-            sites_source=f"{analysis.sites_source}, with {len(new)} added site(s)",
+            sites_source=analysis.sites_source,
             zones=analysis.zones,
             zones_source=analysis.zones_source,
             options=_options(analysis, scenario, on),
             communities=analysis.communities[list(COMMUNITY_COLUMNS)],
             notes=list(analysis.notes),
+        )
+        result = dataclasses.replace(
+            result, sites_added=analysis.sites_added + len(new), sites_closed=analysis.sites_closed
         )
     else:
         result = _at_date(_at_threshold(analysis, scenario), on)

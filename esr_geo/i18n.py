@@ -12,13 +12,16 @@ import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from esr_geo import words_page
 from esr_geo.rollout import LANGS, check_lang
+
+if TYPE_CHECKING:
+    from esr_geo.analysis import Analysis
 
 # ``LANGS`` and ``check_lang`` live in :mod:`esr_geo.rollout` (their one home); callers may use
 # them from here too (``i18n.LANGS``).
@@ -433,10 +436,24 @@ def problem_words(problems: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     return out.drop(columns=[c for c in ("problem_note", "fix_note") if c in out.columns])
 
 
-def source_label(source: object, lang: str) -> str:
-    """Return where an analysis' sites came from in ``lang``: the demonstration layer's label, or a file name."""
+def source_label(source: object, lang: str, *, added: int = 0, closed: int = 0) -> str:
+    """Return where an analysis' sites came from in ``lang``: the demonstration layer's label, or a file name.
+
+    ``added`` and ``closed`` (numbers of sites, :attr:`esr_geo.analysis.Analysis.sites_added` and
+    ``sites_closed``) say what a scenario changed: "…, with 2 added sites, without 1 closed site".
+    """
     text = str(source)
-    return t("input.demo_label", lang) if text == t("input.demo_label", "en") else text
+    label = t("input.demo_label", lang) if text == t("input.demo_label", "en") else text
+    if added:
+        label = t("source.added", lang, source=label, n=fmt_int(added, lang))
+    if closed:
+        label = t("source.closed", lang, source=label, n=fmt_int(closed, lang))
+    return label
+
+
+def sites_label(analysis: Analysis, lang: str) -> str:
+    """Return where an analysis' sites came from, with what a scenario added or closed, in ``lang``."""
+    return source_label(analysis.sites_source, lang, added=analysis.sites_added, closed=analysis.sites_closed)
 
 
 def english_names(rollout: pd.DataFrame, lang: str) -> dict[str, str]:

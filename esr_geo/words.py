@@ -272,6 +272,14 @@ EXPORT: dict[str, _T] = {
     },
     "export.rollout": {"en": "Rollout statuses as of: {on}", "fr": "Statuts du déploiement au : {on}"},
     "export.sites": {"en": "Sites source: {source}", "fr": "Source des lieux : {source}"},
+    "source.added": {
+        "en": "{source}, with {n} added {n:site|sites}",
+        "fr": "{source}, avec {n} {n:lieu ajouté|lieux ajoutés}",
+    },
+    "source.closed": {
+        "en": "{source}, without {n} closed {n:site|sites}",
+        "fr": "{source}, sans {n} {n:lieu fermé|lieux fermés}",
+    },
     "export.zones": {"en": "Zones source: {source}", "fr": "Source des zones : {source}"},
     "export.layers": {"en": "LAYERS", "fr": "COUCHES"},
     "export.layer_line": {

@@ -84,6 +84,14 @@ def test_catchments_sites_and_communities(north: compare.Comparison) -> None:
     assert set(compare.map_changes(north)["change"]) == {"added", "closed", "newly_beyond", "newly_within"}
 
 
+def test_a_scenario_says_what_it_added_and_closed_as_numbers(baseline: Analysis) -> None:
+    north = compare.apply_scenario(baseline, NORTH)
+    assert (north.sites_source, north.sites_added, north.sites_closed) == ("tiny sites", 1, 1)
+    assert i18n.sites_label(north, "en") == "tiny sites, with 1 added site, without 1 closed site"
+    assert i18n.sites_label(north, "fr") == "tiny sites, avec 1 lieu ajouté, sans 1 lieu fermé"
+    assert i18n.sites_label(baseline, "fr") == "tiny sites"
+
+
 def test_a_threshold_scenario_rethresholds_only(baseline: Analysis) -> None:
     wide = compare.apply_scenario(baseline, Scenario("Wide", threshold=130.0, on=None))
     assert wide.threshold_km == 130.0 and wide.summary()["pop_beyond_threshold"] == 0  # U1 122.3 km is within

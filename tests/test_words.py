@@ -205,6 +205,14 @@ def test_the_closure_note_and_the_suggestion_method_in_french(analysis: Analysis
     closed = scenario.close_sites(analysis, ["3514"])
     assert str(closed.after.notes[-1]) == "Scenario: closed Kenora Service Canada Centre."
     assert closed.after.notes[-1].text("fr") == "Scénario : fermeture de Kenora Service Canada Centre."
+    assert closed.after.sites_source == analysis.sites_source and closed.after.sites_closed == 1
+    assert i18n.sites_label(closed.after, "en") == (
+        "Service Canada in-person sites, February 2024 (demonstration layer), without 1 closed site"
+    )
+    assert i18n.sites_label(closed.after, "fr").endswith(", sans 1 lieu fermé")
+    assert i18n.source_label("mes_lieux.csv", "fr", added=2, closed=1234) == (
+        "mes_lieux.csv, avec 2 lieux ajoutés, sans 1\u202f234 lieux fermés"
+    )
     result = scenario.suggest_sites(analysis, k=1, exact=False)
     _, line = scenario_view.suggestion_lines(result, "fr")
     assert "(non résolu (exact=False))" in line and "not solved" not in line
