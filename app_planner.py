@@ -137,9 +137,11 @@ def save_button(box: Any, analysis: Analysis, lang: str) -> None:
     previous: Workspace | None = st.session_state.get(WORKSPACE)
     scenarios = _scenarios()  # read now: the download is made later, outside this run's session state
 
+    demo = analysis.sites_source == DEMO_LABEL and not (analysis.sites_added or analysis.sites_closed)
+
     def data() -> bytes:
         ws = workspace_of(
-            None if analysis.sites_source == DEMO_LABEL else analysis.sites,
+            None if demo else analysis.sites,  # a changed demonstration list is saved as the planner's own
             None if analysis.zones_source == DEFAULT_ZONES_LABEL else analysis.zones,
             csds=analysis.base.csds,
             scenarios=scenarios,

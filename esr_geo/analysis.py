@@ -48,7 +48,7 @@ class Analysis:
         Where the sites came from (a file name or the demonstration-layer label).
     sites_added, sites_closed : int
         How many sites a scenario added to, or closed from, the list ``sites_source`` names
-        (worded where shown: :func:`esr_geo.i18n.source_label`).
+        (worded where shown: :func:`esr_geo.i18n.sites_label`).
     zones : geopandas.GeoDataFrame
         The service delivery zones (EPSG:3347).
     zones_source : str

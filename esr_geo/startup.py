@@ -537,12 +537,12 @@ class PageActivity:
         with self._drawn:
             while True:
                 now = time.monotonic()
-                due = deadline if self._last is None else min(deadline, self._last + quiet_s)
-                if self._last is not None and now >= self._last + quiet_s:
+                quiet_at = None if self._last is None else self._last + quiet_s
+                if quiet_at is not None and now >= quiet_at:
                     return True
                 if now >= deadline:
                     return False
-                self._drawn.wait(due - now)
+                self._drawn.wait((deadline if quiet_at is None else min(deadline, quiet_at)) - now)  # or a new drawing
 
 
 #: This server's page activity (:func:`page_drawn`).

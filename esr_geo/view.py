@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from esr_geo import french, i18n
+from esr_geo.errors import GUIDES, reword_guides
 from esr_geo.i18n import t
 from esr_geo.rollout import (
     IES,
@@ -572,8 +573,6 @@ def page_message(message: str, lang: str, *, worded_in: str = "en") -> str:
     messages), so that no sentence mixes two languages; on a page in another language, it is
     said again after the message, in the page's language.
     """
-    from esr_geo.errors import GUIDES, reword_guides
-
     found = [code for code, phrase in GUIDES.items() if phrase in message]
     text = reword_guides(message, {code: t(f"guide.{code}", worded_in) for code in GUIDES})
     if lang == worded_in or not found:

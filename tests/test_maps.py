@@ -664,3 +664,16 @@ def test_the_drive_time_preload_waits_for_a_quiet_page() -> None:
     pages.drawn()
     assert pages.wait_until_quiet(quiet_s=60.0, timeout_s=0.0) is False  # drawn just now: not quiet yet
     assert pages.wait_until_quiet(quiet_s=0.0, timeout_s=0.0) is True
+
+
+def test_the_drive_time_preload_wakes_when_the_first_page_is_drawn() -> None:
+    """A preload waiting for the first page returns once it is drawn (woken, not left to its 120 s)."""
+    import threading
+
+    pages = startup.PageActivity()
+    result: list[bool] = []
+    waiting = threading.Thread(target=lambda: result.append(pages.wait_until_quiet(quiet_s=0.0, timeout_s=120.0)))
+    waiting.start()
+    pages.drawn()
+    waiting.join(timeout=120.0)
+    assert result == [True]
