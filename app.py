@@ -388,8 +388,10 @@ def downloads(analysis: Analysis, lang: str, *, closed: bool = False) -> None:
         ("dl.shapefile", shp, f"esr_geo_layers_{day}_shp.zip", "application/zip", "dl_shp"),
         ("dl.geopackage", gpkg, f"esr_geo_layers_{day}.gpkg", "application/geopackage+sqlite3", "dl_gpkg"),
     ]  # fmt: skip
-    for column, (label, data, name, mime, key) in zip(st.columns(4), files, strict=True):
-        column.download_button(t(label, lang), data=data, file_name=name, mime=mime, on_click="ignore", key=key)
+    columns = [c for _ in range(2) for c in st.columns(2)]  # two rows of two: whole labels at 1,024 px
+    for column, (label, data, name, mime, key) in zip(columns, files, strict=True):
+        column.download_button(t(label, lang), data=data, file_name=name, mime=mime, on_click="ignore", key=key,
+                               width="stretch")  # fmt: skip
     t1, t2 = st.columns([2, 1], vertical_alignment="bottom")
     key = choose(
         t1.selectbox,

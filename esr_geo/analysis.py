@@ -18,7 +18,7 @@ from esr_geo import french, settings
 from esr_geo.access import SiteIndex, check_threshold, measure_access, thresholds_for
 from esr_geo.communities import load_communities
 from esr_geo.errors import InputError
-from esr_geo.i18n import Note
+from esr_geo.i18n import Note, t
 from esr_geo.model import Base
 from esr_geo.rollout import parse_date, status_codes, statuses_on
 from esr_geo.zones import assign_points, assign_sites, default_zones, evaluate_zones
@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the road-network modules are imported only when a network i
 MEASURE_KM = "km"
 MEASURE_MIN = "min"
 
-DEFAULT_ZONES_LABEL = "Default zones: each census division of the Northeast and Northwest (11 zones)"
+DEFAULT_ZONES_LABEL = t("input.default_zones_label", "en")
 
 
 @dataclass

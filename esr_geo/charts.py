@@ -256,11 +256,12 @@ def margin_spec(margins: pd.DataFrame, *, lang: str, min_share: float, min_sites
             {
                 "mark": {"type": "bar", "height": BAR_PX - 6},
                 "encoding": {
-                    "x": {"field": "margin", "type": "quantitative", "title": _lines(t("charts.margin_x", lang))},
+                    "x": {"field": "margin", "type": "quantitative", "title": _lines(t("charts.margin_x", lang)),
+                          "axis": {"titleAnchor": "end"}},  # ends under the bars; long titles grow leftwards
                     "y": y,
                     "color": {"field": "result", "type": "nominal", "title": t("popup.result", lang),
                               "scale": {"domain": [pass_label, fail_label], "range": [PASS_COLOUR, FAIL_COLOUR]},
-                              "legend": {"orient": "top", "title": None}},
+                              "legend": {"orient": "top", "title": None, "direction": "vertical"}},
                     "stroke": {"condition": {"test": "datum.note != ''", "value": INK}, "value": None},
                     "strokeWidth": {"condition": {"test": "datum.note != ''", "value": 2}, "value": 0},
                     "strokeDash": {"condition": {"test": "datum.note != ''", "value": [3, 2]}, "value": [1, 0]},

@@ -271,7 +271,7 @@ def readme_text(
         t("export.generated", lang, now=now, version=__version__),
         t("export.rollout", lang, on=analysis.on.isoformat()),
         t("export.sites", lang, source=i18n.sites_label(analysis, lang)),
-        t("export.zones", lang, source=analysis.zones_source),
+        t("export.zones", lang, source=i18n.zones_label(analysis.zones_source, lang)),
         "",
         t("export.layers", lang),
     ]

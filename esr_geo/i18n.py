@@ -451,6 +451,12 @@ def source_label(source: object, lang: str, *, added: int = 0, closed: int = 0) 
     return label
 
 
+def zones_label(source: object, lang: str) -> str:
+    """Return where an analysis' zones came from in ``lang``: the default zones' label, or a file name."""
+    text = str(source)
+    return t("input.default_zones_label", lang) if text == t("input.default_zones_label", "en") else text
+
+
 def sites_label(analysis: Analysis, lang: str) -> str:
     """Return where an analysis' sites came from, with what a scenario added or closed, in ``lang``."""
     return source_label(analysis.sites_source, lang, added=analysis.sites_added, closed=analysis.sites_closed)

@@ -723,11 +723,12 @@ class _Parts:
 
 
 class ControlWords(MacroElement):
-    """Put Leaflet's own control words in the map's language: the zoom buttons' and the layer button's titles.
+    """Put Leaflet's own controls in the map's terms: the zoom and layer buttons' titles, a scale in km.
 
-    Leaflet writes them in English ("Zoom in", "Zoom out", "Layers"); the zoom buttons exist when
-    the map does, and the layer control (added later, and again by streamlit-folium on each swap)
-    is titled when it lays itself out.
+    Leaflet writes the titles in English ("Zoom in", "Zoom out", "Layers"); the zoom buttons exist
+    when the map does, and the layer control (added later, and again by streamlit-folium on each
+    swap) is titled when it lays itself out. Its scale bar shows miles too unless told not to; an
+    Ontario planner reads kilometres only.
     """
 
     _template = Template(
@@ -739,6 +740,7 @@ class ControlWords(MacroElement):
                 title(map.zoomControl._zoomInButton, words.zoom_in);
                 title(map.zoomControl._zoomOutButton, words.zoom_out);
             }
+            L.control.scale({imperial: false}).addTo(map);
             window.__esrLayersTitle = words.layers;
             var proto = L.Control.Layers.prototype;
             if (!proto.__esrTitled) {
@@ -766,7 +768,7 @@ def _base_map(lang: str) -> folium.Map:
     It depends on the language only (the background's name in the layer control and Leaflet's
     control words), so the app can keep one map in the browser and swap its layers (see :func:`map_view`).
     """
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.5, min_zoom=4, max_zoom=14)
+    m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_snap=0.5, min_zoom=4, max_zoom=14)
     ControlWords(lang).add_to(m)
     folium.TileLayer(_OSM_URL, attr=_OSM_ATTR, name=t("layer.basemap", lang), overlay=True, control=True,
                      opacity=0.7, max_zoom=19).add_to(m)  # fmt: skip

@@ -70,9 +70,10 @@ def method_notes(analysis: Analysis, *, lang: str = "en") -> list[str]:
     threshold = _threshold_text(analysis.threshold_km, analysis.threshold_km_by_class, lang, unit="km")
     sites = i18n.fmt_int(int(analysis.sites["in_person"].sum()), lang)
     share = i18n.fmt_pct(100 * analysis.min_share, lang, 0)
+    zones = i18n.zones_label(analysis.zones_source, lang)
     return [
         t("method.sites", lang, source=i18n.sites_label(analysis, lang), n=sites),
-        t("method.zones", lang, source=analysis.zones_source, min_sites=analysis.min_sites, share=share),
+        t("method.zones", lang, source=zones, min_sites=analysis.min_sites, share=share),
         *(_road_notes(analysis, lang) if analysis.road is not None else _straight_notes(threshold, lang)),
         t("method.population", lang, total=i18n.fmt_int(settings.ONTARIO_POPULATION_2021, lang)),
         t("method.remoteness", lang),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from esr_geo import i18n
 from esr_geo._io import csv_text, neutralise_formulas, write_files
 from esr_geo.closures import ClosureResult
 from esr_geo.report import html_page
+from esr_geo.scenario_view import changes_first
 from esr_geo.style import PASS_COLOUR
 from esr_geo.suggest import SUGGESTION_CODE_COLUMNS, SUGGESTION_COLUMNS, SuggestionResult
 
@@ -76,12 +78,13 @@ def _chosen_for(code: object, zone: object, lang: str) -> str:
     return i18n.t(f"scen.for_{code}", lang) if i18n.has(f"scen.for_{code}") else str(code)
 
 
-def worded(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def worded(frame: pd.DataFrame, lang: str = "en", *, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Return a scenario table as the files show it in ``lang``: its codes in words, then without the code columns.
 
     English keeps the result's own English columns; French words ``change``, ``kind``,
     ``chosen_for`` and ``note`` from ``change_code``, ``kind_code``, ``chosen_for_code`` and
-    ``note_code``/``note_values``.
+    ``note_code``/``note_values``, and the ``catchment`` column's English names by ``names``
+    (:func:`esr_geo.i18n.english_names`).
     """
     if lang == "en":
         return english(frame)
@@ -101,7 +104,7 @@ def worded(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             i18n.scenario_note(str(c), v if isinstance(v, dict) else {}, lang)
             for c, v in zip(out["note_code"], out["note_values"], strict=True)
         ]
-    return i18n.value_words(english(out), lang=lang)
+    return i18n.value_words(english(out), lang=lang, names=names)
 
 
 def _fmt(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -120,17 +123,17 @@ def _fmt(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out
 
 
-def _table_html(frame: pd.DataFrame, lang: str = "en") -> str:
+def _table_html(frame: pd.DataFrame, lang: str = "en", names: Mapping[str, str] | None = None) -> str:
     if frame.empty:
         return f"<p>{html.escape(i18n.t('tables.none', lang))}</p>"
-    shown = _fmt(neutralise_formulas(worded(frame, lang)), lang)
+    shown = _fmt(neutralise_formulas(worded(frame, lang, names=names)), lang)
     if lang != "en":
         shown = i18n.translate_columns(shown, lang)
     return str(shown.to_html(index=False, escape=True, na_rep=""))
 
 
-def _csv(frame: pd.DataFrame, lang: str = "en") -> str:
-    return csv_text(worded(frame, lang))
+def _csv(frame: pd.DataFrame, lang: str = "en", names: Mapping[str, str] | None = None) -> str:
+    return csv_text(worded(frame, lang, names=names))
 
 
 def _sections(sections: list[tuple[str, str]]) -> list[str]:
@@ -145,11 +148,13 @@ def render_closure_html(result: ClosureResult, *, lang: str = "en") -> str:
     ]
     extra = [t("sfile.close_method", lang), t("sfile.close_newly", lang)]
     comm = result.communities_losing_access.drop(columns=["lon", "lat"])
+    names = i18n.english_names(result.after.base.rollout, lang)
+    zones = changes_first(closure_zones_in_words(result, lang=lang))  # as the page: zones that flip on top
     sections = [
-        (t("sfile.closed", lang), _table_html(result.closed, lang)),
-        (t("sfile.catchments", lang), _table_html(changed, lang)),
-        (t("sfile.zones", lang), _table_html(closure_zones_in_words(result, lang=lang), lang)),
-        (t("sfile.communities", lang), _table_html(comm, lang)),
+        (t("sfile.closed", lang), _table_html(result.closed, lang, names)),
+        (t("sfile.catchments", lang), _table_html(changed, lang, names)),
+        (t("sfile.zones", lang), _table_html(zones, lang, names)),
+        (t("sfile.communities", lang), _table_html(comm, lang, names)),
     ]
     if lang == "en":
         summary = result.summary_sentence()
@@ -188,10 +193,11 @@ def write_closure(result: ClosureResult, out_dir: PathLike, *, force: bool = Fal
         ``closure_by_catchment.csv``, ``closure_by_zone.csv``,
         ``communities_losing_access.csv`` and ``closure_summary.html``, written together or not at all.
     """
+    names = i18n.english_names(result.after.base.rollout, lang)
     texts = [
-        _csv(result.by_catchment, lang),
-        _csv(closure_zones_in_words(result, lang=lang), lang),
-        _csv(result.communities_losing_access, lang),
+        _csv(result.by_catchment, lang, names),
+        _csv(closure_zones_in_words(result, lang=lang), lang, names),
+        _csv(result.communities_losing_access, lang, names),
         render_closure_html(result, lang=lang),
     ]
     return write_files(Path(out_dir), dict(zip(CLOSURE_FILES, texts, strict=True)), force=force)
@@ -248,16 +254,17 @@ def render_suggestion_html(result: SuggestionResult, *, lang: str = "en") -> str
         t("sfile.choice", lang, method=method),
         *notes,
     ]
+    en_names = i18n.english_names(result.analysis.base.rollout, lang)
     sections = [
         (t("sfile.figures", lang), _table_html(_figures(result, lang), lang)),
-        (t("sfile.suggested", lang), _table_html(result.to_frame(codes=True), lang)),
-        (t("sfile.zones_before_after", lang), _table_html(result.zones, lang)),
+        (t("sfile.suggested", lang), _table_html(result.to_frame(codes=True), lang, en_names)),
+        (t("sfile.zones_before_after", lang), _table_html(result.zones, lang, en_names)),
     ]
     if result.fix_failing_zones_first:
-        sections.insert(2, (t("sfile.failing_zones", lang), _table_html(result.zone_fixes, lang)))
+        sections.insert(2, (t("sfile.failing_zones", lang), _table_html(result.zone_fixes, lang, en_names)))
     if result.exact_sites is not None:
         optimal = result.exact_sites[SUGGESTION_COLUMNS].drop(columns=["rank", "cumulative", "chosen_for"])
-        sections.append((t("sfile.optimal", lang), _table_html(optimal, lang)))
+        sections.append((t("sfile.optimal", lang), _table_html(optimal, lang, en_names)))
     if lang == "en":
         summary = result.summary_sentence()
     else:
@@ -296,7 +303,8 @@ def write_suggestions(
     list of pathlib.Path
         The two files, written together or not at all.
     """
-    texts = [_csv(result.to_frame(codes=True), lang), render_suggestion_html(result, lang=lang)]
+    names = i18n.english_names(result.analysis.base.rollout, lang)
+    texts = [_csv(result.to_frame(codes=True), lang, names), render_suggestion_html(result, lang=lang)]
     return write_files(Path(out_dir), dict(zip(SUGGESTION_FILES, texts, strict=True)), force=force)
 
 

@@ -69,6 +69,13 @@ def closure_summary(result: ClosureResult, lang: str) -> str:
 CHANGE_ORDER: tuple[str, ...] = ("pass_fail", "fail_pass", "still_fails", "still_passes")
 
 
+def changes_first(by_zone: pd.DataFrame) -> pd.DataFrame:
+    """Return a closure's zone rows in :data:`CHANGE_ORDER` of ``change_code``, then most ``newly_beyond`` first."""
+    rank = {code: i for i, code in enumerate(CHANGE_ORDER)}
+    keyed = by_zone.assign(_rank=by_zone["change_code"].map(rank).fillna(len(rank)))
+    return keyed.sort_values(["_rank", "newly_beyond"], ascending=[True, False], kind="stable").drop(columns="_rank")
+
+
 def closure_frames(result: ClosureResult, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return the closure's tables with code headers, changes first (values not yet translated, but the change).
 
@@ -90,9 +97,7 @@ def closure_frames(result: ClosureResult, lang: str) -> tuple[pd.DataFrame, pd.D
                 "pct_within_after", "in_person_sites_before", "in_person_sites_after",
                 "reserve_newly_beyond"]  # fmt: skip
     cats = by_c.loc[changed, cat_cols].sort_values("newly_beyond", ascending=False, kind="stable")
-    rank = {code: i for i, code in enumerate(CHANGE_ORDER)}
-    by_z = result.by_zone.assign(_rank=result.by_zone["change_code"].map(rank).fillna(len(rank)))
-    by_z = by_z.sort_values(["_rank", "newly_beyond"], ascending=[True, False], kind="stable")
+    by_z = changes_first(result.by_zone)
     zone_cols = ["newly_beyond", "pct_within_before", "pct_within_after", "passes_before", "passes_after",
                  "in_person_sites_before", "in_person_sites_after", "catchment"]  # fmt: skip
     zones = pd.DataFrame(

@@ -148,8 +148,8 @@ METHOD: dict[str, _T] = {
         "seulement ne comptent jamais comme un accès en personne).",
     },
     "method.zones": {
-        "en": "Zones: {source}. A zone passes with at least {min_sites} in-person site(s) inside it and at least "
-        "{share} of its non-reserve residents within the threshold.",
+        "en": "Zones: {source}. A zone passes with at least {min_sites} in-person {min_sites:site|sites} inside it "
+        "and at least {share} of its non-reserve residents within the threshold.",
         "fr": "Zones : {source}. Une zone est conforme avec au moins {min_sites} {min_sites:lieu|lieux} en personne à "
         "l'intérieur et au moins {share} de ses résidents hors réserve dans le seuil.",
     },
@@ -195,7 +195,7 @@ METHOD: dict[str, _T] = {
         "fr": "{edges} tronçons de route entre {nodes} nœuds, {km} km de route",
     },
     "method.network_pieces": {
-        "en": "; {n} small piece(s) not connected to the main network, which holds {pct} of the road km",
+        "en": "; {n} small {n:piece|pieces} not connected to the main network, which holds {pct} of the road km",
         "fr": "; {n} {n:petit morceau non relié|petits morceaux non reliés} au réseau principal, qui compte {pct} des "
         "km de route",
     },
@@ -207,8 +207,8 @@ METHOD: dict[str, _T] = {
         "{km} km ou moins de ses routes)",
     },
     "method.scope": {
-        "en": "Area analysed: {what}: {csds} census subdivision(s), {people} people. Every population figure of this "
-        "report adds up to the people of this area; the rest of Ontario is not counted.",
+        "en": "Area analysed: {what}: {csds} census {csds:subdivision|subdivisions}, {people} people. Every "
+        "population figure of this report adds up to the people of this area; the rest of Ontario is not counted.",
         "fr": "Région analysée : {what} : {csds} {csds:subdivision|subdivisions} de recensement, {people} "
         "{people:personne|personnes}. Chaque chiffre de population de ce rapport se rapporte à cette région; le "
         "reste de l'Ontario n'est pas compté.",
@@ -283,7 +283,7 @@ EXPORT: dict[str, _T] = {
     "export.zones": {"en": "Zones source: {source}", "fr": "Source des zones : {source}"},
     "export.layers": {"en": "LAYERS", "fr": "COUCHES"},
     "export.layer_line": {
-        "en": "  {name}{ext}: {count} feature(s){geom}. {about}",
+        "en": "  {name}{ext}: {count} {count:feature|features}{geom}. {about}",
         "fr": "  {name}{ext} : {count} {count:entité|entités}{geom}. {about}",
     },
     "export.gpkg_layer": {"en": " (GeoPackage layer)", "fr": " (couche du GeoPackage)"},
@@ -505,7 +505,7 @@ NOTES: dict[str, _T] = {
     },
     "note.too_few_sites": {
         "en": "needs {sites_needed} new site(s) to pass; only {sites_left} of the {k} requested were left after the "
-        "zones needing fewer",
+        "zones needing fewer",  # as the engine words it (esr_geo.scenario_codes.NOTE_TEMPLATES)
         "fr": "il lui faut {sites_needed} {sites_needed:nouveau lieu|nouveaux lieux} pour être conforme; seulement "
         "{sites_left} des {k} demandés restaient après les zones qui en demandaient moins",
     },
@@ -589,8 +589,8 @@ PLANNER: dict[str, _T] = {
     },
     "ws.scenarios": {"en": "Named scenarios", "fr": "Scénarios nommés"},
     "ws.no_scenarios": {
-        "en": "No named scenario yet: close sites or suggest new ones below, then save them as a scenario.",
-        "fr": "Aucun scénario nommé pour l'instant : fermez des lieux ou suggérez-en de nouveaux ci-dessous, puis "
+        "en": "No named scenario yet: close sites or suggest new ones above, then save them as a scenario.",
+        "fr": "Aucun scénario nommé pour l'instant : fermez des lieux ou suggérez-en de nouveaux ci-dessus, puis "
         "enregistrez-les comme scénario.",
     },
     "ws.save_title": {

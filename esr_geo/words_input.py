@@ -23,33 +23,37 @@ INPUT_NOTES: dict[str, _T] = {
         "en": "Service Canada in-person sites, February 2024 (demonstration layer)",
         "fr": "points de service en personne de Service Canada, février 2024 (couche de démonstration)",
     },
+    "input.default_zones_label": {
+        "en": "Default zones: each census division of the Northeast and Northwest (11 zones)",
+        "fr": "zones par défaut, une par division de recensement du Nord-Est et du Nord-Ouest (11 zones)",
+    },
     "input.demo": {
         "en": "Sites are the {source}: community-level locations, not a provider's office list.",
         "fr": "Les lieux sont les {source} : des emplacements au niveau de la collectivité, pas la liste des "
         "bureaux d'un fournisseur.",
     },
     "input.dropped": {
-        "en": "{n} invalid row(s) of {source} were left out (skipped as invalid): {rows}",
+        "en": "{n} invalid {n:row|rows} of {source} {n:was|were} left out (skipped as invalid): {rows}",
         "fr": "{n} {n:ligne invalide|lignes invalides} de la liste « {source} » {n:a été laissée|ont été laissées} de "
         "côté : {rows}",
     },
     "input.dropped_row": {"en": "row {row}: {problems}", "fr": "ligne {row} : {problems}"},
     "input.warnings": {
-        "en": "{n} warning(s) on {source}: {rows}",
+        "en": "{n} {n:warning|warnings} on {source}: {rows}",
         "fr": "{n} {n:avertissement|avertissements} sur la liste « {source} » : {rows}",
     },
     "input.warning_row": {"en": "row {row} ({site}): {problem}", "fr": "ligne {row} ({site}) : {problem}"},
     "input.closed": {"en": "Scenario: closed {names}.", "fr": "Scénario : fermeture de {names}."},
     "input.road_elsewhere": {
-        "en": "{n} in-person site(s) outside the area analysed are more than {max_km} km from every road of the "
-        "network: they cannot be reached by road in this analysis.",
+        "en": "{n} in-person {n:site|sites} outside the area analysed {n:is|are} more than {max_km} km from every "
+        "road of the network: {n:it|they} cannot be reached by road in this analysis.",
         "fr": "{n} {n:lieu|lieux} en personne hors de la région analysée {n:est|sont} à plus de {max_km} km de "
         "toute route du réseau : {n:il ne peut|ils ne peuvent} pas être {n:atteint|atteints} par la route dans "
         "cette analyse.",
     },
     "input.road_unreached": {
-        "en": "{n} in-person site(s) in the area analysed are more than {max_km} km from every road of the network "
-        "and cannot be reached by road: {names}{more}.",
+        "en": "{n} in-person {n:site|sites} in the area analysed {n:is|are} more than {max_km} km from every road "
+        "of the network and cannot be reached by road: {names}{more}.",
         "fr": "{n} {n:lieu|lieux} en personne de la région analysée {n:est|sont} à plus de {max_km} km de toute "
         "route du réseau et ne {n:peut|peuvent} pas être {n:atteint|atteints} par la route : {names}{more}.",
     },

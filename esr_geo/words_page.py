@@ -409,7 +409,7 @@ TEXT: dict[str, _T] = {
     "scen.scope_all": {"en": "All of Ontario", "fr": "Tout l'Ontario"},
     "scen.scope_catchment": {"en": "Catchment: {name}", "fr": "Zone de desserte : {name}"},
     "scen.scope_zone": {"en": "Zone: {name}", "fr": "Zone : {name}"},
-    "scen.fix_first": {"en": "Fix failing zones first", "fr": "Rendre conformes d'abord les zones non conformes"},
+    "scen.fix_first": {"en": "Fix failing zones first", "fr": "D'abord les zones non conformes"},
     "scen.fix_help": {
         "en": "First add the sites that make each failing zone pass, then fill the rest by coverage.",
         "fr": "Ajouter d'abord les lieux qui rendent chaque zone conforme, puis compléter selon la couverture.",
@@ -560,11 +560,16 @@ COLUMNS: dict[str, _T] = {
     "end": {"en": "End", "fr": "Fin"},
     "in_person_sites_before": {"en": "Sites before", "fr": "Lieux avant"},
     "in_person_sites_after": {"en": "Sites after", "fr": "Lieux après"},
+    "in_person": {"en": "In person", "fr": "En personne"},
+    "pop_within_before": {"en": "Within threshold before", "fr": "Dans le seuil avant"},
+    "pop_within_after": {"en": "Within threshold after", "fr": "Dans le seuil après"},
     "pop_beyond_before": {"en": "Beyond threshold before", "fr": "Au-delà du seuil avant"},
     "pop_beyond_after": {"en": "Beyond threshold after", "fr": "Au-delà du seuil après"},
     "newly_beyond": {"en": "Newly beyond", "fr": "Nouvellement au-delà"},
     "pct_within_before": {"en": "% within before", "fr": "% dans le seuil avant"},
     "pct_within_after": {"en": "% within after", "fr": "% dans le seuil après"},
+    "reserve_beyond_before": {"en": "On reserves, beyond before (exempt)", "fr": "Réserves, au-delà avant (exemptées)"},
+    "reserve_beyond_after": {"en": "On reserves, beyond after (exempt)", "fr": "Réserves, au-delà après (exemptées)"},
     "reserve_newly_beyond": {
         "en": "On reserves, newly beyond (exempt)",
         "fr": "Réserves, nouvellement au-delà (exemptées)",
@@ -611,8 +616,9 @@ _FLS_TEXT: dict[str, _T] = {
     "fls.passes": {"en": "passes", "fr": "conforme"},
     "fls.fails": {"en": "fails", "fr": "non conforme"},
     "fls.unknown": {"en": "unknown", "fr": "inconnu"},
-    "fls.reason_sites": {"en": "{n} French-serving in-person site(s) inside the area; at least {need} required",
-                         "fr": "{n} lieu(x) en personne servant en français dans la région; au moins {need} requis"},
+    "fls.reason_sites": {"en": "{n} French-serving in-person {n:site|sites} inside the area; at least {need} required",
+                         "fr": "{n} {n:lieu|lieux} en personne servant en français dans la région; au moins "
+                         "{need} requis"},
     "fls.reason_share": {"en": "only {pct} of non-reserve residents are within reach of a French-serving site ({n} "
                          "people beyond); at least {need} required",
                          "fr": "seulement {pct} des résidents hors réserve sont à portée d'un lieu servant en "
@@ -620,23 +626,27 @@ _FLS_TEXT: dict[str, _T] = {
     "fls.reason_unknown": {"en": "the site list does not say which sites serve in French",
                            "fr": "la liste des lieux n'indique pas lesquels servent en français"},
     "fls.method_rule": {
-        "en": "French Language Services: the {n} areas designated under the French Language Services Act on {date}, "
-        "as whole 2021 census subdivisions. A French-serving site is an in-person site whose list says it serves in "
-        "French ({fr} of {sites}). An area passes with at least {min_sites} French-serving in-person site(s) inside "
-        "it and at least {share} of its non-reserve residents within the threshold of one (inside the area or not), "
-        "the zones' rule; reserves are reported apart and never count in the share or as a failure.",
+        "en": "French Language Services: the {n} areas designated under the French Language Services Act on {date},"
+        " as whole 2021 census subdivisions. A French-serving site is an in-person site whose list says it "
+        "serves in French ({fr} of {sites}). An area passes with at least {min_sites} French-serving "
+        "in-person {min_sites:site|sites} inside it and at least {share} of its non-reserve residents within "
+        "the threshold of one (inside the area or not), the zones' rule; reserves are reported apart and "
+        "never count in the share or as a failure.",
         "fr": "Services en français : les {n} régions désignées en vertu de la Loi sur les services en français au "
-        "{date}, en subdivisions de recensement 2021 entières. Un lieu servant en français est un lieu en personne "
-        "dont la liste indique qu'il sert en français ({fr} sur {sites}). Une région est conforme avec au moins "
-        "{min_sites} lieu(x) en personne servant en français à l'intérieur et au moins {share} de ses résidents hors "
-        "réserve dans le seuil de l'un d'eux (dans la région ou non), comme les zones; les réserves sont présentées "
-        "à part et ne comptent jamais dans la part ni comme une non-conformité.",
+        "{date}, en subdivisions de recensement 2021 entières. Un lieu servant en français est un lieu en "
+        "personne dont la liste indique qu'il sert en français ({fr} sur {sites}). Une région est conforme "
+        "avec au moins {min_sites} {min_sites:lieu|lieux} en personne servant en français à l'intérieur et au"
+        " moins {share} de ses résidents hors réserve dans le seuil de l'un d'eux (dans la région ou non), "
+        "comme les zones; les réserves sont présentées à part et ne comptent jamais dans la part ni comme une"
+        " non-conformité.",
     },
     "fls.method_unknown": {
-        "en": "{n} in-person site(s) do not say whether they serve in French: counted apart (language unknown), never "
-        "as French-serving; when no site says, every area's result is unknown.",
-        "fr": "{n} lieu(x) en personne n'indiquent pas s'ils servent en français : comptés à part (langue inconnue), "
-        "jamais comme servant en français; si aucun lieu ne l'indique, le résultat de chaque région est inconnu.",
+        "en": "{n} in-person {n:site does|sites do} not say whether {n:it serves|they serve} in French: counted "
+        "apart (language unknown), never as French-serving; when no site says, every area's result is "
+        "unknown.",
+        "fr": "{n} {n:lieu en personne n'indique pas s'il sert|lieux en personne n'indiquent pas s'ils servent} en "
+        "français : {n:compté|comptés} à part (langue inconnue), jamais comme servant en français; si aucun "
+        "lieu ne l'indique, le résultat de chaque région est inconnu.",
     },
     "fls.method_limits": {
         "en": "Limits: the designation is about the area, not about how many francophones live there (the data has "
@@ -721,8 +731,8 @@ _PAGE_TEXT: dict[str, _T] = {
                                  "name and a location (coordinates or a postal code) are required.",
                                  "fr": "La ligne d'en-tête d'une liste de lieux : remplissez une ligne par lieu en "
                                  "dessous; seuls le nom et un emplacement (coordonnées ou code postal) sont requis."},
-    "card.zone_line": {"en": "{result}: {pct} within reach, {sites} in-person site(s) inside",
-                       "fr": "{result} : {pct} à portée, {sites} lieu(x) en personne à l'intérieur"},
+    "card.zone_line": {"en": "{result}: {pct} within reach, {sites} in-person {sites:site|sites} inside",
+                       "fr": "{result} : {pct} à portée, {sites} {sites:lieu|lieux} en personne à l'intérieur"},
     "side.template_zones": {"en": "Zones file format: the default zones (CSV)",
                             "fr": "Format du fichier des zones : les zones par défaut (CSV)"},
     "side.template_zones_help": {"en": "One row per census subdivision (CSDUID) with the name of its zone: rename "

@@ -182,7 +182,7 @@ def test_report_with_invalid_offices(
         str(data_dir),
     )
     assert code == 0, err
-    assert "2 invalid row(s)" in out
+    assert "2 invalid rows" in out
 
 
 def test_validate_command(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:

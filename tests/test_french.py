@@ -299,7 +299,7 @@ def test_the_area_fails_when_only_an_english_site_is_near(english_s1: Analysis) 
     assert comm.at["Wahnapitae", "is_reserve_exempt"] and comm.at["Gogama", "area_no"] == DISTRICT_OF_SUDBURY
     en = report.worded_table(english_s1, AREAS).set_index("area_no")
     assert en.at[GREATER_SUDBURY, "reason"] == (
-        "0 French-serving in-person site(s) inside the area; at least 1 required; only 0.0% of non-reserve "
+        "0 French-serving in-person sites inside the area; at least 1 required; only 0.0% of non-reserve "
         "residents are within reach of a French-serving site (4,000 people beyond); at least 90% required"
     )
 
@@ -385,7 +385,7 @@ def test_french_output_for_the_table(bilingual_s1: Analysis) -> None:
     assert worded.at[GREATER_SUDBURY, "fls_label"] == "conforme" and worded.at[GREATER_SUDBURY, "reason"] == ""
     assert worded.at[DISTRICT_OF_SUDBURY, "fls_label"] == "non conforme"
     assert worded.at[DISTRICT_OF_SUDBURY, "reason"] == (
-        "0 lieu(x) en personne servant en français dans la région; au moins 1 requis; seulement 0,0\u00a0% des "
+        "0 lieu en personne servant en français dans la région; au moins 1 requis; seulement 0,0\u00a0% des "
         "résidents hors réserve sont à portée d'un lieu servant en français (500 personnes au-delà); au moins "
         "90\u00a0% requis"
     )

@@ -677,3 +677,8 @@ def test_the_drive_time_preload_wakes_when_the_first_page_is_drawn() -> None:
     pages.drawn()
     waiting.join(timeout=120.0)
     assert result == [True]
+
+
+def test_the_scale_bar_is_in_kilometres_only(default_html: str) -> None:
+    assert default_html.count("L.control.scale(") == 1  # Leaflet's default bar (km and miles) is not added
+    assert "L.control.scale({imperial: false})" in default_html

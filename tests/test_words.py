@@ -135,7 +135,7 @@ def test_a_note_is_worded_with_the_numbers_and_plurals_of_its_language() -> None
         "la latitude 'abc' n'est pas un nombre"
     )
     assert str(one) == (
-        "1 invalid row(s) of a.csv were left out (skipped as invalid): row 1234: the site has no name | latitude "
+        "1 invalid row of a.csv was left out (skipped as invalid): row 1234: the site has no name | latitude "
         "'abc' is not a number"
     )
     near = Note("site.near_edge", {"distance": 0.027, "counted": "x"})
@@ -173,7 +173,7 @@ def test_notes_on_a_site_file_in_french(tmp_path: Path, base: Base) -> None:
     load = read_sites(path, base=base, skip_invalid=True)
     dropped, warnings = input_notes(load)
     assert str(dropped) == (
-        f"3 invalid row(s) of my_sites.csv were left out (skipped as invalid): row 3: the site has no name; "
+        f"3 invalid rows of my_sites.csv were left out (skipped as invalid): row 3: the site has no name; "
         f"row 4: {SWAPPED_EN}; row 5: {OTHER_EN}"
     )
     assert dropped.text("fr") == (
@@ -184,7 +184,7 @@ def test_notes_on_a_site_file_in_french(tmp_path: Path, base: Base) -> None:
         warnings.text("fr")
         == f"1 avertissement sur la liste « my_sites.csv » : ligne 6 (Windsor Riverside) : {BORDER_FR}"
     )
-    assert str(warnings).startswith("1 warning(s) on my_sites.csv: row 6 (Windsor Riverside): the site is 1.7 km")
+    assert str(warnings).startswith("1 warning on my_sites.csv: row 6 (Windsor Riverside): the site is 1.7 km")
 
 
 def test_the_demonstration_layer_notes_in_french(analysis: Analysis) -> None:
@@ -217,6 +217,25 @@ def test_the_closure_note_and_the_suggestion_method_in_french(analysis: Analysis
     _, line = scenario_view.suggestion_lines(result, "fr")
     assert "(non résolu (exact=False))" in line and "not solved" not in line
     assert "(not solved (exact=False))" in scenario_view.suggestion_lines(result, "en")[1]
+
+
+def test_the_closure_summary_in_french_has_french_headers_names_and_flipped_zones_first(analysis: Analysis) -> None:
+    import re
+
+    from esr_geo import scenario
+    from esr_geo.scenario_files import render_closure_html
+
+    closed = scenario.close_sites(analysis, ["3514"])
+    page = render_closure_html(closed, lang="fr")
+    headers = re.findall(r"<th>([^<]*)</th>", page)
+    assert headers and not [h for h in headers if re.fullmatch(r"[a-z0-9_]+", h)], headers  # no code left as a header
+    assert "<td>Nord-Ouest</td>" in page and "<td>Northwest</td>" not in page
+    assert "Zones : zones par défaut, une par division de recensement du Nord-Est et du Nord-Ouest" in page
+    assert "Default zones" not in page
+    zones = page.split(i18n.t("sfile.zones", "fr"))[1].split(i18n.t("sfile.communities", "fr"))[0]
+    assert zones.index("<td>Kenora</td>") < zones.index("<td>Nipissing</td>")  # the zone that flips comes first
+    english = render_closure_html(closed, lang="en")
+    assert "Zones: Default zones: each census division of the Northeast and Northwest (11 zones)" in english
 
 
 # --------------------------------------------------------------------------------------
@@ -275,7 +294,7 @@ def test_cli_report_in_french_has_the_french_notes(
     out, err = capsys.readouterr()
     assert code == 0, err
     french = "3 lignes invalides de la liste « my_sites.csv » ont été laissées de côté : ligne 3 : le lieu n"
-    assert f"Remarque : {french}" in out and "invalid row(s)" not in out
+    assert f"Remarque : {french}" in out and "invalid row" not in out
     readme = (out_dir / "README.txt").read_text(encoding="utf-8")
     assert "Remarques sur les données fournies" in readme and french in readme
     html = (out_dir / "report.html").read_text(encoding="utf-8")
