@@ -126,9 +126,7 @@ def _fmt(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 def _table_html(frame: pd.DataFrame, lang: str = "en", names: Mapping[str, str] | None = None) -> str:
     if frame.empty:
         return f"<p>{html.escape(i18n.t('tables.none', lang))}</p>"
-    shown = _fmt(neutralise_formulas(worded(frame, lang, names=names)), lang)
-    if lang != "en":
-        shown = i18n.translate_columns(shown, lang)
+    shown = i18n.translate_columns(_fmt(neutralise_formulas(worded(frame, lang, names=names)), lang), lang)
     return str(shown.to_html(index=False, escape=True, na_rep=""))
 
 

@@ -236,6 +236,20 @@ def test_the_closure_summary_in_french_has_french_headers_names_and_flipped_zone
     assert zones.index("<td>Kenora</td>") < zones.index("<td>Nipissing</td>")  # the zone that flips comes first
     english = render_closure_html(closed, lang="en")
     assert "Zones: Default zones: each census division of the Northeast and Northwest (11 zones)" in english
+    headers = re.findall(r"<th>([^<]*)</th>", english)  # the HTML reads as the main report: headers in words
+    assert "Within threshold before" in headers and not [h for h in headers if re.fullmatch(r"[a-z0-9_]+", h)]
+
+
+def test_the_suggestion_summary_has_its_headers_in_words(analysis: Analysis) -> None:
+    import re
+
+    from esr_geo import scenario
+    from esr_geo.scenario_files import render_suggestion_html
+
+    result = scenario.suggest_sites(analysis, k=2, exact=False, fix_failing_zones_first=True)
+    for lang in ("en", "fr"):
+        headers = re.findall(r"<th>([^<]*)</th>", render_suggestion_html(result, lang=lang))
+        assert len(headers) > 20 and not [h for h in headers if re.fullmatch(r"[a-z0-9_]+", h)], (lang, headers)
 
 
 # --------------------------------------------------------------------------------------
